@@ -1,0 +1,13 @@
+// Package transport opens the byte streams a Tarantool client speaks IPROTO
+// over: TCP connections and Unix domain socket connections.
+//
+// It knows nothing about IPROTO itself. A [Dialer] turns an address into a
+// connected [net.Conn]; [ParseAddress] turns the address forms users write
+// ("host:port", "tcp://host:port", "unix:/path", "/path.sock", ...) into a
+// canonical [Address]; [NewDialer] does both and picks the right dialer.
+//
+// Dial failures are reported as *[DialError] and malformed addresses as
+// *[AddressError], both matchable with [errors.As]. When a dial fails because
+// its context was cancelled or ran out of time, the error also matches
+// [context.Canceled] or [context.DeadlineExceeded] with [errors.Is].
+package transport
