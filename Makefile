@@ -1,0 +1,81 @@
+# Build, test and demo targets for txtarantool.
+#
+# Only Go must be installed beforehand: targets that need a tarantool server
+# install Debian's package through the `tarantool` target (root required).
+
+GO           ?= go
+TEST_TIMEOUT ?= 9m
+FUZZTIME     ?= 30s
+
+# Set TARANTOOL_REQUIRED=1 to fail, rather than skip, integration tests when
+# tarantool is missing. Passed through to `go test` from the environment or
+# the make command line.
+TARANTOOL_REQUIRED ?=
+export TARANTOOL_REQUIRED
+
+.PHONY: all tarantool test vet fmt fmt-check bench fuzz demo clean
+
+all: test
+
+## tarantool: install the tarantool server from Debian's packages if it is not on PATH
+tarantool:
+	@if command -v tarantool >/dev/null 2>&1; then \
+		tarantool --version | head -n 1; \
+	elif [ "$$(id -u)" != "0" ]; then \
+		echo "tarantool is not on PATH and installing it needs root." >&2; \
+		echo "Run 'sudo apt-get update && sudo apt-get install -y tarantool', or run make as root." >&2; \
+		exit 1; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "tarantool is not on PATH and there is no apt-get to install it with; install tarantool by hand." >&2; \
+		exit 1; \
+	else \
+		echo "installing tarantool with apt-get"; \
+		apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends tarantool && \
+		if ! command -v tarantool >/dev/null 2>&1; then \
+			echo "apt-get finished but tarantool is still not on PATH" >&2; exit 1; \
+		fi && \
+		tarantool --version | head -n 1; \
+	fi
+
+## test: format check, vet, and all tests with the race detector against a real tarantool
+test: tarantool fmt-check vet
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+## vet: go vet every package
+vet:
+	$(GO) vet ./...
+
+## fmt: rewrite Go files in gofmt style
+fmt:
+	gofmt -l -w .
+
+## fmt-check: fail if any Go file is not gofmt-formatted
+fmt-check:
+	@files=$$(gofmt -l . 2>&1); \
+	if [ -n "$$files" ]; then \
+		echo "gofmt needed on:" >&2; echo "$$files" >&2; exit 1; \
+	fi
+
+## bench: run every benchmark once, with allocation counts
+bench: tarantool
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: run each Fuzz target for FUZZTIME (default 30s), one at a time
+fuzz:
+	@set -e; \
+	for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+		done; \
+	done
+
+## demo: run the demo against a local tarantool, with chaos (kills and restarts)
+demo: tarantool
+	$(GO) run ./cmd/demo --chaos
+
+## clean: remove build outputs and Go's test and fuzz caches
+clean:
+	$(GO) clean -testcache -fuzzcache
+	rm -rf bin

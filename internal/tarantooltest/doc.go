@@ -1,0 +1,35 @@
+// Package tarantooltest starts real tarantool processes for integration
+// tests.
+//
+// Each [Instance] runs in its own temporary work dir (snapshots, WAL, log and,
+// with Options.Unix, the listening socket) and its own process group. Tests
+// use [Start], which skips the test when tarantool is not installed (or fails
+// it when TARANTOOL_REQUIRED=1) and stops the instance when the test ends;
+// TestMain functions use [StartProcess] and call [Instance.Stop] themselves.
+//
+// The default Lua script is testdata/server.lua at the module root. A script
+// is passed its settings in the environment (TT_LISTEN, TT_WORK_DIR, TT_LOG,
+// TT_READY_FILE) and must create the TT_READY_FILE file once it is set up and
+// listening; see testdata/server.lua for the contract.
+//
+// A package sharing one instance among its tests:
+//
+//	var server *tarantooltest.Instance // nil: tarantool missing, tests skip
+//
+//	func TestMain(m *testing.M) {
+//		inst, err := tarantooltest.StartProcess(tarantooltest.Options{})
+//		switch {
+//		case errors.Is(err, tarantooltest.ErrUnavailable) && !tarantooltest.Required():
+//		case err != nil:
+//			fmt.Fprintln(os.Stderr, err)
+//			os.Exit(1)
+//		default:
+//			server = inst
+//		}
+//		code := m.Run()
+//		if server != nil {
+//			_ = server.Stop()
+//		}
+//		os.Exit(code)
+//	}
+package tarantooltest

@@ -1,0 +1,2 @@
+-- broken.lua: fails before it is ready.
+error('txtarantool-broken-script')
