@@ -1,0 +1,40 @@
+// Package future provides Future[T], a generic port of Twisted's Deferred for
+// Go: every txtarantool client command returns one.
+//
+// A [Future] is the read side of a result that arrives later; its [Promise]
+// is the write side, held by whoever produces the result. Callbacks attach
+// with [Future.Then] (addCallback), [Future.Catch] (addErrback),
+// [Future.Finally] (addBoth), [Map] and [Chain] (a callback returning a
+// future, which the chain waits for). [All], [Settled] and [Race] combine
+// futures; [Future.Cancel] and [Future.Timeout] cancel them;
+// [Future.Await] blocks a goroutine until the result is there, which is how
+// Go code writes what Twisted writes with inlineCallbacks.
+//
+// Three things differ from Twisted on purpose:
+//
+//   - The chain is immutable. Then, Catch and Finally return a new future and
+//     leave the receiver alone, so one future can feed any number of
+//     independent chains, and a callback's result never leaks into another
+//     branch.
+//   - Cancellation is safe for fan-out. Cancelling a derived future rejects it
+//     with [ErrCancelled] and cancels the future it waits on only if no other
+//     live derived future still waits on it. Cancelling the end of a chain
+//     still cancels the request at its root.
+//   - Nothing recurses. Callbacks run from a trampoline, so a chain of a
+//     million steps, or a million Chain steps whose inner futures are already
+//     settled, settles in constant stack depth; cancelling such a chain walks
+//     it in a loop.
+//
+// Callbacks run exactly once, in registration order, in the goroutine that
+// settles the future, or at once in the registering goroutine if the future
+// is already settled, unless the future carries an [Executor] ([NewOn],
+// [Future.WithExecutor]); [Serial] is an executor that gives Twisted's
+// reactor guarantee (one callback at a time, in order). A panic in a callback
+// becomes a [*PanicError] for that step; it never crashes the settling
+// goroutine.
+//
+// Costs: New is one allocation; Resolve and Await on a settled future
+// allocate nothing; awaiting a pending future allocates one channel shared by
+// all waiters; each step is one allocation. The doc comment of each exported
+// name states its cost.
+package future

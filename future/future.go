@@ -1,0 +1,211 @@
+package future
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// States of a future. A future moves from pending to settled once.
+const (
+	pending uint32 = iota
+	settled
+)
+
+// closedChan is returned by Done for futures that are already settled, so
+// that Done on a settled future does not allocate.
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+// Future is the read side of an eventual result: a value of type T or an
+// error. It is Twisted's Deferred with an immutable chain: Then, Catch and
+// Finally never change f, they return a new future, so one future can feed
+// any number of independent chains (fan-out). A future settles exactly once
+// and its outcome never changes afterwards.
+//
+// The write side is a [Promise], obtained from [New]. Every method of Future
+// is safe for concurrent use. The zero Future is pending forever and has no
+// Promise; create futures with New, NewOn, Resolved, Rejected or Go.
+//
+// Memory: a future is one allocation of 112 bytes plus the size of T (128
+// bytes for Future[int]); a step (Then, Catch, Finally, Map) allocates its
+// result future and its callback registration together, 32 bytes more (160
+// for int), a Chain step 64 bytes more. A settled future drops every
+// reference it held except its outcome and its Executor.
+type Future[T any] struct {
+	state      atomic.Uint32 // pending or settled; stored last, under mu
+	live       int32         // non-cancelled dependants (derived futures); under mu
+	mu         sync.Mutex
+	cancelling atomic.Bool // being cancelled; set under mu
+
+	// The outcome. Written once under mu before state becomes settled;
+	// read without the lock only after state is seen settled.
+	val T
+	err error
+
+	// While pending (all under mu): registered listeners, newest first; the
+	// lazily made channel Await and Done block on; the future this one
+	// waits on, which is cancelled or released when this one is cancelled;
+	// the canceller(s) installed by Promise.OnCancel. All are cleared on
+	// settlement so a settled future holds no references.
+	head   node
+	done   chan struct{}
+	up     upstream
+	cancel func()
+
+	ex  Executor     // runs this future's callbacks; nil: the settling goroutine
+	obs *observation // unobserved-error tracking, only when a handler is set
+}
+
+// Await blocks until f settles or ctx is done, whichever comes first, and
+// returns f's value and error; if ctx ends first it returns the zero value
+// and ctx.Err(), and f is left as it was (not settled, not cancelled: call
+// [Future.Cancel] for that). Await is the Go counterpart of yielding a
+// Deferred inside inlineCallbacks: call it from any goroutine.
+//
+// Cost: on a settled future, no allocation and no locking. On a pending
+// future, the first waiter allocates one channel that all waiters share.
+// Await callers are woken directly by the settling goroutine, never through
+// the future's Executor. Do not Await, from a callback running on an
+// Executor, a future that only that same Executor can settle: it deadlocks.
+func (f *Future[T]) Await(ctx context.Context) (T, error) {
+	if f.state.Load() == settled {
+		f.observe()
+		return f.val, f.err
+	}
+	select {
+	case <-f.Done():
+		return f.val, f.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// Done returns a channel that is closed when f settles, for use in select
+// statements; after it is closed, Peek or Await return the outcome without
+// blocking. Cost: on a settled future, none (a shared closed channel); on a
+// pending future, one channel allocation the first time, shared afterwards.
+func (f *Future[T]) Done() <-chan struct{} {
+	if f.state.Load() == settled {
+		f.observe()
+		return closedChan
+	}
+	f.mu.Lock()
+	if f.state.Load() == settled {
+		f.mu.Unlock()
+		f.observe()
+		return closedChan
+	}
+	if f.done == nil {
+		f.done = make(chan struct{})
+	}
+	ch := f.done
+	f.mu.Unlock()
+	return ch
+}
+
+// Peek returns f's outcome without blocking: settled is false while f is
+// pending (and v, err are then zero). Cost: one atomic load; no allocation.
+func (f *Future[T]) Peek() (v T, err error, settled bool) {
+	if f.isSettled() {
+		f.observe()
+		return f.val, f.err, true
+	}
+	return v, nil, false
+}
+
+func (f *Future[T]) isSettled() bool { return f.state.Load() == settled }
+
+// settle records the outcome if f is still pending and, unless byProducer,
+// not being cancelled: a step must not overwrite a cancellation that has
+// begun, while the promise holder (typically a canceller) and the
+// cancellation itself may settle. It closes the Done channel and detaches
+// the listeners: if f has an Executor they are handed to it, otherwise they
+// are returned (in registration order) for the caller to run with drain,
+// which is what keeps long chains free of recursion.
+func (f *Future[T]) settle(v T, err error, byProducer bool) (ok bool, head, tail node) {
+	f.mu.Lock()
+	if f.state.Load() != pending || (!byProducer && f.cancelling.Load()) {
+		f.mu.Unlock()
+		return false, nil, nil
+	}
+	f.val, f.err = v, err
+	head, done := f.head, f.done
+	if err != nil && head == nil && done == nil && !f.cancelling.Load() {
+		f.obs = trackUnobserved(f, err)
+	}
+	f.head, f.done, f.up, f.cancel = nil, nil, nil, nil
+	f.state.Store(settled)
+	f.mu.Unlock()
+
+	if done != nil {
+		close(done)
+	}
+	if head == nil {
+		return true, nil, nil
+	}
+	head, tail = reverse(head)
+	if f.ex != nil {
+		first := head // not the named result, which return overwrites
+		f.ex.Execute(func() { drain(first) })
+		return true, nil, nil
+	}
+	return true, head, tail
+}
+
+// complete settles f like settle, and runs the listeners that are due on
+// this goroutine.
+func (f *Future[T]) complete(v T, err error, byProducer bool) bool {
+	ok, head, _ := f.settle(v, err, byProducer)
+	if head != nil {
+		drain(head)
+	}
+	return ok
+}
+
+// subscribe registers n to fire when f settles. If dependant is true, n's
+// owner counts as a live dependant of f for cancellation (see release). If f
+// is already settled, n is handed to f's Executor, or returned to be run now
+// by the caller (directly or, inside a running drain, by that drain).
+func (f *Future[T]) subscribe(n node, dependant bool) node {
+	if f.state.Load() != settled {
+		f.mu.Lock()
+		if f.state.Load() == pending {
+			n.link().next = f.head
+			f.head = n
+			if dependant {
+				f.live++
+			}
+			f.mu.Unlock()
+			return nil
+		}
+		f.mu.Unlock()
+	}
+	f.observe()
+	if f.ex != nil {
+		f.ex.Execute(func() { drain(n) })
+		return nil
+	}
+	return n
+}
+
+// register subscribes n and runs it at once if f is already settled.
+func (f *Future[T]) register(n node) {
+	if r := f.subscribe(n, true); r != nil {
+		drain(r)
+	}
+}
+
+// newSettled returns a future that is already settled.
+func newSettled[T any](v T, err error, ex Executor) *Future[T] {
+	f := &Future[T]{val: v, err: err, ex: ex}
+	if err != nil {
+		f.obs = trackUnobserved(f, err)
+	}
+	f.state.Store(settled)
+	return f
+}
