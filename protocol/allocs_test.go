@@ -1,0 +1,54 @@
+//go:build !race
+
+package protocol
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The race detector adds allocations, so these checks run without it.
+
+func TestAppendFrameZeroAllocs(t *testing.T) {
+	buf := make([]byte, 0, 512)
+	for _, br := range benchRequests {
+		r := br.r
+		allocs := testing.AllocsPerRun(100, func() {
+			var err error
+			buf, err = AppendFrame(buf[:0], Header{Sync: 1, SchemaVersion: 2, StreamID: 3}, r)
+			if err != nil {
+				panic(err)
+			}
+		})
+		require.Zero(t, allocs, br.name)
+	}
+	salt := make([]byte, 32)
+	allocs := testing.AllocsPerRun(100, func() { buf, _ = AppendScramble(buf[:0], salt, "a rather long password of more than thirty-two bytes") })
+	require.Zero(t, allocs, "AppendScramble")
+	var ext any = []any{MustParseDecimal("-12.34"), UUID{1}, time.Unix(1, 2)} // boxed once, outside the loop
+	allocs = testing.AllocsPerRun(100, func() { buf, _ = AppendValue(buf[:0], ext) })
+	require.Zero(t, allocs, "extensions")
+}
+
+func TestDecodeZeroAllocs(t *testing.T) {
+	frame := readHexFile(t, "select_all.response.hex")
+	allocs := testing.AllocsPerRun(100, func() {
+		n, p, err := DecodeFrameLength(frame, 0)
+		if err != nil {
+			panic(err)
+		}
+		_, body, err := DecodeResponseHeader(frame[p : p+n])
+		if err != nil {
+			panic(err)
+		}
+		if _, err := DecodeBody(body); err != nil {
+			panic(err)
+		}
+		if _, err := SkipValue(body); err != nil {
+			panic(err)
+		}
+	})
+	require.Zero(t, allocs)
+}

@@ -1,0 +1,192 @@
+package protocol
+
+import "github.com/tarantool/go-iproto"
+
+// appendKV appends an unsigned key and then v, or an empty array when v is
+// nil. On error it returns dst unchanged.
+func appendKV(dst []byte, key iproto.Key, v any) ([]byte, error) {
+	out := AppendUint(dst, uint64(key))
+	if v == nil {
+		return append(out, 0x90), nil
+	}
+	out, err := appendValue(out, v, 0)
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// appendUintKV appends an unsigned key and an unsigned value.
+func appendUintKV(dst []byte, key iproto.Key, v uint64) []byte {
+	return AppendUint(AppendUint(dst, uint64(key)), v)
+}
+
+// appendStrKV appends an unsigned key and a string value.
+func appendStrKV(dst []byte, key iproto.Key, s string) []byte {
+	return AppendString(AppendUint(dst, uint64(key)), s)
+}
+
+// Select is an IPROTO_SELECT request: tuples of Space whose Index key
+// matches Key according to Iterator, skipping Offset and returning at most
+// Limit tuples. Key must encode to an array; nil means the empty key (all
+// tuples, with ITER_ALL or ITER_EQ on an empty key). All fields are always
+// sent, so Limit 0 returns nothing: use math.MaxUint32 for "no limit".
+type Select struct {
+	Space, Index  uint32
+	Iterator      iproto.Iterator
+	Offset, Limit uint32
+	Key           any
+}
+
+// Type returns iproto.IPROTO_SELECT.
+func (Select) Type() iproto.Type { return iproto.IPROTO_SELECT }
+
+// AppendBody appends {SPACE_ID, INDEX_ID, ITERATOR, OFFSET, LIMIT, KEY}. It
+// does not allocate for keys AppendValue encodes without reflection. On
+// error dst is returned unchanged.
+func (s Select) AppendBody(dst []byte) ([]byte, error) {
+	out := AppendMapHeader(dst, 6)
+	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(s.Space))
+	out = appendUintKV(out, iproto.IPROTO_INDEX_ID, uint64(s.Index))
+	out = appendUintKV(out, iproto.IPROTO_ITERATOR, uint64(s.Iterator))
+	out = appendUintKV(out, iproto.IPROTO_OFFSET, uint64(s.Offset))
+	out = appendUintKV(out, iproto.IPROTO_LIMIT, uint64(s.Limit))
+	out, err := appendKV(out, iproto.IPROTO_KEY, s.Key)
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// Insert is an IPROTO_INSERT request: add Tuple to Space, failing with
+// ER_TUPLE_FOUND if the primary key exists. Tuple must encode to an array
+// (nil sends an empty one).
+type Insert struct {
+	Space uint32
+	Tuple any
+}
+
+// Type returns iproto.IPROTO_INSERT.
+func (Insert) Type() iproto.Type { return iproto.IPROTO_INSERT }
+
+// AppendBody appends {SPACE_ID, TUPLE}. It does not allocate for tuples
+// AppendValue encodes without reflection. On error dst is returned
+// unchanged.
+func (r Insert) AppendBody(dst []byte) ([]byte, error) {
+	return appendSpaceTuple(dst, r.Space, r.Tuple)
+}
+
+// Replace is an IPROTO_REPLACE request: insert Tuple into Space or replace
+// the tuple with the same primary key. Tuple must encode to an array (nil
+// sends an empty one).
+type Replace struct {
+	Space uint32
+	Tuple any
+}
+
+// Type returns iproto.IPROTO_REPLACE.
+func (Replace) Type() iproto.Type { return iproto.IPROTO_REPLACE }
+
+// AppendBody appends {SPACE_ID, TUPLE}. It does not allocate for tuples
+// AppendValue encodes without reflection. On error dst is returned
+// unchanged.
+func (r Replace) AppendBody(dst []byte) ([]byte, error) {
+	return appendSpaceTuple(dst, r.Space, r.Tuple)
+}
+
+func appendSpaceTuple(dst []byte, space uint32, tuple any) ([]byte, error) {
+	out := AppendMapHeader(dst, 2)
+	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(space))
+	out, err := appendKV(out, iproto.IPROTO_TUPLE, tuple)
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// Update is an IPROTO_UPDATE request: apply Ops to the tuple of Space whose
+// Index key equals Key.
+type Update struct {
+	Space, Index uint32
+	Key          any
+	Ops          []Op
+}
+
+// Type returns iproto.IPROTO_UPDATE.
+func (Update) Type() iproto.Type { return iproto.IPROTO_UPDATE }
+
+// AppendBody appends {SPACE_ID, INDEX_ID, KEY, TUPLE: ops}. Invalid
+// operations yield *InvalidOpError before anything is written. It does not
+// allocate for keys and operands AppendValue encodes without reflection. On
+// error dst is returned unchanged.
+func (r Update) AppendBody(dst []byte) ([]byte, error) {
+	if err := checkOps(r.Ops); err != nil {
+		return dst, err
+	}
+	out := AppendMapHeader(dst, 4)
+	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
+	out = appendUintKV(out, iproto.IPROTO_INDEX_ID, uint64(r.Index))
+	out, err := appendKV(out, iproto.IPROTO_KEY, r.Key)
+	if err != nil {
+		return dst, err
+	}
+	out = AppendUint(out, uint64(iproto.IPROTO_TUPLE))
+	if out, err = appendOps(out, r.Ops); err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// Upsert is an IPROTO_UPSERT request: insert Tuple into Space, or, if a
+// tuple with the same primary key exists, apply Ops to it instead.
+type Upsert struct {
+	Space uint32
+	Tuple any
+	Ops   []Op
+}
+
+// Type returns iproto.IPROTO_UPSERT.
+func (Upsert) Type() iproto.Type { return iproto.IPROTO_UPSERT }
+
+// AppendBody appends {SPACE_ID, TUPLE, OPS}. Invalid operations yield
+// *InvalidOpError before anything is written. On error dst is returned
+// unchanged.
+func (r Upsert) AppendBody(dst []byte) ([]byte, error) {
+	if err := checkOps(r.Ops); err != nil {
+		return dst, err
+	}
+	out := AppendMapHeader(dst, 3)
+	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
+	out, err := appendKV(out, iproto.IPROTO_TUPLE, r.Tuple)
+	if err != nil {
+		return dst, err
+	}
+	out = AppendUint(out, uint64(iproto.IPROTO_OPS))
+	if out, err = appendOps(out, r.Ops); err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// Delete is an IPROTO_DELETE request: remove the tuple of Space whose Index
+// key equals Key.
+type Delete struct {
+	Space, Index uint32
+	Key          any
+}
+
+// Type returns iproto.IPROTO_DELETE.
+func (Delete) Type() iproto.Type { return iproto.IPROTO_DELETE }
+
+// AppendBody appends {SPACE_ID, INDEX_ID, KEY}. On error dst is returned
+// unchanged.
+func (r Delete) AppendBody(dst []byte) ([]byte, error) {
+	out := AppendMapHeader(dst, 3)
+	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
+	out = appendUintKV(out, iproto.IPROTO_INDEX_ID, uint64(r.Index))
+	out, err := appendKV(out, iproto.IPROTO_KEY, r.Key)
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}

@@ -1,0 +1,77 @@
+package protocol
+
+import (
+	"math"
+
+	"github.com/tarantool/go-iproto"
+)
+
+// Ping is an IPROTO_PING request. It has no body.
+type Ping struct{}
+
+// Type returns iproto.IPROTO_PING.
+func (Ping) Type() iproto.Type { return iproto.IPROTO_PING }
+
+// AppendBody appends nothing: a ping frame is a header only.
+func (Ping) AppendBody(dst []byte) ([]byte, error) { return dst, nil }
+
+// Auth is an IPROTO_AUTH request using chap-sha1: User and the Scramble
+// computed from the greeting salt and the password (see Scramble).
+type Auth struct {
+	User     string
+	Scramble []byte
+}
+
+// Type returns iproto.IPROTO_AUTH.
+func (Auth) Type() iproto.Type { return iproto.IPROTO_AUTH }
+
+// AppendBody appends {USER_NAME, TUPLE: ["chap-sha1", scramble]}, the
+// scramble as a string as Tarantool expects. It does not allocate unless
+// dst grows.
+func (r Auth) AppendBody(dst []byte) ([]byte, error) {
+	if uint64(len(r.User)) > math.MaxUint32 || uint64(len(r.Scramble)) > math.MaxUint32 {
+		return dst, &UnsupportedTypeError{Err: errTooLong}
+	}
+	out := AppendMapHeader(dst, 2)
+	out = appendStrKV(out, iproto.IPROTO_USER_NAME, r.User)
+	out = AppendUint(out, uint64(iproto.IPROTO_TUPLE))
+	out = AppendArrayHeader(out, 2)
+	out = AppendString(out, AuthChapSha1)
+	out = appendStrHeader(out, uint32(len(r.Scramble)))
+	return append(out, r.Scramble...), nil
+}
+
+// ID is an IPROTO_ID request (Tarantool 2.10+): announce the client's
+// protocol Version and Features, and optionally the AuthType it will use.
+// Older servers answer ER_UNKNOWN_REQUEST_TYPE.
+type ID struct {
+	Version  uint64
+	Features []iproto.Feature
+	AuthType string
+}
+
+// Type returns iproto.IPROTO_ID.
+func (ID) Type() iproto.Type { return iproto.IPROTO_ID }
+
+// AppendBody appends {VERSION, FEATURES: [...], [AUTH_TYPE]} (AUTH_TYPE only
+// when non-empty). It does not allocate unless dst grows.
+func (r ID) AppendBody(dst []byte) ([]byte, error) {
+	if uint64(len(r.Features)) > math.MaxUint32 || uint64(len(r.AuthType)) > math.MaxUint32 {
+		return dst, &UnsupportedTypeError{Err: errTooLong}
+	}
+	n := uint32(2)
+	if r.AuthType != "" {
+		n++
+	}
+	out := AppendMapHeader(dst, n)
+	out = appendUintKV(out, iproto.IPROTO_VERSION, r.Version)
+	out = AppendUint(out, uint64(iproto.IPROTO_FEATURES))
+	out = AppendArrayHeader(out, uint32(len(r.Features)))
+	for _, f := range r.Features {
+		out = AppendInt(out, int64(f))
+	}
+	if r.AuthType != "" {
+		out = appendStrKV(out, iproto.IPROTO_AUTH_TYPE, r.AuthType)
+	}
+	return out, nil
+}

@@ -1,0 +1,746 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"reflect"
+	"sync"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// RawExt is a MessagePack extension value whose type DecodeValue does not
+// know. Data is a copy of the payload.
+type RawExt struct {
+	Type int8
+	Data []byte
+}
+
+// reader is a bounds-checked cursor over a MessagePack buffer. Offsets in
+// its errors are relative to the start of buf. It never allocates except to
+// build errors and the values DecodeValue returns.
+type reader struct {
+	buf []byte
+	off int
+}
+
+func (r *reader) remaining() int { return len(r.buf) - r.off }
+
+func (r *reader) errTruncated() error { return malformed(r.off, "unexpected end of data") }
+
+// next returns the next n bytes and advances past them.
+func (r *reader) next(n int) ([]byte, error) {
+	if n < 0 || n > len(r.buf)-r.off {
+		return nil, r.errTruncated()
+	}
+	b := r.buf[r.off : r.off+n : r.off+n]
+	r.off += n
+	return b, nil
+}
+
+func (r *reader) peek() (byte, error) {
+	if r.off >= len(r.buf) {
+		return 0, r.errTruncated()
+	}
+	return r.buf[r.off], nil
+}
+
+func (r *reader) byte() (byte, error) {
+	if r.off >= len(r.buf) {
+		return 0, r.errTruncated()
+	}
+	c := r.buf[r.off]
+	r.off++
+	return c, nil
+}
+
+// be reads an n-byte (1, 2, 4 or 8) big-endian unsigned number.
+func (r *reader) be(n int) (uint64, error) {
+	b, err := r.next(n)
+	if err != nil {
+		return 0, err
+	}
+	switch n {
+	case 1:
+		return uint64(b[0]), nil
+	case 2:
+		return uint64(binary.BigEndian.Uint16(b)), nil
+	case 4:
+		return uint64(binary.BigEndian.Uint32(b)), nil
+	default:
+		return binary.BigEndian.Uint64(b), nil
+	}
+}
+
+// isNil consumes a nil and reports true, or reports false and consumes
+// nothing.
+func (r *reader) isNil() bool {
+	if r.off < len(r.buf) && r.buf[r.off] == mpNil {
+		r.off++
+		return true
+	}
+	return false
+}
+
+// integer reads any MessagePack integer. neg reports whether it is negative,
+// in which case the value is int64(u).
+func (r *reader) integer() (u uint64, neg bool, err error) {
+	start := r.off
+	c, err := r.byte()
+	if err != nil {
+		return 0, false, err
+	}
+	switch {
+	case c <= 0x7f:
+		return uint64(c), false, nil
+	case c >= 0xe0:
+		return uint64(int64(int8(c))), true, nil
+	}
+	switch c {
+	case mpUint8, mpUint16, mpUint32, mpUint64:
+		u, err = r.be(1 << (c - mpUint8))
+		return u, false, err
+	case mpInt8:
+		u, err = r.be(1)
+		i := int64(int8(u))
+		return uint64(i), i < 0, err
+	case mpInt16:
+		u, err = r.be(2)
+		i := int64(int16(u))
+		return uint64(i), i < 0, err
+	case mpInt32:
+		u, err = r.be(4)
+		i := int64(int32(u))
+		return uint64(i), i < 0, err
+	case mpInt64:
+		u, err = r.be(8)
+		i := int64(u)
+		return uint64(i), i < 0, err
+	}
+	return 0, false, malformed(start, "expected an integer, got "+formatName(c))
+}
+
+// uint reads a non-negative integer (in any integer encoding).
+func (r *reader) uint() (uint64, error) {
+	start := r.off
+	u, neg, err := r.integer()
+	if err != nil {
+		return 0, err
+	}
+	if neg {
+		return 0, malformed(start, "expected an unsigned integer, got a negative one")
+	}
+	return u, nil
+}
+
+// int reads an integer that fits int64.
+func (r *reader) int() (int64, error) {
+	start := r.off
+	u, neg, err := r.integer()
+	if err != nil {
+		return 0, err
+	}
+	if !neg && u > math.MaxInt64 {
+		return 0, malformed(start, "integer overflows int64")
+	}
+	return int64(u), nil
+}
+
+func (r *reader) bool() (bool, error) {
+	start := r.off
+	c, err := r.byte()
+	if err != nil {
+		return false, err
+	}
+	switch c {
+	case mpTrue:
+		return true, nil
+	case mpFalse:
+		return false, nil
+	}
+	return false, malformed(start, "expected a boolean, got "+formatName(c))
+}
+
+// strBytes reads a string and returns it as a sub-slice of the input.
+func (r *reader) strBytes() ([]byte, error) {
+	start := r.off
+	c, err := r.byte()
+	if err != nil {
+		return nil, err
+	}
+	var n uint64
+	switch {
+	case c&0xe0 == 0xa0:
+		n = uint64(c & 0x1f)
+	case c == mpStr8 || c == mpStr16 || c == mpStr32:
+		if n, err = r.be(1 << (c - mpStr8)); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, malformed(start, "expected a string, got "+formatName(c))
+	}
+	if n > uint64(r.remaining()) {
+		return nil, malformed(start, "string length exceeds the data")
+	}
+	return r.next(int(n))
+}
+
+// str reads a string and copies it.
+func (r *reader) str() (string, error) {
+	b, err := r.strBytes()
+	return string(b), err
+}
+
+// optStr reads a string or nil (as "").
+func (r *reader) optStr() (string, error) {
+	if r.isNil() {
+		return "", nil
+	}
+	return r.str()
+}
+
+// arrayLen reads an array header. The length is checked against the bytes
+// left (every element takes at least one byte).
+func (r *reader) arrayLen() (int, error) {
+	start := r.off
+	c, err := r.byte()
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	switch {
+	case c&0xf0 == 0x90:
+		n = uint64(c & 0x0f)
+	case c == mpArray16:
+		n, err = r.be(2)
+	case c == mpArray32:
+		n, err = r.be(4)
+	default:
+		return 0, malformed(start, "expected an array, got "+formatName(c))
+	}
+	if err != nil {
+		return 0, err
+	}
+	if n > uint64(r.remaining()) {
+		return 0, malformed(start, "array length exceeds the data")
+	}
+	return int(n), nil
+}
+
+// mapLen reads a map header. The length is checked against the bytes left
+// (every pair takes at least two bytes).
+func (r *reader) mapLen() (int, error) {
+	start := r.off
+	c, err := r.byte()
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	switch {
+	case c&0xf0 == 0x80:
+		n = uint64(c & 0x0f)
+	case c == mpMap16:
+		n, err = r.be(2)
+	case c == mpMap32:
+		n, err = r.be(4)
+	default:
+		return 0, malformed(start, "expected a map, got "+formatName(c))
+	}
+	if err != nil {
+		return 0, err
+	}
+	if n > uint64(r.remaining())/2 {
+		return 0, malformed(start, "map length exceeds the data")
+	}
+	return int(n), nil
+}
+
+// extHeader reads an extension header, checking the payload length against
+// the bytes left. It reports ok=false (consuming nothing) if the next value
+// is not an extension.
+func (r *reader) extHeader() (typ int8, n int, ok bool, err error) {
+	start := r.off
+	c, err := r.peek()
+	if err != nil {
+		return 0, 0, false, err
+	}
+	var size uint64
+	switch c {
+	case mpFixExt1, mpFixExt2, mpFixExt4, mpFixExt8, mpFixExt16:
+		r.off++
+		size = 1 << (c - mpFixExt1)
+	case mpExt8, mpExt16, mpExt32:
+		r.off++
+		if size, err = r.be(1 << (c - mpExt8)); err != nil {
+			return 0, 0, false, err
+		}
+	default:
+		return 0, 0, false, nil
+	}
+	t, err := r.byte()
+	if err != nil {
+		return 0, 0, false, err
+	}
+	if size > uint64(r.remaining()) {
+		return 0, 0, false, malformed(start, "extension length exceeds the data")
+	}
+	return int8(t), int(size), true, nil
+}
+
+// skip advances past one complete value. It is iterative: it keeps a count
+// of values still to skip, so nesting depth costs no stack.
+func (r *reader) skip() error {
+	pending := uint64(1)
+	for pending > 0 {
+		pending--
+		start := r.off
+		c, err := r.byte()
+		if err != nil {
+			return err
+		}
+		var n uint64 // bytes of payload to jump over
+		switch {
+		case c <= 0x7f || c >= 0xe0:
+			continue
+		case c&0xf0 == 0x80:
+			pending += 2 * uint64(c&0x0f)
+		case c&0xf0 == 0x90:
+			pending += uint64(c & 0x0f)
+		case c&0xe0 == 0xa0:
+			n = uint64(c & 0x1f)
+		default:
+			switch c {
+			case mpNil, mpFalse, mpTrue:
+				continue
+			case mpBin8, mpBin16, mpBin32:
+				if n, err = r.be(1 << (c - mpBin8)); err != nil {
+					return err
+				}
+			case mpStr8, mpStr16, mpStr32:
+				if n, err = r.be(1 << (c - mpStr8)); err != nil {
+					return err
+				}
+			case mpExt8, mpExt16, mpExt32:
+				if n, err = r.be(1 << (c - mpExt8)); err != nil {
+					return err
+				}
+				n++ // type byte
+			case mpFixExt1, mpFixExt2, mpFixExt4, mpFixExt8, mpFixExt16:
+				n = 1 + 1<<(c-mpFixExt1)
+			case mpFloat32:
+				n = 4
+			case mpFloat64:
+				n = 8
+			case mpUint8, mpUint16, mpUint32, mpUint64:
+				n = 1 << (c - mpUint8)
+			case mpInt8, mpInt16, mpInt32, mpInt64:
+				n = 1 << (c - mpInt8)
+			case mpArray16, mpArray32:
+				m, err := r.be(2 << (c - mpArray16))
+				if err != nil {
+					return err
+				}
+				pending += m
+			case mpMap16, mpMap32:
+				m, err := r.be(2 << (c - mpMap16))
+				if err != nil {
+					return err
+				}
+				pending += 2 * m
+			default: // 0xc1, never used
+				return malformed(start, "invalid format byte 0xc1")
+			}
+		}
+		if n > uint64(r.remaining()) {
+			return malformed(start, "length exceeds the data")
+		}
+		r.off += int(n)
+		// Every pending value needs at least one byte.
+		if pending > uint64(r.remaining()) {
+			return malformed(start, "declared length exceeds the data")
+		}
+	}
+	return nil
+}
+
+// validate checks that the next value is complete, that every declared
+// length fits the data, and that nesting stays within MaxDepth. It does not
+// allocate on success.
+func (r *reader) validate(depth int) error {
+	c, err := r.peek()
+	if err != nil {
+		return err
+	}
+	var n int
+	switch {
+	case c&0xf0 == 0x90 || c == mpArray16 || c == mpArray32:
+		if n, err = r.arrayLen(); err != nil {
+			return err
+		}
+	case c&0xf0 == 0x80 || c == mpMap16 || c == mpMap32:
+		if n, err = r.mapLen(); err != nil {
+			return err
+		}
+		n *= 2
+	default:
+		return r.skip()
+	}
+	if depth >= MaxDepth {
+		return &MalformedError{What: "nesting too deep", Offset: r.off, Err: ErrTooDeep}
+	}
+	for i := 0; i < n; i++ {
+		if err := r.validate(depth + 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rawValue returns the bytes of the next complete value as a sub-slice.
+func (r *reader) rawValue() ([]byte, error) {
+	start := r.off
+	if err := r.skip(); err != nil {
+		return nil, err
+	}
+	return r.buf[start:r.off:r.off], nil
+}
+
+// SkipValue returns b without its first MessagePack value. It does not
+// allocate on success and uses constant stack space regardless of nesting;
+// truncated or invalid input yields a *MalformedError.
+func SkipValue(b []byte) (rest []byte, err error) {
+	r := reader{buf: b}
+	if err := r.skip(); err != nil {
+		return nil, err
+	}
+	return b[r.off:], nil
+}
+
+// DecodeValue decodes the first MessagePack value in b into a generic Go
+// value and returns it with the bytes that follow it.
+//
+// The mapping is:
+//
+//   - nil → nil; bool → bool
+//   - integers → int64 whenever the value fits, uint64 only for values above
+//     math.MaxInt64 (so equal numbers compare equal however they were
+//     encoded)
+//   - float 32 → float32; float 64 → float64
+//   - string → string; bin → []byte (both copied, never aliasing b)
+//   - array → []any
+//   - map → map[string]any when every key is a string, otherwise
+//     map[any]any. Keys that Go maps cannot hold (arrays, maps, bin, unknown
+//     extensions) are a *MalformedError.
+//   - extension 1 → Decimal; 2 → UUID; 3 (MP_ERROR) → *ServerError;
+//     4 (datetime) → time.Time; any other → RawExt.
+//
+// Lengths are checked against the data before anything is allocated, and
+// nesting deeper than MaxDepth fails with a *MalformedError wrapping
+// ErrTooDeep. DecodeValue allocates the values it returns.
+func DecodeValue(b []byte) (v any, rest []byte, err error) {
+	r := reader{buf: b}
+	v, err = r.value(0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, b[r.off:], nil
+}
+
+func (r *reader) value(depth int) (any, error) {
+	start := r.off
+	c, err := r.peek()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c <= 0x7f:
+		r.off++
+		return int64(c), nil
+	case c >= 0xe0:
+		r.off++
+		return int64(int8(c)), nil
+	case c&0xe0 == 0xa0:
+		return r.str()
+	case c&0xf0 == 0x90:
+		return r.array(depth)
+	case c&0xf0 == 0x80:
+		return r.mapValue(depth)
+	}
+	switch c {
+	case mpNil:
+		r.off++
+		return nil, nil
+	case mpFalse, mpTrue:
+		return r.bool()
+	case mpFloat32:
+		r.off++
+		u, err := r.be(4)
+		return math.Float32frombits(uint32(u)), err
+	case mpFloat64:
+		r.off++
+		u, err := r.be(8)
+		return math.Float64frombits(u), err
+	case mpUint8, mpUint16, mpUint32, mpUint64, mpInt8, mpInt16, mpInt32, mpInt64:
+		u, neg, err := r.integer()
+		if err != nil {
+			return nil, err
+		}
+		if !neg && u > math.MaxInt64 {
+			return u, nil
+		}
+		return int64(u), nil
+	case mpStr8, mpStr16, mpStr32:
+		return r.str()
+	case mpBin8, mpBin16, mpBin32:
+		r.off++
+		n, err := r.be(1 << (c - mpBin8))
+		if err != nil {
+			return nil, err
+		}
+		if n > uint64(r.remaining()) {
+			return nil, malformed(start, "binary length exceeds the data")
+		}
+		b, _ := r.next(int(n))
+		return bytes.Clone(b), nil
+	case mpArray16, mpArray32:
+		return r.array(depth)
+	case mpMap16, mpMap32:
+		return r.mapValue(depth)
+	case mpFixExt1, mpFixExt2, mpFixExt4, mpFixExt8, mpFixExt16, mpExt8, mpExt16, mpExt32:
+		return r.ext(depth)
+	}
+	return nil, malformed(start, "invalid format byte 0xc1")
+}
+
+func (r *reader) array(depth int) (any, error) {
+	if depth >= MaxDepth {
+		return nil, &MalformedError{What: "nesting too deep", Offset: r.off, Err: ErrTooDeep}
+	}
+	n, err := r.arrayLen()
+	if err != nil {
+		return nil, err
+	}
+	a := make([]any, n)
+	for i := range a {
+		if a[i], err = r.value(depth + 1); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func (r *reader) mapValue(depth int) (any, error) {
+	if depth >= MaxDepth {
+		return nil, &MalformedError{What: "nesting too deep", Offset: r.off, Err: ErrTooDeep}
+	}
+	n, err := r.mapLen()
+	if err != nil {
+		return nil, err
+	}
+	// The size hint is capped so that a long run of tiny pairs in hostile
+	// input cannot make one allocation much larger than the input itself.
+	hint := min(n, 1024)
+	sm := make(map[string]any, hint)
+	var am map[any]any
+	for i := 0; i < n; i++ {
+		keyOff := r.off
+		k, err := r.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		v, err := r.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		if am == nil {
+			if s, ok := k.(string); ok {
+				sm[s] = v
+				continue
+			}
+			am = make(map[any]any, hint)
+			for sk, sv := range sm {
+				am[sk] = sv
+			}
+		}
+		switch k.(type) {
+		case []byte, []any, map[string]any, map[any]any, RawExt:
+			return nil, malformed(keyOff, "map key is an array, map, binary or unknown extension, which Go maps cannot hold")
+		}
+		am[k] = v
+	}
+	if am != nil {
+		return am, nil
+	}
+	return sm, nil
+}
+
+// Extension type numbers that Tarantool defines for MessagePack.
+const (
+	ExtDecimal  int8 = 1 // MP_DECIMAL: Decimal
+	ExtUUID     int8 = 2 // MP_UUID: UUID
+	ExtError    int8 = 3 // MP_ERROR: *ServerError
+	ExtDatetime int8 = 4 // MP_DATETIME (Tarantool 2.10+): time.Time
+)
+
+func (r *reader) ext(depth int) (any, error) {
+	start := r.off
+	if depth >= MaxDepth {
+		return nil, &MalformedError{What: "nesting too deep", Offset: r.off, Err: ErrTooDeep}
+	}
+	typ, n, _, err := r.extHeader()
+	if err != nil {
+		return nil, err
+	}
+	payload, _ := r.next(n)
+	switch typ {
+	case ExtDecimal:
+		d, err := decodeDecimalPayload(payload)
+		if err != nil {
+			return nil, withOffset(err, start)
+		}
+		return d, nil
+	case ExtUUID:
+		if n != len(UUID{}) {
+			return nil, malformed(start, "UUID extension payload is not 16 bytes")
+		}
+		var u UUID
+		copy(u[:], payload)
+		return u, nil
+	case ExtError:
+		sub := reader{buf: payload}
+		e, err := sub.serverError(depth + 1)
+		if err != nil {
+			return nil, withOffset(err, start)
+		}
+		return e, nil
+	case ExtDatetime:
+		t, err := decodeDatetimePayload(payload)
+		if err != nil {
+			return nil, withOffset(err, start)
+		}
+		return t, nil
+	}
+	return RawExt{Type: typ, Data: bytes.Clone(payload)}, nil
+}
+
+// withOffset shifts the offset of a *MalformedError found inside an
+// extension payload so that it points into the outer buffer.
+func withOffset(err error, base int) error {
+	if m, ok := err.(*MalformedError); ok && m.Offset < 0 {
+		m.Offset = base
+	} else if ok {
+		m.Offset += base
+	}
+	return err
+}
+
+func formatName(c byte) string {
+	switch {
+	case c <= 0x7f || c >= 0xe0:
+		return "an integer"
+	case c&0xf0 == 0x80:
+		return "a map"
+	case c&0xf0 == 0x90:
+		return "an array"
+	case c&0xe0 == 0xa0:
+		return "a string"
+	}
+	switch c {
+	case mpNil:
+		return "nil"
+	case mpFalse, mpTrue:
+		return "a boolean"
+	case mpBin8, mpBin16, mpBin32:
+		return "binary"
+	case mpExt8, mpExt16, mpExt32, mpFixExt1, mpFixExt2, mpFixExt4, mpFixExt8, mpFixExt16:
+		return "an extension"
+	case mpFloat32, mpFloat64:
+		return "a float"
+	case mpUint8, mpUint16, mpUint32, mpUint64, mpInt8, mpInt16, mpInt32, mpInt64:
+		return "an integer"
+	case mpStr8, mpStr16, mpStr32:
+		return "a string"
+	case mpArray16, mpArray32:
+		return "an array"
+	case mpMap16, mpMap32:
+		return "a map"
+	}
+	return "invalid byte 0xc1"
+}
+
+type pooledDecoder struct {
+	dec *msgpack.Decoder
+	r   bytes.Reader
+}
+
+var typedDecoders = sync.Pool{New: func() any {
+	d := new(pooledDecoder)
+	d.dec = msgpack.NewDecoder(&d.r)
+	return d
+}}
+
+// Decode decodes the first MessagePack value in b into v, which must be a
+// non-nil pointer. Bytes after the first value are ignored.
+//
+// If v is a *any, the value is decoded with DecodeValue (so Tarantool
+// extensions become Decimal, UUID, *ServerError, time.Time or RawExt).
+// Otherwise a pooled github.com/vmihailenco/msgpack/v5 Decoder reading from
+// a pooled bytes.Reader does the work, so structs with msgpack tags
+// (including `msgpack:",as_array"`), slices and maps of them work, as do
+// fields of type UUID and Decimal (they implement msgpack.CustomDecoder).
+// Interface-typed fields inside v follow that library's rules: integers
+// keep their wire width (int8, uint16, ...), and Tarantool extensions in
+// them fail unless registered with the library by someone else; give such
+// fields a concrete type instead.
+//
+// b is first checked without allocating: a truncated value, a declared
+// length longer than the data, or nesting deeper than MaxDepth is a
+// *MalformedError, so hostile input cannot make the library allocate huge
+// slices or overflow the stack. Other failures are *UnmarshalError wrapping
+// the library's error, or the errors of DecodeValue for *any. Decode allocates what v needs plus what the library
+// allocates internally.
+func Decode(b []byte, v any) (err error) {
+	if p, ok := v.(*any); ok && p != nil {
+		val, _, err := DecodeValue(b)
+		if err != nil {
+			return err
+		}
+		*p = val
+		return nil
+	}
+	// The msgpack library trusts declared lengths (it allocates a slice of
+	// the declared size before reading elements) and recurses without a
+	// limit, so check the value first: lengths against the data, nesting
+	// against MaxDepth.
+	vr := reader{buf: b}
+	if err := vr.validate(0); err != nil {
+		return err
+	}
+	d := typedDecoders.Get().(*pooledDecoder)
+	d.r.Reset(b)
+	d.dec.Reset(&d.r)
+	defer func() {
+		if rec := recover(); rec != nil {
+			err = &UnmarshalError{Type: reflect.TypeOf(v), Err: &panicError{rec}}
+		}
+		d.r.Reset(nil)
+		typedDecoders.Put(d)
+	}()
+	if err := d.dec.Decode(v); err != nil {
+		return &UnmarshalError{Type: reflect.TypeOf(v), Err: err}
+	}
+	return nil
+}
+
+// DecodeArrayHeader reads the header of the MessagePack array at the start
+// of b and returns its element count and the bytes after the header. The
+// count is checked against the bytes left, so it is safe to preallocate.
+// It does not allocate on success.
+func DecodeArrayHeader(b []byte) (n int, rest []byte, err error) {
+	r := reader{buf: b}
+	if n, err = r.arrayLen(); err != nil {
+		return 0, nil, err
+	}
+	return n, b[r.off:], nil
+}
