@@ -1,0 +1,86 @@
+package client
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/txtarantool/txtarantool/future"
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// call is one request from the moment a command is issued until its
+// future settles. It may be sent more than once (a transparent retry after
+// ER_WRONG_SCHEMA_VERSION), each time with a new sync id.
+//
+// Ownership: while a call sits in a conn's pending table, whoever deletes
+// it from the table (under conn.mu) settles it. Fields marked "conn.mu" are
+// written under the mutex of the conn that holds the call.
+type call struct {
+	ctx     context.Context
+	promise *future.Promise[*Response]
+
+	// req is the request; for a schema-bound request its space and index
+	// numbers are filled in from space and index before every send.
+	req   protocol.Request
+	space any
+	index any
+	bound bool // req names a space (and maybe an index)
+
+	// reloaded is set once a schema reload was done for an unknown name;
+	// retried once the request was resent after ER_WRONG_SCHEMA_VERSION.
+	reloaded bool
+	retried  bool
+
+	sync uint64      // conn.mu: sync id of the current send
+	stop func() bool // conn.mu: stops the context.AfterFunc, nil if none
+
+	cancelTimeout context.CancelFunc // Options.RequestTimeout's, nil if none
+
+	conn      atomic.Pointer[conn] // the conn of the current send
+	abandoned atomic.Bool          // ctx done or future cancelled
+}
+
+// finish releases the call's context resources and settles its future.
+// The caller must own the call (see the type's comment).
+func (cl *call) finish(resp *Response, err error) {
+	cl.release()
+	cl.promise.Complete(resp, err)
+}
+
+// release stops the context watcher and the request timeout timer.
+func (cl *call) release() {
+	if cl.stop != nil {
+		cl.stop()
+	}
+	if cl.cancelTimeout != nil {
+		cl.cancelTimeout()
+	}
+}
+
+// abandon is run when the call's context is done (err is the error to fail
+// with) or its future is cancelled (err is nil: Cancel rejects it). The
+// call is forgotten by its connection: a late response is discarded.
+func (cl *call) abandon(err error) {
+	// Store the flag before loading conn; conn.send stores conn before
+	// loading the flag, so one of the two always sees the other.
+	cl.abandoned.Store(true)
+	cn := cl.conn.Load()
+	if cn == nil {
+		return // not sent yet: dispatch sees the flag
+	}
+	sent, found := cn.forget(cl)
+	if !found {
+		return // already settled, failed, or between two sends
+	}
+	if err == nil {
+		cl.release()
+		return
+	}
+	cl.finish(nil, &ContextError{Sent: sent, Err: err})
+}
+
+// onContextDone is the context.AfterFunc callback.
+func (cl *call) onContextDone() { cl.abandon(context.Cause(cl.ctx)) }
+
+// onCancel is the future's canceller.
+func (cl *call) onCancel() { cl.abandon(nil) }

@@ -1,0 +1,321 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/txtarantool/txtarantool/future"
+	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/transport"
+)
+
+// Client is a connection to one Tarantool server. Every command returns at
+// once a *future.Future that settles when the response arrives; thousands
+// of requests may be in flight on one Client. It is safe for concurrent
+// use.
+//
+// Callbacks attached with Then, Catch, Finally (and the Tuples/One
+// helpers) run on the client's Serial executor, one at a time in
+// settlement order, never on the network reader; goroutines blocked in
+// Await are woken directly.
+type Client struct {
+	addr   string
+	opts   Options
+	dialer transport.Dialer
+	log    *slog.Logger
+	exec   *future.Serial
+
+	conn   atomic.Pointer[conn]
+	schema atomic.Pointer[Schema]
+
+	reloadMu sync.Mutex
+	reload   *future.Future[*Schema] // the schema reload in progress, if any
+
+	closeOnce sync.Once
+	closed    atomic.Bool
+}
+
+// Dial connects to the server at addr ("host:port", "tcp://host:port",
+// "unix:/path", "/path.sock"), reads the greeting, authenticates if
+// opts.User is set and loads the schema. It blocks until the client is
+// ready or ctx (bounded by opts.DialTimeout) ends.
+//
+// Cost: one TCP or Unix connection, two goroutines (reader, writer), one
+// executor goroutine, and two selects for the schema.
+func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
+	opts = opts.withDefaults()
+	dialer := opts.Dialer
+	if dialer == nil {
+		d, err := transport.NewDialer(addr)
+		if err != nil {
+			return nil, err
+		}
+		dialer = d
+	}
+	c := &Client{
+		addr:   dialer.Address(),
+		opts:   opts,
+		dialer: dialer,
+		log:    opts.Logger,
+		exec:   future.NewSerial(),
+	}
+	if opts.DialTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.DialTimeout)
+		defer cancel()
+	}
+	if err := c.connect(ctx); err != nil {
+		c.exec.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// connect establishes a connection, installs it and loads the schema.
+func (c *Client) connect(ctx context.Context) error {
+	nc, err := c.dialer.Dial(ctx)
+	if err != nil {
+		return err
+	}
+	greeting, br, err := handshake(ctx, nc, c.opts)
+	if err != nil {
+		_ = nc.Close()
+		return err
+	}
+	cn := newConn(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
+	cn.onWrongSchema = c.retryAfterSchemaReload
+	cn.onBroken = c.connectionBroken
+	cn.start()
+	c.conn.Store(cn)
+	c.log.Info("txtarantool: connected", "addr", c.addr, "version", greeting.Version.String(), "user", c.opts.User)
+	if c.opts.SkipSchema {
+		return nil
+	}
+	if _, err := c.ReloadSchema(ctx); err != nil {
+		c.conn.Store(nil)
+		cn.close(err)
+		return err
+	}
+	return nil
+}
+
+// connectionBroken logs the loss of a connection.
+func (c *Client) connectionBroken(cn *conn, cause error) {
+	if errors.Is(cause, ErrClosed) {
+		return
+	}
+	c.log.Warn("txtarantool: connection lost", "addr", cn.addr, "err", cause)
+}
+
+// Addr returns the canonical address the client connects to.
+func (c *Client) Addr() string { return c.addr }
+
+// Greeting returns the server greeting of the current connection (version,
+// instance UUID). It is the zero Greeting when not connected.
+func (c *Client) Greeting() protocol.Greeting {
+	if cn := c.conn.Load(); cn != nil {
+		return cn.greeting
+	}
+	return protocol.Greeting{}
+}
+
+// Schema returns the current schema snapshot, or nil if none was loaded.
+func (c *Client) Schema() *Schema { return c.schema.Load() }
+
+// InFlight returns the number of requests sent or queued that await a
+// response. Cost: takes the connection's lock.
+func (c *Client) InFlight() int {
+	if cn := c.conn.Load(); cn != nil {
+		return cn.inFlight()
+	}
+	return 0
+}
+
+// String describes the client without secrets.
+func (c *Client) String() string {
+	return fmt.Sprintf("txtarantool.Client{addr: %s, user: %q}", c.addr, c.opts.User)
+}
+
+// Close closes the connection, fails every pending request with a
+// *ConnectionError wrapping ErrClosed, runs the callbacks already queued,
+// and returns once every goroutine of the client has exited. Later
+// commands fail at once with ErrClosed. Close is idempotent.
+func (c *Client) Close() error {
+	c.closeOnce.Do(func() {
+		c.closed.Store(true)
+		if cn := c.conn.Swap(nil); cn != nil {
+			cn.close(ErrClosed)
+		}
+		c.exec.Close()
+	})
+	return nil
+}
+
+// ReloadSchema reads _vspace and _vindex again, installs the new snapshot
+// and returns it. It blocks until the load is done or ctx ends (the load
+// itself goes on for the other waiters). Concurrent reloads share one
+// load. The client reloads by itself when the server reports a schema
+// change or a request names an unknown space or index, so calling this is
+// rarely needed.
+func (c *Client) ReloadSchema(ctx context.Context) (*Schema, error) {
+	return c.reloadSchema().Await(ctx)
+}
+
+// reloadSchema starts a schema load, or joins the one in progress. The
+// load is bounded by Options.DialTimeout, not by any caller's context,
+// because its result is shared.
+func (c *Client) reloadSchema() *future.Future[*Schema] {
+	c.reloadMu.Lock()
+	if r := c.reload; r != nil {
+		c.reloadMu.Unlock()
+		return r
+	}
+	f, p := future.NewOn[*Schema](c.exec)
+	c.reload = f
+	c.reloadMu.Unlock()
+
+	ctx, cancel := context.Background(), context.CancelFunc(func() {})
+	if c.opts.DialTimeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, c.opts.DialTimeout)
+	}
+	c.loadSchema(ctx, 0).Finally(func(s *Schema, err error) (*Schema, error) {
+		cancel()
+		if err == nil {
+			c.schema.Store(s)
+			c.log.Debug("txtarantool: schema loaded", "version", s.Version, "spaces", s.Spaces())
+		}
+		c.reloadMu.Lock()
+		c.reload = nil
+		c.reloadMu.Unlock()
+		p.Complete(s, err)
+		return s, err
+	})
+	return f
+}
+
+// maxSchemaAttempts bounds how often a schema load is repeated when the
+// schema changes between reading _vspace and _vindex.
+const maxSchemaAttempts = 5
+
+// loadSchema reads both system views; if their schema versions differ (a
+// change happened in between) it reads them again.
+func (c *Client) loadSchema(ctx context.Context, attempt int) *future.Future[*Schema] {
+	spaces := c.do(ctx, schemaQueries[0], nil, nil, false)
+	indexes := c.do(ctx, schemaQueries[1], nil, nil, false)
+	return future.Chain(future.All(spaces, indexes), func(rs []*Response) *future.Future[*Schema] {
+		v0, v1 := rs[0].SchemaVersion(), rs[1].SchemaVersion()
+		if v0 != v1 {
+			if attempt+1 >= maxSchemaAttempts {
+				return future.Rejected[*Schema](fmt.Errorf("txtarantool: schema kept changing while loading (versions %d, %d)", v0, v1))
+			}
+			return c.loadSchema(ctx, attempt+1)
+		}
+		s, err := buildSchema(v0, rs[0], rs[1])
+		if err != nil {
+			return future.Rejected[*Schema](err)
+		}
+		return future.Resolved(s)
+	})
+}
+
+// retryAfterSchemaReload resends a call that failed with
+// ER_WRONG_SCHEMA_VERSION once the schema is reloaded. Called on the
+// reader goroutine; it only chains work, never blocks.
+func (c *Client) retryAfterSchemaReload(cl *call) {
+	c.reloadSchema().Finally(func(s *Schema, err error) (*Schema, error) {
+		if err != nil {
+			cl.finish(nil, fmt.Errorf("txtarantool: reloading schema after a schema change: %w", err))
+			return s, err
+		}
+		c.dispatch(cl)
+		return s, nil
+	})
+}
+
+// do creates the call for one request and dispatches it. space and index
+// are the caller's identifiers when bound is true.
+func (c *Client) do(ctx context.Context, req protocol.Request, space, index any, bound bool) *future.Future[*Response] {
+	f, p := future.NewOn[*Response](c.exec)
+	if ctx == nil {
+		p.Reject(errors.New("txtarantool: nil context"))
+		return f
+	}
+	cl := &call{ctx: ctx, promise: p, req: req, space: space, index: index, bound: bound}
+	if d := c.opts.RequestTimeout; d > 0 {
+		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d {
+			cl.ctx, cl.cancelTimeout = context.WithTimeoutCause(ctx, d, requestTimeoutError{})
+		}
+	}
+	p.OnCancel(cl.onCancel)
+	c.dispatch(cl)
+	return f
+}
+
+// dispatch resolves names (reloading the schema once if a name is
+// unknown) and queues the call on the current connection. Every failure
+// before queueing settles the call with an error saying it was not sent.
+func (c *Client) dispatch(cl *call) {
+	if cl.abandoned.Load() || cl.ctx.Err() != nil {
+		cl.finish(nil, abandonedError(cl))
+		return
+	}
+	if c.closed.Load() {
+		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: ErrClosed})
+		return
+	}
+	var schemaVersion uint64
+	if cl.bound {
+		s := c.schema.Load()
+		req, err := s.bind(cl.req, cl.space, cl.index)
+		var serr *SchemaError
+		if errors.As(err, &serr) && !cl.reloaded && !c.opts.SkipSchema && isName(cl.space, cl.index) {
+			cl.reloaded = true
+			c.reloadSchema().Finally(func(s *Schema, err error) (*Schema, error) {
+				c.dispatch(cl)
+				return s, err
+			})
+			return
+		}
+		if err != nil {
+			cl.finish(nil, err)
+			return
+		}
+		cl.req = req
+		if s != nil {
+			schemaVersion = s.Version
+		}
+	}
+	cn := c.conn.Load()
+	if cn == nil {
+		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: ErrNotConnected})
+		return
+	}
+	if err := cn.send(cl, schemaVersion); err != nil {
+		if errors.Is(err, errAbandoned) {
+			err = abandonedError(cl)
+		}
+		cl.finish(nil, err)
+	}
+}
+
+// isName reports whether the space or index is given by name.
+func isName(space, index any) bool {
+	_, s := space.(string)
+	_, i := index.(string)
+	return s || i
+}
+
+// abandonedError is the error of a call abandoned before it was sent: its
+// context's cause, or future.ErrCancelled if its future was cancelled (the
+// future is then already settled and the error goes nowhere).
+func abandonedError(cl *call) error {
+	if cause := context.Cause(cl.ctx); cause != nil {
+		return &ContextError{Sent: false, Err: cause}
+	}
+	return future.ErrCancelled
+}

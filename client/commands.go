@@ -1,0 +1,179 @@
+package client
+
+import (
+	"context"
+	"math"
+	"reflect"
+
+	"github.com/tarantool/go-iproto"
+
+	"github.com/txtarantool/txtarantool/future"
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// Every command below returns at once; the future settles with the
+// server's response, or with an error: *ServerError (a server error with
+// its code), *ConnectionError (the connection broke; says whether the
+// request was sent), *ContextError (ctx ended first), *EncodeError or
+// *SchemaError (bad input; nothing sent).
+//
+// Spaces and indexes are given by name (string) or number (any Go integer);
+// a nil index means the primary index. A key may be a single scalar (it is
+// sent as a one-part key) or a slice/array/as_array struct for multi-part
+// keys. Tuples, keys and arguments are encoded as compact msgpack.
+//
+// Cost of a command: the future, one request record and, if ctx can be
+// cancelled, one context.AfterFunc registration; the request bytes are
+// encoded into the connection's shared write buffer.
+
+// Ping checks that the server answers.
+func (c *Client) Ping(ctx context.Context) *future.Future[*Response] {
+	return c.do(ctx, protocol.Ping{}, nil, nil, false)
+}
+
+// SelectOption adjusts a Select: Limit, Offset or Iterator.
+type SelectOption interface {
+	applySelect(*protocol.Select)
+}
+
+type selectLimit uint32
+type selectOffset uint32
+type selectIterator iproto.Iterator
+
+func (o selectLimit) applySelect(s *protocol.Select)    { s.Limit = uint32(o) }
+func (o selectOffset) applySelect(s *protocol.Select)   { s.Offset = uint32(o) }
+func (o selectIterator) applySelect(s *protocol.Select) { s.Iterator = iproto.Iterator(o) }
+
+// Limit returns at most n tuples (default: all).
+func Limit(n uint32) SelectOption { return selectLimit(n) }
+
+// Offset skips the first n matching tuples (default 0).
+func Offset(n uint32) SelectOption { return selectOffset(n) }
+
+// Iterator selects the iterator type (default iproto.ITER_EQ; with an
+// empty key EQ returns every tuple, like ITER_ALL).
+func Iterator(it iproto.Iterator) SelectOption { return selectIterator(it) }
+
+// Select finds tuples in space by index and key. The response data is an
+// array of tuples; decode it with Response.Decode or Tuples[T].
+func (c *Client) Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response] {
+	req := protocol.Select{Iterator: iproto.ITER_EQ, Limit: math.MaxUint32, Key: keyOf(key)}
+	for _, o := range opts {
+		o.applySelect(&req)
+	}
+	return c.do(ctx, req, space, index, true)
+}
+
+// Insert adds a tuple; a duplicate primary key fails with
+// ER_TUPLE_FOUND. The response carries the inserted tuple.
+func (c *Client) Insert(ctx context.Context, space, tuple any) *future.Future[*Response] {
+	return c.do(ctx, protocol.Insert{Tuple: tuple}, space, nil, true)
+}
+
+// Replace inserts a tuple or replaces the one with the same primary key.
+// The response carries the new tuple.
+func (c *Client) Replace(ctx context.Context, space, tuple any) *future.Future[*Response] {
+	return c.do(ctx, protocol.Replace{Tuple: tuple}, space, nil, true)
+}
+
+// replaceExistingLua replaces a tuple only if its primary key exists, as
+// one transaction; otherwise it raises ER_TUPLE_NOT_FOUND.
+const replaceExistingLua = `local space, tuple = ...
+local s = box.space[space]
+if s == nil then box.error(box.error.NO_SUCH_SPACE, tostring(space)) end
+local pk = s.index[0]
+if pk == nil then box.error(box.error.NO_SUCH_INDEX_ID, 0, s.name) end
+return box.atomic(function()
+    local key = {}
+    for i, part in ipairs(pk.parts) do key[i] = tuple[part.fieldno] end
+    if pk:get(key) == nil then
+        box.error(box.error.TUPLE_NOT_FOUND, pk.name, s.name)
+    end
+    return s:replace(tuple)
+end)`
+
+// ReplaceExisting replaces a tuple only if a tuple with the same primary
+// key already exists, atomically; otherwise the future fails with a
+// *ServerError of code ER_TUPLE_NOT_FOUND. The response carries the new
+// tuple. It runs as a small Lua EVAL on the server, so the user needs the
+// execute privilege on the universe as well as read/write on the space.
+func (c *Client) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
+	return c.Eval(ctx, replaceExistingLua, space, tuple)
+}
+
+// Update applies ops (built with protocol.OpAssign, OpAdd, OpSplice, ...)
+// to the tuple with key in index. The response carries the updated tuple,
+// or no tuple if the key does not exist.
+func (c *Client) Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response] {
+	return c.do(ctx, protocol.Update{Key: keyOf(key), Ops: ops}, space, index, true)
+}
+
+// Upsert inserts tuple if its primary key is new, or else applies ops to
+// the existing tuple. The response carries no tuple.
+func (c *Client) Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response] {
+	return c.do(ctx, protocol.Upsert{Tuple: tuple, Ops: ops}, space, nil, true)
+}
+
+// Delete removes the tuple with key in index (a unique index). The
+// response carries the deleted tuple, or none if there was none.
+func (c *Client) Delete(ctx context.Context, space, index, key any) *future.Future[*Response] {
+	return c.do(ctx, protocol.Delete{Key: keyOf(key)}, space, index, true)
+}
+
+// Call calls a stored or global Lua function with the IPROTO_CALL request
+// of Tarantool 1.7+: the response data is the array of returned values,
+// as they are (a returned tuple is one value).
+func (c *Client) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
+	return c.do(ctx, protocol.Call{Function: function, Args: argsOf(args)}, nil, nil, false)
+}
+
+// Call16 calls a function with the old IPROTO_CALL_16 request: every
+// returned value is converted to a tuple, so the data is an array of
+// tuples (a scalar 5 comes back as [5]).
+func (c *Client) Call16(ctx context.Context, function string, args ...any) *future.Future[*Response] {
+	return c.do(ctx, protocol.Call16{Function: function, Args: argsOf(args)}, nil, nil, false)
+}
+
+// Eval evaluates a Lua chunk with args available as "...". The response
+// data is the array of returned values. The user needs the execute
+// privilege on the universe.
+func (c *Client) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
+	return c.do(ctx, protocol.Eval{Expr: expr, Args: argsOf(args)}, nil, nil, false)
+}
+
+// Execute runs an SQL statement with positional bind parameters (or named
+// ones, as map[string]any{":name": value}). Response.Body gives the rows
+// (Data), the column metadata and the SQL info (row count, autoincrement
+// ids).
+func (c *Client) Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response] {
+	return c.do(ctx, protocol.Execute{SQL: sql, Args: argsOf(args)}, nil, nil, false)
+}
+
+// argsOf turns variadic arguments into the array sent on the wire.
+func argsOf(args []any) any {
+	if args == nil {
+		return []any{}
+	}
+	return args
+}
+
+// keyOf makes a key of any value: nil is the empty key (all tuples), a
+// slice, array, struct or pre-encoded msgpack is sent as it is, and any
+// other single value becomes a one-part key.
+func keyOf(key any) any {
+	switch key.(type) {
+	case nil:
+		return []any{}
+	case []any, protocol.RawMsgpack, []string, []int, []int64, []uint64:
+		return key
+	case string, int, int64, uint64, uint32, int32, uint, float64, bool, protocol.UUID, protocol.Decimal:
+		return []any{key}
+	}
+	switch reflect.TypeOf(key).Kind() {
+	case reflect.Slice, reflect.Array, reflect.Struct, reflect.Pointer, reflect.Map:
+		if _, isBytes := key.([]byte); !isBytes {
+			return key
+		}
+	}
+	return []any{key}
+}

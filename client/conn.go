@@ -1,0 +1,305 @@
+package client
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+
+	"github.com/tarantool/go-iproto"
+
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// readBufferSize is the size of a connection's read buffer: responses are
+// read from the socket in chunks of up to this many bytes.
+const readBufferSize = 64 << 10
+
+// maxRetainedWriteBuffer bounds the write buffer a connection keeps between
+// batches; a larger one (after a burst) is dropped for the GC.
+const maxRetainedWriteBuffer = 1 << 20
+
+// conn is one established, authenticated IPROTO connection: a writer
+// goroutine that writes every request queued since its last write in one
+// syscall, and a reader goroutine that settles futures by sync id.
+//
+// Requests are encoded by the calling goroutine straight into queue under
+// mu (no per-request allocation for the bytes); the writer swaps queue with
+// its spare buffer and writes it. A request's sync id tells how far it got:
+// syncs up to handedUpTo were given to the writer (and may have reached the
+// server), later ones were never written.
+type conn struct {
+	nc       net.Conn
+	addr     string
+	maxFrame int
+	greeting protocol.Greeting
+	log      *slog.Logger
+	reader   *bufio.Reader
+
+	// onWrongSchema takes over a call that failed with
+	// ER_WRONG_SCHEMA_VERSION and may be retried; it must not block.
+	onWrongSchema func(cl *call)
+	// onBroken is told once when the connection breaks; it must not block.
+	onBroken func(cn *conn, cause error)
+
+	mu         sync.Mutex
+	queue      []byte // encoded requests not yet handed to the writer
+	nextSync   uint64 // last sync id given out
+	handedUpTo uint64 // highest sync id handed to the writer
+	pending    map[uint64]*call
+	err        error // non-nil once the connection is broken
+
+	wake chan struct{} // 1-buffered: the queue became non-empty
+	done chan struct{} // closed when the connection breaks
+	wg   sync.WaitGroup
+}
+
+// newConn wraps an authenticated net.Conn; start launches its goroutines.
+// firstSync is the last sync id used during the handshake.
+func newConn(nc net.Conn, br *bufio.Reader, addr string, g protocol.Greeting, maxFrame int, log *slog.Logger, firstSync uint64) *conn {
+	return &conn{
+		nc:       nc,
+		reader:   br,
+		addr:     addr,
+		greeting: g,
+		maxFrame: maxFrame,
+		log:      log,
+		nextSync: firstSync,
+		pending:  make(map[uint64]*call),
+		wake:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
+	}
+}
+
+// start launches the reader and writer goroutines.
+func (cn *conn) start() {
+	cn.wg.Add(2)
+	go cn.writeLoop()
+	go cn.readLoop()
+}
+
+// send encodes the call's request into the write queue and registers it
+// under a new sync id. It never blocks on the network. On error nothing was
+// queued and the caller still owns the call.
+func (cn *conn) send(cl *call, schemaVersion uint64) error {
+	cn.mu.Lock()
+	if cn.err != nil {
+		err := cn.err
+		cn.mu.Unlock()
+		return &ConnectionError{Addr: cn.addr, Sent: false, Err: err}
+	}
+	// Store conn before loading the flag; abandon does the reverse.
+	cl.conn.Store(cn)
+	if cl.abandoned.Load() {
+		cn.mu.Unlock()
+		return errAbandoned
+	}
+	sync := cn.nextSync + 1
+	before := len(cn.queue)
+	queue, err := protocol.AppendFrame(cn.queue, protocol.Header{Sync: sync, SchemaVersion: schemaVersion}, cl.req)
+	if err == nil && len(queue)-before > cn.maxFrame {
+		err = &protocol.FrameTooLargeError{Size: uint64(len(queue) - before), Max: cn.maxFrame}
+	}
+	if err != nil {
+		cn.queue = queue[:before]
+		cn.mu.Unlock()
+		return &EncodeError{Err: err}
+	}
+	cn.queue = queue
+	cn.nextSync = sync
+	cl.sync = sync
+	if cl.stop == nil && cl.ctx.Done() != nil {
+		// AfterFunc never calls its function synchronously, so this is
+		// safe under mu; the function takes mu itself.
+		cl.stop = context.AfterFunc(cl.ctx, cl.onContextDone)
+	}
+	cn.pending[sync] = cl
+	cn.mu.Unlock()
+	if before == 0 {
+		select {
+		case cn.wake <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+// errAbandoned is returned by send for a call whose context was done or
+// whose future was cancelled before it could be queued.
+var errAbandoned = errors.New("txtarantool: request abandoned before it was sent")
+
+// forget removes cl from the pending table. found reports whether it was
+// there (the caller now owns it); sent whether it had reached the writer.
+func (cn *conn) forget(cl *call) (sent, found bool) {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	if cn.pending[cl.sync] != cl {
+		return false, false
+	}
+	delete(cn.pending, cl.sync)
+	return cl.sync <= cn.handedUpTo, true
+}
+
+// take removes and returns the call waiting for sync, or nil.
+func (cn *conn) take(sync uint64) *call {
+	cn.mu.Lock()
+	cl := cn.pending[sync]
+	if cl != nil {
+		delete(cn.pending, sync)
+	}
+	cn.mu.Unlock()
+	return cl
+}
+
+// inFlight returns the number of requests waiting for a response.
+func (cn *conn) inFlight() int {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	return len(cn.pending)
+}
+
+// writeLoop writes every batch of queued requests in one Write call.
+func (cn *conn) writeLoop() {
+	defer cn.wg.Done()
+	var spare []byte
+	for {
+		select {
+		case <-cn.wake:
+		case <-cn.done:
+			return
+		}
+		cn.mu.Lock()
+		out := cn.queue
+		cn.queue = spare[:0]
+		cn.handedUpTo = cn.nextSync
+		cn.mu.Unlock()
+		if len(out) == 0 {
+			spare = out
+			continue
+		}
+		if _, err := cn.nc.Write(out); err != nil {
+			cn.fail(err)
+			return
+		}
+		if cap(out) > maxRetainedWriteBuffer {
+			out = nil
+		}
+		spare = out[:0]
+	}
+}
+
+// readLoop reads response frames and settles the futures waiting for them.
+func (cn *conn) readLoop() {
+	defer cn.wg.Done()
+	for {
+		frame, err := readFrame(cn.reader, cn.maxFrame)
+		if err != nil {
+			cn.fail(err)
+			return
+		}
+		header, body, err := protocol.DecodeResponseHeader(frame)
+		if err != nil {
+			cn.fail(err)
+			return
+		}
+		cn.dispatch(header, body)
+	}
+}
+
+// readFrame reads one length-prefixed frame from br into a new buffer of
+// exactly its size; a length above maxFrame is an error before any
+// allocation. Cost: one allocation of the frame's size.
+func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
+	var length, prefix int
+	for need := 1; ; need++ {
+		head, err := br.Peek(need)
+		if err != nil {
+			return nil, err
+		}
+		length, prefix, err = protocol.DecodeFrameLength(head, maxFrame)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, protocol.ErrShortBuffer) {
+			return nil, err
+		}
+	}
+	if _, err := br.Discard(prefix); err != nil {
+		return nil, err
+	}
+	frame := make([]byte, length)
+	if _, err := io.ReadFull(br, frame); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return frame, nil
+}
+
+// dispatch settles the call waiting for one response. A response to a
+// forgotten request (cancelled, timed out) is discarded.
+func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
+	cl := cn.take(header.Sync)
+	if cl == nil {
+		cn.log.Debug("txtarantool: discarding response to a forgotten request", "sync", header.Sync)
+		return
+	}
+	if !header.IsError() {
+		cl.finish(&Response{header: header, body: body}, nil)
+		return
+	}
+	serr, err := protocol.DecodeErrorBody(header, body)
+	if err != nil {
+		cl.finish(nil, err)
+		return
+	}
+	if serr.Code == iproto.ER_WRONG_SCHEMA_VERSION && cl.bound && !cl.retried && cn.onWrongSchema != nil {
+		cl.retried = true
+		cn.onWrongSchema(cl)
+		return
+	}
+	cl.finish(nil, serr)
+}
+
+// fail breaks the connection once: it closes the socket, stops both
+// goroutines and fails every pending call with a *ConnectionError telling
+// whether that request had been handed to the network.
+func (cn *conn) fail(cause error) {
+	cn.mu.Lock()
+	if cn.err != nil {
+		cn.mu.Unlock()
+		return
+	}
+	cn.err = cause
+	pending := cn.pending
+	cn.pending = nil
+	handed := cn.handedUpTo
+	cn.queue = nil
+	cn.mu.Unlock()
+
+	close(cn.done)
+	_ = cn.nc.Close()
+	for _, cl := range pending {
+		cl.finish(nil, &ConnectionError{Addr: cn.addr, Sent: cl.sync <= handed, Err: cause})
+	}
+	if cn.onBroken != nil {
+		cn.onBroken(cn, cause)
+	}
+}
+
+// close breaks the connection with cause and waits for its goroutines.
+func (cn *conn) close(cause error) {
+	cn.fail(cause)
+	cn.wg.Wait()
+}
+
+// broken returns the cause the connection broke with, or nil.
+func (cn *conn) broken() error {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	return cn.err
+}

@@ -1,0 +1,177 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// ErrClosed is the cause carried by every request failed because the
+// caller closed the client. Match it with errors.Is.
+var ErrClosed = errors.New("txtarantool: client closed")
+
+// ErrNotConnected is returned for requests made while the client has no
+// live connection. Such a request was never sent, so it is safe to retry.
+var ErrNotConnected = errors.New("txtarantool: not connected")
+
+// ErrRequestTimeout is the cause of a request that ran longer than
+// Options.RequestTimeout. It is wrapped in a *ContextError, which also
+// matches context.DeadlineExceeded.
+var ErrRequestTimeout = errors.New("txtarantool: request timeout")
+
+// ErrNotSent matches (errors.Is) every error of a request that never left
+// the client: retrying it cannot execute it twice.
+var ErrNotSent = errors.New("txtarantool: request not sent")
+
+// ErrOutcomeUnknown matches (errors.Is) every error of a request that was
+// handed to the network before the failure: the server may or may not have
+// executed it.
+var ErrOutcomeUnknown = errors.New("txtarantool: request sent, outcome unknown")
+
+// ErrorCode is the error value of one Tarantool error code, so that
+// errors.Is(err, client.ErrorCode(iproto.ER_TUPLE_FOUND)) matches a server
+// error with that code. It is protocol.ErrorCode, repeated here so that
+// user code needs to import only this package.
+type ErrorCode = protocol.ErrorCode
+
+// ServerError is an error returned by Tarantool: its code (go-iproto's
+// iproto.Error), message and, from Tarantool 2.4.1 on, the whole MP_ERROR
+// stack. It is protocol.ServerError.
+type ServerError = protocol.ServerError
+
+// ConnectionError fails a request whose connection broke (or was closed)
+// before its response arrived. Sent tells whether the request had been
+// handed to the network: if false it was never sent and is safe to retry;
+// if true the server may or may not have executed it.
+//
+// errors.Is(err, ErrNotSent) and errors.Is(err, ErrOutcomeUnknown) match
+// the two cases; Unwrap gives the underlying cause (a net error, io.EOF,
+// ErrClosed, a *protocol.MalformedError, ...).
+type ConnectionError struct {
+	// Addr is the server address of the broken connection.
+	Addr string
+	// Sent reports whether the request had been handed to the network.
+	Sent bool
+	// Err is the cause of the failure.
+	Err error
+}
+
+// Error describes the failure, the address and whether the request was sent.
+func (e *ConnectionError) Error() string {
+	state := "not sent"
+	if e.Sent {
+		state = "sent, outcome unknown"
+	}
+	return fmt.Sprintf("txtarantool: connection to %s failed (request %s): %v", e.Addr, state, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ConnectionError) Unwrap() error { return e.Err }
+
+// Is matches ErrNotSent or ErrOutcomeUnknown according to Sent.
+func (e *ConnectionError) Is(target error) bool {
+	return (target == ErrNotSent && !e.Sent) || (target == ErrOutcomeUnknown && e.Sent)
+}
+
+// ContextError fails a request whose context was cancelled or expired, or
+// that exceeded Options.RequestTimeout, before its response arrived. The
+// connection forgets the request: a late response is discarded.
+//
+// Err is context.Cause of the request's context, so errors.Is(err,
+// context.DeadlineExceeded) and errors.Is(err, context.Canceled) work; for
+// the client's own request timeout Err matches both ErrRequestTimeout and
+// context.DeadlineExceeded.
+type ContextError struct {
+	// Sent reports whether the request had been handed to the network.
+	Sent bool
+	// Err is the context's cause.
+	Err error
+}
+
+// Error describes the abandonment.
+func (e *ContextError) Error() string {
+	state := "not sent"
+	if e.Sent {
+		state = "sent, outcome unknown"
+	}
+	return fmt.Sprintf("txtarantool: request abandoned (%s): %v", state, e.Err)
+}
+
+// Unwrap returns the context's cause.
+func (e *ContextError) Unwrap() error { return e.Err }
+
+// Is matches ErrNotSent or ErrOutcomeUnknown according to Sent.
+func (e *ContextError) Is(target error) bool {
+	return (target == ErrNotSent && !e.Sent) || (target == ErrOutcomeUnknown && e.Sent)
+}
+
+// requestTimeoutError is the cause installed by Options.RequestTimeout: it
+// matches both ErrRequestTimeout and context.DeadlineExceeded.
+type requestTimeoutError struct{}
+
+func (requestTimeoutError) Error() string { return ErrRequestTimeout.Error() }
+
+func (requestTimeoutError) Is(target error) bool {
+	return target == ErrRequestTimeout || target == context.DeadlineExceeded
+}
+
+// AuthError fails Dial when Tarantool refuses the credentials. It names
+// the user, never the password; Unwrap gives the *ServerError, so
+// errors.Is(err, ErrorCode(iproto.ER_PASSWORD_MISMATCH)) matches.
+type AuthError struct {
+	// User is the user name that was refused.
+	User string
+	// Err is the server's error.
+	Err error
+}
+
+// Error names the user and the server's reason.
+func (e *AuthError) Error() string {
+	return fmt.Sprintf("txtarantool: authentication as %q failed: %v", e.User, e.Err)
+}
+
+// Unwrap returns the server's error.
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// SchemaError fails a request that names a space or index the server does
+// not have (after a schema reload), or passes an identifier of a type that
+// cannot name one. Nothing was sent.
+type SchemaError struct {
+	// Space is the space as the caller gave it.
+	Space any
+	// Index is the index as the caller gave it, or nil if the space
+	// itself is unknown.
+	Index any
+	// Reason says what is wrong.
+	Reason string
+}
+
+// Error names the space, the index and the reason.
+func (e *SchemaError) Error() string {
+	if e.Index != nil {
+		return fmt.Sprintf("txtarantool: space %v index %v: %s", e.Space, e.Index, e.Reason)
+	}
+	return fmt.Sprintf("txtarantool: space %v: %s", e.Space, e.Reason)
+}
+
+// Is makes every SchemaError match ErrNotSent: nothing was sent.
+func (e *SchemaError) Is(target error) bool { return target == ErrNotSent }
+
+// EncodeError fails a request whose arguments cannot be encoded (an
+// unsupported Go type, an invalid update operation, a request larger than
+// the maximum frame). Nothing was sent and the connection keeps serving.
+type EncodeError struct {
+	// Err is the encoder's error, e.g. a *protocol.UnsupportedTypeError.
+	Err error
+}
+
+// Error describes the encoding failure.
+func (e *EncodeError) Error() string { return "txtarantool: cannot encode request: " + e.Err.Error() }
+
+// Unwrap returns the encoder's error.
+func (e *EncodeError) Unwrap() error { return e.Err }
+
+// Is makes every EncodeError match ErrNotSent: nothing was sent.
+func (e *EncodeError) Is(target error) bool { return target == ErrNotSent }

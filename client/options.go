@@ -1,0 +1,80 @@
+package client
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/transport"
+)
+
+// Options configure a Client. The zero value is usable: guest user, no
+// request timeout, a 5 s dial timeout, 64 MiB frames, no logging.
+//
+// Options print with the password redacted (String, GoString), so they can
+// be logged safely.
+type Options struct {
+	// User and Password authenticate with chap-sha1 after the greeting.
+	// An empty User (or "guest" with no password) skips authentication.
+	User     string
+	Password string
+
+	// DialTimeout bounds connecting, greeting, authentication and the
+	// schema load when the context given to Dial has no earlier deadline.
+	// Zero means 5 s; negative means no timeout beyond the context.
+	DialTimeout time.Duration
+
+	// RequestTimeout, if positive, fails every request whose response has
+	// not arrived after this long with a *ContextError matching
+	// ErrRequestTimeout. It applies only when the request's own context
+	// has no earlier deadline. Cost: one timer per request.
+	RequestTimeout time.Duration
+
+	// MaxFrameSize is the largest response frame accepted (and request
+	// frame sent). A larger length prefix breaks the connection with a
+	// protocol error instead of allocating. Zero means 64 MiB.
+	MaxFrameSize int
+
+	// Logger receives connection lifecycle events (connected, schema
+	// reloaded, connection lost). Nil means no logging.
+	Logger *slog.Logger
+
+	// Dialer, if set, is used instead of a dialer made from the address
+	// given to Dial (e.g. a custom transport.Dialer for tests or proxies).
+	Dialer transport.Dialer
+
+	// SkipSchema disables loading spaces and indexes from _vspace/_vindex
+	// on connect. Spaces and indexes must then be given by number.
+	SkipSchema bool
+}
+
+// defaultDialTimeout applies when Options.DialTimeout is zero.
+const defaultDialTimeout = 5 * time.Second
+
+// withDefaults returns a copy of o with zero fields replaced by defaults.
+func (o Options) withDefaults() Options {
+	if o.DialTimeout == 0 {
+		o.DialTimeout = defaultDialTimeout
+	}
+	if o.MaxFrameSize <= 0 {
+		o.MaxFrameSize = protocol.DefaultMaxFrameSize
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// String formats the options with the password redacted.
+func (o Options) String() string {
+	password := ""
+	if o.Password != "" {
+		password = "[redacted]"
+	}
+	return fmt.Sprintf("{User:%q Password:%s DialTimeout:%v RequestTimeout:%v MaxFrameSize:%d SkipSchema:%v}",
+		o.User, password, o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema)
+}
+
+// GoString formats the options for %#v, with the password redacted.
+func (o Options) GoString() string { return "client.Options" + o.String() }

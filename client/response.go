@@ -1,0 +1,140 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/txtarantool/txtarantool/future"
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// Response is a successful IPROTO response, kept as raw msgpack until the
+// caller decodes it. Decoding runs in the goroutine that calls a method
+// (the caller after Await, or the connection's callback executor inside
+// Then), never in the connection's reader goroutine.
+//
+// A Response is immutable and safe for concurrent use; it owns its bytes.
+type Response struct {
+	header protocol.ResponseHeader
+	body   []byte
+}
+
+// SchemaVersion returns the server's schema version when it answered.
+func (r *Response) SchemaVersion() uint64 { return r.header.SchemaVersion }
+
+// Sync returns the request's sync id.
+func (r *Response) Sync() uint64 { return r.header.Sync }
+
+// Body decodes the whole response body: IPROTO_DATA as raw msgpack and, for
+// SQL, the column metadata, SQL info and prepared statement fields. Cost:
+// one pass over the body; allocations only for SQL metadata.
+func (r *Response) Body() (protocol.Body, error) {
+	return protocol.DecodeBody(r.body)
+}
+
+// Data returns the raw msgpack of IPROTO_DATA (an array: the tuples of a
+// select or DML, the values returned by a call), or nil if the body has
+// none. The slice aliases the response: do not modify it.
+func (r *Response) Data() (protocol.RawMsgpack, error) {
+	body, err := protocol.DecodeBody(r.body)
+	if err != nil {
+		return nil, err
+	}
+	return body.Data, nil
+}
+
+// Decode decodes IPROTO_DATA into v, which must be a pointer: usually to a
+// slice of structs tagged `msgpack:",as_array"` (one per tuple or returned
+// value), or to []any. Uses github.com/vmihailenco/msgpack/v5 rules.
+func (r *Response) Decode(v any) error {
+	data, err := r.Data()
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		return errors.New("txtarantool: response has no data")
+	}
+	return protocol.Decode(data, v)
+}
+
+// Values decodes IPROTO_DATA into generic Go values (see protocol.DecodeValue
+// for the mapping): one element per tuple, each tuple a []any.
+func (r *Response) Values() ([]any, error) {
+	data, err := r.Data()
+	if err != nil || data == nil {
+		return nil, err
+	}
+	v, _, err := protocol.DecodeValue(data)
+	if err != nil {
+		return nil, err
+	}
+	values, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("txtarantool: response data is %T, not an array", v)
+	}
+	return values, nil
+}
+
+// First decodes the first element of IPROTO_DATA (the tuple returned by
+// Insert, Replace, Update or Delete, or the first tuple of a Select) into
+// v, a pointer. found is false, and v untouched, when there is none (e.g.
+// Delete of a missing key).
+func (r *Response) First(v any) (found bool, err error) {
+	data, err := r.Data()
+	if err != nil || data == nil {
+		return false, err
+	}
+	first, ok, err := firstElement(data)
+	if err != nil || !ok {
+		return false, err
+	}
+	return true, protocol.Decode(first, v)
+}
+
+// firstElement returns the raw msgpack of the first element of the array
+// encoded in data.
+func firstElement(data []byte) ([]byte, bool, error) {
+	n, rest, err := protocol.DecodeArrayHeader(data)
+	if err != nil {
+		return nil, false, err
+	}
+	if n == 0 {
+		return nil, false, nil
+	}
+	after, err := protocol.SkipValue(rest)
+	if err != nil {
+		return nil, false, err
+	}
+	return rest[:len(rest)-len(after)], true, nil
+}
+
+// Tuples turns a response future into a future of decoded tuples (or
+// returned values) of type T, decoded on the connection's callback
+// executor. Cost: one extra future and the decoding.
+func Tuples[T any](f *future.Future[*Response]) *future.Future[[]T] {
+	return future.Map(f, func(r *Response) ([]T, error) {
+		var out []T
+		if err := r.Decode(&out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
+}
+
+// One turns a response future into a future of its first tuple decoded as
+// T, and whether there was one.
+func One[T any](f *future.Future[*Response]) *future.Future[Optional[T]] {
+	return future.Map(f, func(r *Response) (Optional[T], error) {
+		var out Optional[T]
+		found, err := r.First(&out.Value)
+		out.Found = found
+		return out, err
+	})
+}
+
+// Optional is a value that may be absent, e.g. the tuple found by a
+// Select by primary key, or the tuple removed by Delete.
+type Optional[T any] struct {
+	Value T
+	Found bool
+}

@@ -1,0 +1,245 @@
+package client
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tarantool/go-iproto"
+
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// System views the schema is loaded from. They show only the spaces and
+// indexes the user may access.
+const (
+	vspaceSpaceID = 281 // _vspace: [id, owner, name, engine, field_count, flags, format]
+	vindexSpaceID = 289 // _vindex: [space_id, index_id, name, type, opts, parts]
+)
+
+// Schema is a snapshot of the spaces and indexes visible to the client's
+// user, used to resolve names to numbers. It is immutable.
+type Schema struct {
+	// Version is the server's schema version the snapshot was read at.
+	Version uint64
+	spaces  map[string]*Space
+	byID    map[uint32]*Space
+}
+
+// Space describes one space of a Schema.
+type Space struct {
+	ID      uint32
+	Name    string
+	Engine  string
+	Indexes map[string]*Index
+	// IndexesByID lists the same indexes by number.
+	IndexesByID map[uint32]*Index
+}
+
+// Index describes one index of a Space.
+type Index struct {
+	ID     uint32
+	Name   string
+	Type   string // "HASH", "TREE", ...
+	Unique bool
+}
+
+// SpaceByName returns the space with that name.
+func (s *Schema) SpaceByName(name string) (*Space, bool) {
+	sp, ok := s.spaces[name]
+	return sp, ok
+}
+
+// SpaceByID returns the space with that number.
+func (s *Schema) SpaceByID(id uint32) (*Space, bool) {
+	sp, ok := s.byID[id]
+	return sp, ok
+}
+
+// Spaces returns the number of spaces in the snapshot.
+func (s *Schema) Spaces() int { return len(s.byID) }
+
+// resolveSpace turns a space given by number or name into its number. A
+// number is trusted (the server checks it); a name must be in the schema.
+func (s *Schema) resolveSpace(space any) (uint32, error) {
+	if name, ok := space.(string); ok {
+		if s != nil {
+			if sp, ok := s.spaces[name]; ok {
+				return sp.ID, nil
+			}
+		}
+		return 0, &SchemaError{Space: space, Reason: "no such space"}
+	}
+	id, ok := numericID(space)
+	if !ok {
+		return 0, &SchemaError{Space: space, Reason: fmt.Sprintf("a space is named by a string or a number in [0, 2^32), not %T", space)}
+	}
+	return id, nil
+}
+
+// resolveIndex turns an index given by number or name into its number;
+// nil means the primary index (0).
+func (s *Schema) resolveIndex(spaceID uint32, space, index any) (uint32, error) {
+	switch index := index.(type) {
+	case nil:
+		return 0, nil
+	case string:
+		if s != nil {
+			if sp, ok := s.byID[spaceID]; ok {
+				if idx, ok := sp.Indexes[index]; ok {
+					return idx.ID, nil
+				}
+			}
+		}
+		return 0, &SchemaError{Space: space, Index: index, Reason: "no such index"}
+	}
+	id, ok := numericID(index)
+	if !ok {
+		return 0, &SchemaError{Space: space, Index: index, Reason: fmt.Sprintf("an index is named by a string or a number in [0, 2^32), not %T", index)}
+	}
+	return id, nil
+}
+
+// numericID converts any Go integer in [0, 2^32) to uint32.
+func numericID(v any) (uint32, bool) {
+	var n int64
+	switch v := v.(type) {
+	case int:
+		n = int64(v)
+	case int8:
+		n = int64(v)
+	case int16:
+		n = int64(v)
+	case int32:
+		n = int64(v)
+	case int64:
+		n = v
+	case uint:
+		if uint64(v) > math.MaxUint32 {
+			return 0, false
+		}
+		return uint32(v), true
+	case uint8:
+		return uint32(v), true
+	case uint16:
+		return uint32(v), true
+	case uint32:
+		return v, true
+	case uint64:
+		if v > math.MaxUint32 {
+			return 0, false
+		}
+		return uint32(v), true
+	default:
+		return 0, false
+	}
+	if n < 0 || n > math.MaxUint32 {
+		return 0, false
+	}
+	return uint32(n), true
+}
+
+// bind fills in the space and index numbers of a schema-bound request.
+func (s *Schema) bind(req protocol.Request, space, index any) (protocol.Request, error) {
+	spaceID, err := s.resolveSpace(space)
+	if err != nil {
+		return nil, err
+	}
+	indexID := uint32(0)
+	switch req.(type) {
+	case protocol.Select, protocol.Update, protocol.Delete:
+		if indexID, err = s.resolveIndex(spaceID, space, index); err != nil {
+			return nil, err
+		}
+	}
+	switch r := req.(type) {
+	case protocol.Select:
+		r.Space, r.Index = spaceID, indexID
+		return r, nil
+	case protocol.Update:
+		r.Space, r.Index = spaceID, indexID
+		return r, nil
+	case protocol.Delete:
+		r.Space, r.Index = spaceID, indexID
+		return r, nil
+	case protocol.Insert:
+		r.Space = spaceID
+		return r, nil
+	case protocol.Replace:
+		r.Space = spaceID
+		return r, nil
+	case protocol.Upsert:
+		r.Space = spaceID
+		return r, nil
+	}
+	return nil, fmt.Errorf("txtarantool: internal: %T is not a space request", req)
+}
+
+// schemaQueries are the two selects that read a schema snapshot.
+var schemaQueries = [2]protocol.Select{
+	{Space: vspaceSpaceID, Iterator: iproto.ITER_ALL, Limit: math.MaxUint32},
+	{Space: vindexSpaceID, Iterator: iproto.ITER_ALL, Limit: math.MaxUint32},
+}
+
+// buildSchema assembles a snapshot from the _vspace and _vindex responses.
+// Only the leading fields are read: _vspace [id, owner, name, engine, ...]
+// and _vindex [space_id, index_id, name, type, opts, ...].
+func buildSchema(version uint64, spaces, indexes *Response) (*Schema, error) {
+	spaceRows, err := spaces.Values()
+	if err != nil {
+		return nil, fmt.Errorf("txtarantool: decoding _vspace: %w", err)
+	}
+	indexRows, err := indexes.Values()
+	if err != nil {
+		return nil, fmt.Errorf("txtarantool: decoding _vindex: %w", err)
+	}
+	s := &Schema{
+		Version: version,
+		spaces:  make(map[string]*Space, len(spaceRows)),
+		byID:    make(map[uint32]*Space, len(spaceRows)),
+	}
+	for _, row := range spaceRows {
+		t, ok := row.([]any)
+		if !ok || len(t) < 4 {
+			return nil, fmt.Errorf("txtarantool: malformed _vspace tuple %v", row)
+		}
+		id, okID := numericID(t[0])
+		name, okName := t[2].(string)
+		engine, _ := t[3].(string)
+		if !okID || !okName {
+			return nil, fmt.Errorf("txtarantool: malformed _vspace tuple %v", row)
+		}
+		sp := &Space{ID: id, Name: name, Engine: engine,
+			Indexes: map[string]*Index{}, IndexesByID: map[uint32]*Index{}}
+		s.spaces[name] = sp
+		s.byID[id] = sp
+	}
+	for _, row := range indexRows {
+		t, ok := row.([]any)
+		if !ok || len(t) < 4 {
+			return nil, fmt.Errorf("txtarantool: malformed _vindex tuple %v", row)
+		}
+		spaceID, okSpace := numericID(t[0])
+		indexID, okIndex := numericID(t[1])
+		name, okName := t[2].(string)
+		typ, _ := t[3].(string)
+		if !okSpace || !okIndex || !okName {
+			return nil, fmt.Errorf("txtarantool: malformed _vindex tuple %v", row)
+		}
+		sp, ok := s.byID[spaceID]
+		if !ok {
+			continue
+		}
+		unique := true
+		if len(t) > 4 {
+			if opts, ok := t[4].(map[string]any); ok {
+				if u, ok := opts["unique"].(bool); ok {
+					unique = u
+				}
+			}
+		}
+		idx := &Index{ID: indexID, Name: name, Type: typ, Unique: unique}
+		sp.Indexes[name] = idx
+		sp.IndexesByID[indexID] = idx
+	}
+	return s, nil
+}
