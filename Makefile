@@ -71,9 +71,9 @@ fuzz:
 		done; \
 	done
 
-## demo: run the demo against a local tarantool, with chaos (kills and restarts)
+## demo: start a local tarantool and run the demo against it
 demo: tarantool
-	$(GO) run ./cmd/demo --chaos
+	$(GO) run ./cmd/demo
 
 ## clean: remove build outputs and Go's test and fuzz caches
 clean:
