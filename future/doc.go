@@ -31,7 +31,10 @@
 // [Future.WithExecutor]); [Serial] is an executor that gives Twisted's
 // reactor guarantee (one callback at a time, in order). A panic in a callback
 // becomes a [*PanicError] for that step; it never crashes the settling
-// goroutine.
+// goroutine. A Serial created with [ReportUnobserved] reports, on its own
+// goroutine, the error of each of its rejected futures that is garbage
+// collected without anyone having observed it (Twisted's "Unhandled error in
+// Deferred"); futures on other executors, or on none, are never tracked.
 //
 // Costs: New is one allocation; Resolve and Await on a settled future
 // allocate nothing; awaiting a pending future allocates one channel shared by

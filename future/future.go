@@ -57,7 +57,7 @@ type Future[T any] struct {
 	cancel func()
 
 	ex  Executor     // runs this future's callbacks; nil: the settling goroutine
-	obs *observation // unobserved-error tracking, only when a handler is set
+	obs *observation // unobserved-error tracking, only on a ReportUnobserved Serial
 }
 
 // Await blocks until f settles or ctx is done, whichever comes first, and

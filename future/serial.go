@@ -24,9 +24,12 @@ type Serial struct {
 	wake    chan struct{} // 1-buffered: "the queue may be non-empty"
 	exited  chan struct{}
 	onPanic func(value any, stack []byte)
+
+	onUnobserved func(error) // see ReportUnobserved; read-only after NewSerial
 }
 
-// SerialOption configures a [Serial] in [NewSerial]; see [OnPanic].
+// SerialOption configures a [Serial] in [NewSerial]; see [OnPanic] and
+// [ReportUnobserved].
 type SerialOption func(*Serial)
 
 // OnPanic sets the function that receives the value and stack of a panic
@@ -42,7 +45,8 @@ func OnPanic(fn func(value any, stack []byte)) SerialOption {
 // a function passed to Execute is never lost: it is re-raised, with the
 // original stack in the message, in a fresh goroutine, so it crashes the
 // program loudly like any unrecovered panic (the Serial goroutine itself
-// survives until then). Pass [OnPanic] to handle such panics instead.
+// survives until then). Pass [OnPanic] to handle such panics instead, and
+// [ReportUnobserved] to be told about rejected futures nobody observed.
 // Cost: one goroutine and a few allocations, once.
 func NewSerial(opts ...SerialOption) *Serial {
 	s := &Serial{
@@ -63,11 +67,27 @@ func NewSerial(opts ...SerialOption) *Serial {
 // Cost: no allocation in steady state (the queue's slices are reused; they
 // grow only when more functions are waiting than ever before).
 func (s *Serial) Execute(fn func()) {
+	if !s.enqueue(fn) {
+		fn()
+	}
+}
+
+// post is Execute for callers that must never block or run user code, such
+// as the runtime's cleanup goroutine: after Close, fn runs in a goroutine of
+// its own (panics still go to OnPanic) instead of in the caller.
+func (s *Serial) post(fn func()) {
+	if !s.enqueue(fn) {
+		go s.run(fn)
+	}
+}
+
+// enqueue queues fn and wakes the loop if needed; it reports false, queuing
+// nothing, once the Serial is closed.
+func (s *Serial) enqueue(fn func()) bool {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		fn()
-		return
+		return false
 	}
 	wasEmpty := len(s.queue) == 0
 	s.queue = append(s.queue, fn)
@@ -75,6 +95,7 @@ func (s *Serial) Execute(fn func()) {
 	if wasEmpty {
 		s.signal()
 	}
+	return true
 }
 
 // Close stops accepting work: functions already queued still run, in order,
