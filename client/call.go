@@ -34,6 +34,10 @@ type call struct {
 	sync uint64      // conn.mu: sync id of the current send
 	stop func() bool // conn.mu: stops the context.AfterFunc, nil if none
 
+	// conn.mu: the request's frame is conn.queue[qstart:qend] until the
+	// writer takes the queue (until sync <= conn.handedUpTo).
+	qstart, qend int
+
 	cancelTimeout context.CancelFunc // Options.RequestTimeout's, nil if none
 
 	conn      atomic.Pointer[conn] // the conn of the current send

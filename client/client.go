@@ -141,10 +141,17 @@ func (c *Client) String() string {
 	return fmt.Sprintf("txtarantool.Client{addr: %s, user: %q}", c.addr, c.opts.User)
 }
 
+// GoString is String, for %#v: the default %#v would print every field,
+// the password among them.
+func (c *Client) GoString() string { return c.String() }
+
 // Close closes the connection, fails every pending request with a
-// *ConnectionError wrapping ErrClosed, runs the callbacks already queued,
-// and returns once every goroutine of the client has exited. Later
-// commands fail at once with ErrClosed. Close is idempotent.
+// *ConnectionError wrapping ErrClosed and returns once the connection's
+// reader and writer goroutines have exited. Callbacks already queued (among
+// them those of the failed requests) still run on the client's executor,
+// whose goroutine exits when its queue is empty: Close never waits for user
+// callbacks, so it may be called from one. Later commands fail at once
+// with ErrClosed. Close is idempotent.
 func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
 		c.closed.Store(true)
@@ -273,7 +280,7 @@ func (c *Client) dispatch(cl *call) {
 		s := c.schema.Load()
 		req, err := s.bind(cl.req, cl.space, cl.index)
 		var serr *SchemaError
-		if errors.As(err, &serr) && !cl.reloaded && !c.opts.SkipSchema && isName(cl.space, cl.index) {
+		if errors.As(err, &serr) && !cl.reloaded && !c.opts.SkipSchema && serr.unknownName() {
 			cl.reloaded = true
 			c.reloadSchema().Finally(func(s *Schema, err error) (*Schema, error) {
 				c.dispatch(cl)
@@ -292,7 +299,11 @@ func (c *Client) dispatch(cl *call) {
 	}
 	cn := c.conn.Load()
 	if cn == nil {
-		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: ErrNotConnected})
+		cause := ErrNotConnected
+		if c.closed.Load() { // Close ran since the check above
+			cause = ErrClosed
+		}
+		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: cause})
 		return
 	}
 	if err := cn.send(cl, schemaVersion); err != nil {
@@ -303,11 +314,16 @@ func (c *Client) dispatch(cl *call) {
 	}
 }
 
-// isName reports whether the space or index is given by name.
-func isName(space, index any) bool {
-	_, s := space.(string)
-	_, i := index.(string)
-	return s || i
+// unknownName reports whether the schema error is about a name the
+// snapshot lacks, which a reload may find, rather than an identifier of a
+// type that cannot name anything (no reload can help that one).
+func (e *SchemaError) unknownName() bool {
+	if e.Index != nil {
+		_, ok := e.Index.(string)
+		return ok
+	}
+	_, ok := e.Space.(string)
+	return ok
 }
 
 // abandonedError is the error of a call abandoned before it was sent: its

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"sync"
 
 	"github.com/tarantool/go-iproto"
@@ -50,7 +51,11 @@ type conn struct {
 	nextSync   uint64 // last sync id given out
 	handedUpTo uint64 // highest sync id handed to the writer
 	pending    map[uint64]*call
-	err        error // non-nil once the connection is broken
+	// holes are the byte ranges in queue of requests abandoned before they
+	// were handed to the writer; the writer cuts them out, so a request
+	// reported as not sent is never sent.
+	holes [][2]int
+	err   error // non-nil once the connection is broken
 
 	wake chan struct{} // 1-buffered: the queue became non-empty
 	done chan struct{} // closed when the connection breaks
@@ -111,6 +116,7 @@ func (cn *conn) send(cl *call, schemaVersion uint64) error {
 	cn.queue = queue
 	cn.nextSync = sync
 	cl.sync = sync
+	cl.qstart, cl.qend = before, len(queue)
 	if cl.stop == nil && cl.ctx.Done() != nil {
 		// AfterFunc never calls its function synchronously, so this is
 		// safe under mu; the function takes mu itself.
@@ -133,6 +139,8 @@ var errAbandoned = errors.New("txtarantool: request abandoned before it was sent
 
 // forget removes cl from the pending table. found reports whether it was
 // there (the caller now owns it); sent whether it had reached the writer.
+// A request not yet handed to the writer is removed from the write queue
+// too: it will never be sent.
 func (cn *conn) forget(cl *call) (sent, found bool) {
 	cn.mu.Lock()
 	defer cn.mu.Unlock()
@@ -140,7 +148,26 @@ func (cn *conn) forget(cl *call) (sent, found bool) {
 		return false, false
 	}
 	delete(cn.pending, cl.sync)
-	return cl.sync <= cn.handedUpTo, true
+	sent = cl.sync <= cn.handedUpTo
+	if !sent {
+		cn.holes = append(cn.holes, [2]int{cl.qstart, cl.qend})
+	}
+	return sent, true
+}
+
+// cutHoles removes the byte ranges holes (disjoint, in any order) from
+// out, in place, and returns the shortened slice.
+func cutHoles(out []byte, holes [][2]int) []byte {
+	slices.SortFunc(holes, func(a, b [2]int) int { return a[0] - b[0] })
+	w := holes[0][0]
+	for i, h := range holes {
+		next := len(out)
+		if i+1 < len(holes) {
+			next = holes[i+1][0]
+		}
+		w += copy(out[w:], out[h[1]:next])
+	}
+	return out[:w]
 }
 
 // take removes and returns the call waiting for sync, or nil.
@@ -172,10 +199,13 @@ func (cn *conn) writeLoop() {
 			return
 		}
 		cn.mu.Lock()
-		out := cn.queue
-		cn.queue = spare[:0]
+		out, holes := cn.queue, cn.holes
+		cn.queue, cn.holes = spare[:0], nil
 		cn.handedUpTo = cn.nextSync
 		cn.mu.Unlock()
+		if holes != nil {
+			out = cutHoles(out, holes)
+		}
 		if len(out) == 0 {
 			spare = out
 			continue
@@ -241,8 +271,15 @@ func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
 }
 
 // dispatch settles the call waiting for one response. A response to a
-// forgotten request (cancelled, timed out) is discarded.
+// forgotten request (cancelled, timed out) is discarded, and so are
+// box.session.push messages (IPROTO_CHUNK).
 func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
+	if header.Code == uint32(iproto.IPROTO_CHUNK) {
+		// An out-of-band message (box.session.push) for a request still
+		// running: its final response follows with the same sync.
+		cn.log.Debug("txtarantool: ignoring a box.session.push message", "sync", header.Sync)
+		return
+	}
 	cl := cn.take(header.Sync)
 	if cl == nil {
 		cn.log.Debug("txtarantool: discarding response to a forgotten request", "sync", header.Sync)
@@ -278,7 +315,7 @@ func (cn *conn) fail(cause error) {
 	pending := cn.pending
 	cn.pending = nil
 	handed := cn.handedUpTo
-	cn.queue = nil
+	cn.queue, cn.holes = nil, nil
 	cn.mu.Unlock()
 
 	close(cn.done)

@@ -119,7 +119,9 @@ func (requestTimeoutError) Is(target error) bool {
 
 // AuthError fails Dial when Tarantool refuses the credentials. It names
 // the user, never the password; Unwrap gives the *ServerError, so
-// errors.Is(err, ErrorCode(iproto.ER_PASSWORD_MISMATCH)) matches.
+// errors.Is(err, ErrorCode(iproto.ER_CREDS_MISMATCH)) matches a wrong
+// password (code 47, which Tarantool 2.6 calls ER_PASSWORD_MISMATCH) and
+// ErrorCode(iproto.ER_NO_SUCH_USER) an unknown user.
 type AuthError struct {
 	// User is the user name that was refused.
 	User string

@@ -95,5 +95,12 @@ func handshakeError(ctx context.Context, step string, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("txtarantool: %s: %w", step, context.Cause(ctx))
 	}
+	// The socket deadline is the context's deadline, but the runtime's
+	// timer for it may fire before the context's own timer: a timeout
+	// once that deadline has passed is the context's expiry all the same.
+	var ne net.Error
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) && errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("txtarantool: %s: %w: %w", step, context.DeadlineExceeded, err)
+	}
 	return fmt.Errorf("txtarantool: %s: %w", step, err)
 }

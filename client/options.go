@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -78,3 +79,34 @@ func (o Options) String() string {
 
 // GoString formats the options for %#v, with the password redacted.
 func (o Options) GoString() string { return "client.Options" + o.String() }
+
+// LogValue makes log/slog log the options as String does, with the
+// password redacted, whatever the handler (slog.JSONHandler would
+// otherwise marshal every field).
+func (o Options) LogValue() slog.Value { return slog.StringValue(o.String()) }
+
+// Format makes every fmt verb (%v, %+v, %#v, %s, %d, ...) print the
+// options as String does, with the password redacted.
+func (o Options) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, o.GoString())
+		return
+	}
+	fmt.Fprint(f, o.String())
+}
+
+// MarshalJSON encodes the options with the password redacted.
+func (o Options) MarshalJSON() ([]byte, error) {
+	password := ""
+	if o.Password != "" {
+		password = "[redacted]"
+	}
+	return json.Marshal(struct {
+		User           string
+		Password       string
+		DialTimeout    time.Duration
+		RequestTimeout time.Duration
+		MaxFrameSize   int
+		SkipSchema     bool
+	}{o.User, password, o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema})
+}

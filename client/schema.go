@@ -3,6 +3,7 @@ package client
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/tarantool/go-iproto"
 
@@ -222,6 +223,9 @@ func buildSchema(version uint64, spaces, indexes *Response) (*Schema, error) {
 		indexID, okIndex := numericID(t[1])
 		name, okName := t[2].(string)
 		typ, _ := t[3].(string)
+		// Tarantool keeps the type as it was spelled at creation ("tree"
+		// from Lua, "TREE" from SQL) and matches it case-insensitively.
+		typ = strings.ToUpper(typ)
 		if !okSpace || !okIndex || !okName {
 			return nil, fmt.Errorf("txtarantool: malformed _vindex tuple %v", row)
 		}
