@@ -3,6 +3,7 @@ package protocol
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"reflect"
 	"sync"
@@ -701,13 +702,23 @@ var typedDecoders = sync.Pool{New: func() any {
 // the library's error, or the errors of DecodeValue for *any. Decode allocates what v needs plus what the library
 // allocates internally.
 func Decode(b []byte, v any) (err error) {
-	if p, ok := v.(*any); ok && p != nil {
-		val, _, err := DecodeValue(b)
-		if err != nil {
-			return err
+	switch p := v.(type) {
+	case *any:
+		if p != nil {
+			return decodeGeneric(b, p)
 		}
-		*p = val
-		return nil
+	case *[]any:
+		if p != nil {
+			return decodeGeneric(b, p)
+		}
+	case *[][]any:
+		if p != nil {
+			return decodeGeneric(b, p)
+		}
+	case *map[string]any:
+		if p != nil {
+			return decodeGeneric(b, p)
+		}
 	}
 	// The msgpack library trusts declared lengths (it allocates a slice of
 	// the declared size before reading elements) and recurses without a
@@ -730,6 +741,46 @@ func Decode(b []byte, v any) (err error) {
 	if err := d.dec.Decode(v); err != nil {
 		return &UnmarshalError{Type: reflect.TypeOf(v), Err: err}
 	}
+	return nil
+}
+
+// decodeGeneric decodes into the generic Go shapes (any, []any, [][]any,
+// map[string]any) with DecodeValue, so that Tarantool's extension types
+// (decimal, uuid, error, datetime) decode there too; the msgpack library
+// only knows extensions registered in its process-wide registry.
+func decodeGeneric[T any](b []byte, p *T) error {
+	val, _, err := DecodeValue(b)
+	if err != nil {
+		return err
+	}
+	if val == nil {
+		var zero T
+		*p = zero
+		return nil
+	}
+	switch p := any(p).(type) {
+	case *any:
+		*p = val
+		return nil
+	case *[][]any:
+		items, ok := val.([]any)
+		if !ok {
+			break
+		}
+		rows := make([][]any, len(items))
+		for i, item := range items {
+			if rows[i], ok = item.([]any); !ok && item != nil {
+				return &UnmarshalError{Type: reflect.TypeOf(p), Err: fmt.Errorf("element %d is %T, not an array", i, item)}
+			}
+		}
+		*p = rows
+		return nil
+	}
+	out, ok := val.(T)
+	if !ok {
+		return &UnmarshalError{Type: reflect.TypeOf(p), Err: fmt.Errorf("value is %T", val)}
+	}
+	*p = out
 	return nil
 }
 

@@ -258,3 +258,35 @@ func TestDecodeArrayHeader(t *testing.T) {
 	_, _, err = DecodeArrayHeader(nil)
 	require.ErrorAs(t, err, &malformed)
 }
+
+func TestDecodeGenericShapesKeepExtensions(t *testing.T) {
+	u, err := ParseUUID("6ba7b810-9dad-11d1-80b4-00c04fd430c8")
+	require.NoError(t, err)
+	d := MustParseDecimal("-12.34")
+	b, err := AppendValue(nil, []any{[]any{uint64(1), u, d}, []any{"x"}})
+	require.NoError(t, err)
+
+	var rows [][]any
+	require.NoError(t, Decode(b, &rows))
+	require.Equal(t, [][]any{{int64(1), u, d}, {"x"}}, rows)
+
+	var list []any
+	require.NoError(t, Decode(b, &list))
+	require.Len(t, list, 2)
+	require.Equal(t, []any{int64(1), u, d}, list[0])
+
+	m, err := AppendValue(nil, map[string]any{"id": u})
+	require.NoError(t, err)
+	var got map[string]any
+	require.NoError(t, Decode(m, &got))
+	require.Equal(t, map[string]any{"id": u}, got)
+
+	var wrong []any
+	var uerr *UnmarshalError
+	require.ErrorAs(t, Decode(m, &wrong), &uerr)
+	nilValue, err := AppendValue(nil, nil)
+	require.NoError(t, err)
+	list = []any{1}
+	require.NoError(t, Decode(nilValue, &list))
+	require.Nil(t, list)
+}
