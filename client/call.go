@@ -40,6 +40,7 @@ type call struct {
 
 	cancelTimeout context.CancelFunc // Options.RequestTimeout's, nil if none
 
+	client    *Client              // for requests waiting for a connection
 	conn      atomic.Pointer[conn] // the conn of the current send
 	abandoned atomic.Bool          // ctx done or future cancelled
 }
@@ -68,13 +69,15 @@ func (cl *call) abandon(err error) {
 	// Store the flag before loading conn; conn.send stores conn before
 	// loading the flag, so one of the two always sees the other.
 	cl.abandoned.Store(true)
-	cn := cl.conn.Load()
-	if cn == nil {
-		return // not sent yet: dispatch sees the flag
+	var sent, found bool
+	if cn := cl.conn.Load(); cn != nil {
+		sent, found = cn.forget(cl)
 	}
-	sent, found := cn.forget(cl)
+	if !found && cl.client != nil {
+		found = cl.client.unwait(cl) // waiting for a connection: not sent
+	}
 	if !found {
-		return // already settled, failed, or between two sends
+		return // not queued yet (dispatch sees the flag), settled, or failed
 	}
 	if err == nil {
 		cl.release()

@@ -19,6 +19,12 @@ import (
 // of requests may be in flight on one Client. It is safe for concurrent
 // use.
 //
+// A Client reconnects by itself when its connection breaks, following
+// Options.Reconnect (see the reconnect package); requests in flight when
+// the connection breaks fail at once (see ConnectionError), and requests
+// made while it is down fail fast with ErrNotConnected or, with
+// Options.WaitForReconnect, wait for the next connection.
+//
 // Callbacks attached with Then, Catch, Finally (and the Tuples/One
 // helpers) run on the client's Serial executor, one at a time in
 // settlement order, never on the network reader; goroutines blocked in
@@ -29,6 +35,8 @@ type Client struct {
 	dialer transport.Dialer
 	log    *slog.Logger
 	exec   *future.Serial
+	// ownExec is false for pool members, which share the pool's executor.
+	ownExec bool
 
 	conn   atomic.Pointer[conn]
 	schema atomic.Pointer[Schema]
@@ -36,18 +44,25 @@ type Client struct {
 	reloadMu sync.Mutex
 	reload   *future.Future[*Schema] // the schema reload in progress, if any
 
-	closeOnce sync.Once
+	// life ends when the client is closed: it stops the supervisor, a
+	// scheduled reconnect and a dial in progress.
+	life     context.Context
+	stopLife context.CancelFunc
+	// supervised is closed when the supervisor goroutine exits; nil if
+	// none was started.
+	supervised chan struct{}
+
+	stateMu   sync.Mutex
+	waiting   []*call // requests waiting for a connection (WaitForReconnect)
+	gaveUp    error   // set when the reconnect policy stopped
+	lastCause error   // why the last connection broke
 	closed    atomic.Bool
+
+	closeOnce sync.Once
 }
 
-// Dial connects to the server at addr ("host:port", "tcp://host:port",
-// "unix:/path", "/path.sock"), reads the greeting, authenticates if
-// opts.User is set and loads the schema. It blocks until the client is
-// ready or ctx (bounded by opts.DialTimeout) ends.
-//
-// Cost: one TCP or Unix connection, two goroutines (reader, writer), one
-// executor goroutine, and two selects for the schema.
-func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
+// newClient makes an unconnected client for addr.
+func newClient(addr string, opts Options, exec *future.Serial) (*Client, error) {
 	opts = opts.withDefaults()
 	dialer := opts.Dialer
 	if dialer == nil {
@@ -58,50 +73,71 @@ func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
 		dialer = d
 	}
 	c := &Client{
-		addr:   dialer.Address(),
-		opts:   opts,
-		dialer: dialer,
-		log:    opts.Logger,
-		exec:   future.NewSerial(),
+		addr:    dialer.Address(),
+		opts:    opts,
+		dialer:  dialer,
+		log:     opts.Logger,
+		exec:    exec,
+		ownExec: exec == nil,
 	}
-	if opts.DialTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.DialTimeout)
-		defer cancel()
+	if c.ownExec {
+		c.exec = newExecutor(opts)
 	}
-	if err := c.connect(ctx); err != nil {
-		c.exec.Close()
-		return nil, err
-	}
+	c.life, c.stopLife = context.WithCancel(context.Background())
 	return c, nil
 }
 
-// connect establishes a connection, installs it and loads the schema.
-func (c *Client) connect(ctx context.Context) error {
+// newExecutor makes a client's callback executor.
+func newExecutor(opts Options) *future.Serial {
+	if opts.OnUnobservedError != nil {
+		return future.NewSerial(future.ReportUnobserved(opts.OnUnobservedError))
+	}
+	return future.NewSerial()
+}
+
+// connectOnce makes one connection: dial, greeting, authentication, and
+// (unless SkipSchema) the schema load. The connection is installed as the
+// client's current one before the schema is loaded, since the load goes
+// through it.
+func (c *Client) connectOnce(ctx context.Context) (*conn, error) {
 	nc, err := c.dialer.Dial(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	greeting, br, err := handshake(ctx, nc, c.opts)
 	if err != nil {
 		_ = nc.Close()
-		return err
+		return nil, err
 	}
 	cn := newConn(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
 	cn.onWrongSchema = c.retryAfterSchemaReload
 	cn.onBroken = c.connectionBroken
 	cn.start()
-	c.conn.Store(cn)
+	if !c.install(cn) {
+		cn.close(ErrClosed)
+		return nil, ErrClosed
+	}
 	c.log.Info("txtarantool: connected", "addr", c.addr, "version", greeting.Version.String(), "user", c.opts.User)
 	if c.opts.SkipSchema {
-		return nil
+		return cn, nil
 	}
 	if _, err := c.ReloadSchema(ctx); err != nil {
-		c.conn.Store(nil)
+		c.conn.CompareAndSwap(cn, nil)
 		cn.close(err)
-		return err
+		return nil, err
 	}
-	return nil
+	return cn, nil
+}
+
+// install makes cn the current connection unless the client is closed.
+func (c *Client) install(cn *conn) bool {
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	if c.closed.Load() {
+		return false
+	}
+	c.conn.Store(cn)
+	return true
 }
 
 // connectionBroken logs the loss of a connection.
@@ -145,20 +181,37 @@ func (c *Client) String() string {
 // the password among them.
 func (c *Client) GoString() string { return c.String() }
 
-// Close closes the connection, fails every pending request with a
-// *ConnectionError wrapping ErrClosed and returns once the connection's
-// reader and writer goroutines have exited. Callbacks already queued (among
-// them those of the failed requests) still run on the client's executor,
-// whose goroutine exits when its queue is empty: Close never waits for user
+// Close stops reconnecting (also a reconnect already scheduled or in
+// progress), closes the connection, fails every pending request with a
+// *ConnectionError wrapping ErrClosed (Sent tells whether it had been
+// written) and every request waiting for a connection as not sent, and
+// returns once the connection's goroutines and the supervisor have
+// exited. Callbacks already queued (among them those of the failed
+// requests, and Handlers.Closed) still run on the client's executor, whose
+// goroutine exits when its queue is empty: Close never waits for user
 // callbacks, so it may be called from one. Later commands fail at once
 // with ErrClosed. Close is idempotent.
 func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
+		c.stateMu.Lock()
 		c.closed.Store(true)
+		waiting := c.waiting
+		c.waiting = nil
+		c.stateMu.Unlock()
+		c.stopLife()
 		if cn := c.conn.Swap(nil); cn != nil {
 			cn.close(ErrClosed)
 		}
-		c.exec.Close()
+		if c.supervised != nil {
+			<-c.supervised
+		}
+		for _, cl := range waiting {
+			cl.finish(nil, &ConnectionError{Addr: c.addr, Err: ErrClosed})
+		}
+		c.emitClosed(nil)
+		if c.ownExec {
+			c.exec.Close()
+		}
 	})
 	return nil
 }
@@ -212,8 +265,8 @@ const maxSchemaAttempts = 5
 // loadSchema reads both system views; if their schema versions differ (a
 // change happened in between) it reads them again.
 func (c *Client) loadSchema(ctx context.Context, attempt int) *future.Future[*Schema] {
-	spaces := c.do(ctx, schemaQueries[0], nil, nil, false)
-	indexes := c.do(ctx, schemaQueries[1], nil, nil, false)
+	spaces := c.doInternal(ctx, schemaQueries[0])
+	indexes := c.doInternal(ctx, schemaQueries[1])
 	return future.Chain(future.All(spaces, indexes), func(rs []*Response) *future.Future[*Schema] {
 		v0, v1 := rs[0].SchemaVersion(), rs[1].SchemaVersion()
 		if v0 != v1 {
@@ -245,14 +298,30 @@ func (c *Client) retryAfterSchemaReload(cl *call) {
 }
 
 // do creates the call for one request and dispatches it. space and index
-// are the caller's identifiers when bound is true.
+// are the caller's identifiers when bound is true. Callbacks on the future
+// run on the client's executor.
 func (c *Client) do(ctx context.Context, req protocol.Request, space, index any, bound bool) *future.Future[*Response] {
 	f, p := future.NewOn[*Response](c.exec)
+	c.start(ctx, p, req, space, index, bound)
+	return f
+}
+
+// doInternal sends a request of the client's own (the schema load) whose
+// callbacks run inline on the reader, so that connecting never waits for
+// user callbacks on the executor.
+func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.Future[*Response] {
+	f, p := future.New[*Response]()
+	c.start(ctx, p, req, nil, nil, false)
+	return f
+}
+
+// start creates the call for one request and dispatches it.
+func (c *Client) start(ctx context.Context, p *future.Promise[*Response], req protocol.Request, space, index any, bound bool) {
 	if ctx == nil {
 		p.Reject(errors.New("txtarantool: nil context"))
-		return f
+		return
 	}
-	cl := &call{ctx: ctx, promise: p, req: req, space: space, index: index, bound: bound}
+	cl := &call{ctx: ctx, promise: p, req: req, space: space, index: index, bound: bound, client: c}
 	if d := c.opts.RequestTimeout; d > 0 {
 		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d {
 			cl.ctx, cl.cancelTimeout = context.WithTimeoutCause(ctx, d, requestTimeoutError{})
@@ -260,7 +329,6 @@ func (c *Client) do(ctx context.Context, req protocol.Request, space, index any,
 	}
 	p.OnCancel(cl.onCancel)
 	c.dispatch(cl)
-	return f
 }
 
 // dispatch resolves names (reloading the schema once if a name is
@@ -299,14 +367,21 @@ func (c *Client) dispatch(cl *call) {
 	}
 	cn := c.conn.Load()
 	if cn == nil {
-		cause := ErrNotConnected
-		if c.closed.Load() { // Close ran since the check above
-			cause = ErrClosed
+		if c.opts.WaitForReconnect > 0 && c.wait(cl) {
+			return
 		}
-		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: cause})
+		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: c.notConnectedCause()})
 		return
 	}
 	if err := cn.send(cl, schemaVersion); err != nil {
+		var broken *ConnectionError
+		if errors.As(err, &broken) && c.opts.WaitForReconnect > 0 {
+			// The connection broke before the supervisor noticed.
+			c.conn.CompareAndSwap(cn, nil)
+			if c.wait(cl) {
+				return
+			}
+		}
 		if errors.Is(err, errAbandoned) {
 			err = abandonedError(cl)
 		}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tarantool/go-iproto"
 
@@ -51,6 +52,7 @@ type conn struct {
 	nextSync   uint64 // last sync id given out
 	handedUpTo uint64 // highest sync id handed to the writer
 	pending    map[uint64]*call
+	inflight   atomic.Int64 // len(pending), readable without mu
 	// holes are the byte ranges in queue of requests abandoned before they
 	// were handed to the writer; the writer cuts them out, so a request
 	// reported as not sent is never sent.
@@ -123,6 +125,7 @@ func (cn *conn) send(cl *call, schemaVersion uint64) error {
 		cl.stop = context.AfterFunc(cl.ctx, cl.onContextDone)
 	}
 	cn.pending[sync] = cl
+	cn.inflight.Add(1)
 	cn.mu.Unlock()
 	if before == 0 {
 		select {
@@ -148,6 +151,7 @@ func (cn *conn) forget(cl *call) (sent, found bool) {
 		return false, false
 	}
 	delete(cn.pending, cl.sync)
+	cn.inflight.Add(-1)
 	sent = cl.sync <= cn.handedUpTo
 	if !sent {
 		cn.holes = append(cn.holes, [2]int{cl.qstart, cl.qend})
@@ -176,17 +180,15 @@ func (cn *conn) take(sync uint64) *call {
 	cl := cn.pending[sync]
 	if cl != nil {
 		delete(cn.pending, sync)
+		cn.inflight.Add(-1)
 	}
 	cn.mu.Unlock()
 	return cl
 }
 
-// inFlight returns the number of requests waiting for a response.
-func (cn *conn) inFlight() int {
-	cn.mu.Lock()
-	defer cn.mu.Unlock()
-	return len(cn.pending)
-}
+// inFlight returns the number of requests waiting for a response. Cost:
+// one atomic load.
+func (cn *conn) inFlight() int { return int(cn.inflight.Load()) }
 
 // writeLoop writes every batch of queued requests in one Write call.
 func (cn *conn) writeLoop() {
@@ -314,6 +316,7 @@ func (cn *conn) fail(cause error) {
 	cn.err = cause
 	pending := cn.pending
 	cn.pending = nil
+	cn.inflight.Store(0)
 	handed := cn.handedUpTo
 	cn.queue, cn.holes = nil, nil
 	cn.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/reconnect"
 	"github.com/txtarantool/txtarantool/transport"
 )
 
@@ -48,6 +49,28 @@ type Options struct {
 	// SkipSchema disables loading spaces and indexes from _vspace/_vindex
 	// on connect. Spaces and indexes must then be given by number.
 	SkipSchema bool
+
+	// Reconnect decides when to reconnect after the connection breaks (and
+	// when a lazy client retries its first connection). Nil means
+	// reconnect.DefaultBackoff(): 100 ms doubling to 10 s, full jitter,
+	// forever; the backoff restarts after every successful connection.
+	// reconnect.Never() disables reconnecting.
+	Reconnect reconnect.Policy
+
+	// WaitForReconnect, if positive, lets up to this many requests made
+	// while the client is disconnected wait for the next connection
+	// instead of failing at once with ErrNotConnected; each still fails
+	// (as not sent) when its context ends. Zero means fail fast.
+	WaitForReconnect int
+
+	// Handlers are told about connects, disconnects, reconnect attempts
+	// and closing.
+	Handlers Handlers
+
+	// OnUnobservedError, if set, receives the error of every failed
+	// future of this client that nobody awaited or handled, when it is
+	// garbage collected (see future.ReportUnobserved). Costless when nil.
+	OnUnobservedError func(error)
 }
 
 // defaultDialTimeout applies when Options.DialTimeout is zero.
@@ -73,8 +96,8 @@ func (o Options) String() string {
 	if o.Password != "" {
 		password = "[redacted]"
 	}
-	return fmt.Sprintf("{User:%q Password:%s DialTimeout:%v RequestTimeout:%v MaxFrameSize:%d SkipSchema:%v}",
-		o.User, password, o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema)
+	return fmt.Sprintf("{User:%q Password:%s DialTimeout:%v RequestTimeout:%v MaxFrameSize:%d SkipSchema:%v WaitForReconnect:%d}",
+		o.User, password, o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema, o.WaitForReconnect)
 }
 
 // GoString formats the options for %#v, with the password redacted.

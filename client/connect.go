@@ -1,0 +1,87 @@
+package client
+
+import (
+	"context"
+
+	"github.com/txtarantool/txtarantool/future"
+)
+
+// Dial connects to the server at addr ("host:port", "tcp://host:port",
+// "unix:/path", "/path.sock"), reads the greeting, authenticates if
+// opts.User is set and loads the schema. It blocks until the client is
+// ready or ctx (bounded by opts.DialTimeout) ends, and makes one attempt:
+// a failure is returned (a *transport.DialError, an *AuthError, ...). Once
+// connected, the client reconnects by itself per opts.Reconnect.
+//
+// Cost: one TCP or Unix connection with two goroutines (reader, writer),
+// one executor goroutine, one supervisor goroutine, and two selects for
+// the schema.
+func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
+	c, err := newClient(addr, opts, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.dialFirst(ctx); err != nil {
+		c.abort()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Connect is Dial returning a future: it fires with the client once the
+// connection is up (authenticated, schema loaded), or fails as Dial does.
+// Cancelling the future abandons the attempt. This is the seed's
+// non-lazy Connection. Cost: as Dial, plus one goroutine while connecting.
+func Connect(ctx context.Context, addr string, opts Options) *future.Future[*Client] {
+	f, p := future.New[*Client]()
+	ctx, cancel := context.WithCancel(ctx)
+	p.OnCancel(cancel)
+	go func() {
+		defer cancel()
+		c, err := Dial(ctx, addr, opts)
+		if !p.Complete(c, err) && c != nil {
+			_ = c.Close() // the future was cancelled meanwhile
+		}
+	}()
+	return f
+}
+
+// Lazy returns a client at once and connects in the background, retrying
+// per opts.Reconnect from the first attempt on; it fails only for an
+// invalid address. Until the first connection is up, commands fail fast
+// with ErrNotConnected, or wait if opts.WaitForReconnect is set. This is
+// the seed's lazyConnection. Cost: as Dial, without blocking.
+func Lazy(addr string, opts Options) (*Client, error) {
+	c, err := newClient(addr, opts, nil)
+	if err != nil {
+		return nil, err
+	}
+	c.startSupervisor(nil)
+	return c, nil
+}
+
+// dialFirst makes the first connection of a non-lazy client and starts
+// the supervisor that keeps it connected.
+func (c *Client) dialFirst(ctx context.Context) error {
+	if c.opts.DialTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.opts.DialTimeout)
+		defer cancel()
+	}
+	cn, err := c.connectOnce(ctx)
+	if err != nil {
+		return err
+	}
+	c.emitConnected()
+	c.startSupervisor(cn)
+	return nil
+}
+
+// abort releases a client whose first connection failed.
+func (c *Client) abort() {
+	c.closed.Store(true)
+	c.stopLife()
+	if c.ownExec {
+		c.exec.Close()
+	}
+}

@@ -1,0 +1,231 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+
+	"github.com/txtarantool/txtarantool/future"
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// DefaultPoolSize is the number of connections of a pool made with size 0
+// (the seed's poolsize).
+const DefaultPoolSize = 10
+
+// Pool is a fixed set of connections to one server, each a Client with its
+// own reconnection. Each request goes to the live connection with the
+// fewest requests in flight (round robin among equals), skipping dead
+// ones; every connection still pipelines. All members share one callback
+// executor, so callbacks of a pool never run two at a time either.
+// It satisfies Conn, like Client.
+type Pool struct {
+	members []*Client
+	exec    *future.Serial
+	next    atomic.Uint32
+}
+
+// DialPool opens size connections (DefaultPoolSize if size <= 0) and
+// blocks until all are up, or fails (closing those that opened) as Dial
+// does. This is the seed's non-lazy ConnectionPool, blocking. Cost: size
+// times a Client's, plus one shared executor.
+func DialPool(ctx context.Context, addr string, size int, opts Options) (*Pool, error) {
+	p, err := newPool(addr, size, opts)
+	if err != nil {
+		return nil, err
+	}
+	dials := make([]*future.Future[struct{}], len(p.members))
+	for i, m := range p.members {
+		dials[i] = future.Go(func() (struct{}, error) { return struct{}{}, m.dialFirst(ctx) })
+	}
+	results, _ := future.Settled(dials...).Await(context.Background())
+	var errs []error
+	for i, r := range results {
+		if r.Err != nil {
+			p.members[i].abort()
+			errs = append(errs, r.Err)
+		}
+	}
+	if len(errs) > 0 {
+		for i, r := range results {
+			if r.Err == nil {
+				_ = p.members[i].Close()
+			}
+		}
+		p.exec.Close()
+		return nil, errors.Join(errs...)
+	}
+	return p, nil
+}
+
+// ConnectPool is DialPool returning a future that fires with the pool when
+// all connections are up. This is the seed's ConnectionPool.
+func ConnectPool(ctx context.Context, addr string, size int, opts Options) *future.Future[*Pool] {
+	f, pr := future.New[*Pool]()
+	ctx, cancel := context.WithCancel(ctx)
+	pr.OnCancel(cancel)
+	go func() {
+		defer cancel()
+		p, err := DialPool(ctx, addr, size, opts)
+		if !pr.Complete(p, err) && p != nil {
+			_ = p.Close()
+		}
+	}()
+	return f
+}
+
+// LazyPool returns a pool at once whose connections connect in the
+// background, as Lazy does. This is the seed's lazyConnectionPool.
+func LazyPool(addr string, size int, opts Options) (*Pool, error) {
+	p, err := newPool(addr, size, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range p.members {
+		m.startSupervisor(nil)
+	}
+	return p, nil
+}
+
+// newPool makes size unconnected members sharing one executor.
+func newPool(addr string, size int, opts Options) (*Pool, error) {
+	if size <= 0 {
+		size = DefaultPoolSize
+	}
+	p := &Pool{exec: newExecutor(opts), members: make([]*Client, size)}
+	for i := range p.members {
+		m, err := newClient(addr, opts, p.exec)
+		if err != nil {
+			p.exec.Close()
+			return nil, err
+		}
+		p.members[i] = m
+	}
+	return p, nil
+}
+
+// Members returns the pool's clients, e.g. to read their state. Do not
+// close them: close the pool.
+func (p *Pool) Members() []*Client { return p.members }
+
+// Connected reports whether at least one connection is up.
+func (p *Pool) Connected() bool {
+	for _, m := range p.members {
+		if m.Connected() {
+			return true
+		}
+	}
+	return false
+}
+
+// InFlight returns the number of requests awaiting a response on all
+// connections.
+func (p *Pool) InFlight() int {
+	n := 0
+	for _, m := range p.members {
+		n += m.InFlight()
+	}
+	return n
+}
+
+// pick returns the live member with the fewest requests in flight,
+// starting the scan at a rotating position so that equals take turns. If
+// none is live it returns the next member in turn, whose request then
+// fails fast or waits (Options.WaitForReconnect). Cost: one atomic load
+// per member.
+func (p *Pool) pick() *Client {
+	n := len(p.members)
+	start := int(p.next.Add(1) % uint32(n))
+	var best *Client
+	bestLoad := 0
+	for i := 0; i < n; i++ {
+		m := p.members[(start+i)%n]
+		cn := m.conn.Load()
+		if cn == nil {
+			continue
+		}
+		if load := cn.inFlight(); best == nil || load < bestLoad {
+			best, bestLoad = m, load
+		}
+	}
+	if best == nil {
+		return p.members[start]
+	}
+	return best
+}
+
+// Close closes every connection (see Client.Close) and the shared
+// executor, and returns when all their goroutines have exited.
+func (p *Pool) Close() error {
+	for _, m := range p.members {
+		_ = m.Close()
+	}
+	p.exec.Close()
+	return nil
+}
+
+// Ping checks that the server answers, on one connection.
+func (p *Pool) Ping(ctx context.Context) *future.Future[*Response] {
+	return p.pick().Ping(ctx)
+}
+
+// Select is Client.Select on the least loaded connection.
+func (p *Pool) Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response] {
+	return p.pick().Select(ctx, space, index, key, opts...)
+}
+
+// Insert is Client.Insert on the least loaded connection.
+func (p *Pool) Insert(ctx context.Context, space, tuple any) *future.Future[*Response] {
+	return p.pick().Insert(ctx, space, tuple)
+}
+
+// Replace is Client.Replace on the least loaded connection.
+func (p *Pool) Replace(ctx context.Context, space, tuple any) *future.Future[*Response] {
+	return p.pick().Replace(ctx, space, tuple)
+}
+
+// ReplaceExisting is Client.ReplaceExisting on the least loaded connection.
+func (p *Pool) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
+	return p.pick().ReplaceExisting(ctx, space, tuple)
+}
+
+// Update is Client.Update on the least loaded connection.
+func (p *Pool) Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response] {
+	return p.pick().Update(ctx, space, index, key, ops)
+}
+
+// Upsert is Client.Upsert on the least loaded connection.
+func (p *Pool) Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response] {
+	return p.pick().Upsert(ctx, space, tuple, ops)
+}
+
+// Delete is Client.Delete on the least loaded connection.
+func (p *Pool) Delete(ctx context.Context, space, index, key any) *future.Future[*Response] {
+	return p.pick().Delete(ctx, space, index, key)
+}
+
+// Call is Client.Call on the least loaded connection.
+func (p *Pool) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
+	return p.pick().Call(ctx, function, args...)
+}
+
+// Call16 is Client.Call16 on the least loaded connection.
+func (p *Pool) Call16(ctx context.Context, function string, args ...any) *future.Future[*Response] {
+	return p.pick().Call16(ctx, function, args...)
+}
+
+// Eval is Client.Eval on the least loaded connection.
+func (p *Pool) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
+	return p.pick().Eval(ctx, expr, args...)
+}
+
+// Execute is Client.Execute on the least loaded connection.
+func (p *Pool) Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response] {
+	return p.pick().Execute(ctx, sql, args...)
+}
+
+// Prepare prepares the statement on one connection; the Prepared executes
+// on that connection only (prepared statements belong to a session).
+func (p *Pool) Prepare(ctx context.Context, sql string) *future.Future[*Prepared] {
+	return p.pick().Prepare(ctx, sql)
+}

@@ -1,0 +1,153 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/txtarantool/txtarantool/reconnect"
+)
+
+// ErrReconnectStopped is the cause of requests failed because the
+// reconnect policy gave up (or is reconnect.Never): the client stays
+// disconnected until it is closed.
+var ErrReconnectStopped = errors.New("txtarantool: reconnecting stopped")
+
+// startSupervisor launches the goroutine that keeps the client connected.
+// cn is the first connection, or nil for a lazy client.
+func (c *Client) startSupervisor(cn *conn) {
+	c.supervised = make(chan struct{})
+	go c.supervise(cn)
+}
+
+// supervise waits for the connection to break, then reconnects per the
+// policy: it reports each event to the Handlers, resets the backoff after
+// every successful connection and sends the requests that waited. It
+// exits when the client is closed or the policy gives up.
+func (c *Client) supervise(cn *conn) {
+	defer close(c.supervised)
+	attempts := reconnect.Attempts{Policy: c.opts.Reconnect}
+	everConnected := cn != nil
+	immediate := cn == nil // a lazy client's first attempt goes at once
+	downSince := time.Now()
+	var lastErr error
+	for {
+		if cn != nil {
+			select {
+			case <-cn.done:
+			case <-c.life.Done():
+				return
+			}
+			cause := cn.broken()
+			c.conn.CompareAndSwap(cn, nil)
+			cn.wg.Wait()
+			if c.life.Err() != nil {
+				return
+			}
+			downSince, lastErr, cn = time.Now(), cause, nil
+			c.stateMu.Lock()
+			c.lastCause = cause
+			c.stateMu.Unlock()
+			c.emitDisconnected(cause)
+		}
+		if !immediate {
+			delay, ok := attempts.Next()
+			if !ok {
+				c.stopReconnecting(lastErr)
+				return
+			}
+			c.emitReconnecting(attempts.Failures(), delay)
+			if !c.sleep(delay) {
+				return
+			}
+		}
+		immediate = false
+		next, err := c.attempt()
+		if err != nil {
+			if c.life.Err() != nil {
+				return
+			}
+			lastErr = err
+			c.log.Warn("txtarantool: connection attempt failed", "addr", c.addr, "attempt", attempts.Failures()+1, "err", err)
+			if errors.Is(err, ErrClosed) {
+				return
+			}
+			continue
+		}
+		attempts.Reset()
+		cn = next
+		if everConnected {
+			c.emitReconnected(time.Since(downSince))
+		} else {
+			everConnected = true
+			c.emitConnected()
+		}
+		c.flushWaiting()
+	}
+}
+
+// attempt makes one connection attempt bounded by DialTimeout and by the
+// client's life.
+func (c *Client) attempt() (*conn, error) {
+	ctx := c.life
+	if c.opts.DialTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.opts.DialTimeout)
+		defer cancel()
+	}
+	return c.connectOnce(ctx)
+}
+
+// sleep waits d, or returns false at once when the client is closed.
+func (c *Client) sleep(d time.Duration) bool {
+	if d <= 0 {
+		return c.life.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-c.life.Done():
+		return false
+	}
+}
+
+// stopReconnecting makes the client permanently disconnected after the
+// policy gave up: waiting requests fail, later ones fail fast, and
+// Handlers.Closed reports the last connection error.
+func (c *Client) stopReconnecting(lastErr error) {
+	cause := fmt.Errorf("%w (last error: %v)", ErrReconnectStopped, lastErr)
+	c.stateMu.Lock()
+	c.gaveUp = cause
+	waiting := c.waiting
+	c.waiting = nil
+	c.stateMu.Unlock()
+	for _, cl := range waiting {
+		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: cause})
+	}
+	c.log.Warn("txtarantool: reconnecting stopped by the policy", "addr", c.addr, "err", lastErr)
+	c.emitClosed(cause)
+}
+
+// notConnectedCause is the cause given to a request made without a
+// connection: ErrClosed, the policy's stop, or ErrNotConnected (wrapping
+// the cause of the last disconnection, if any).
+func (c *Client) notConnectedCause() error {
+	if c.closed.Load() {
+		return ErrClosed
+	}
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	if c.gaveUp != nil {
+		return c.gaveUp
+	}
+	if c.lastCause != nil {
+		return fmt.Errorf("%w (connection lost: %w)", ErrNotConnected, c.lastCause)
+	}
+	return ErrNotConnected
+}
+
+// Connected reports whether the client has a live connection now.
+func (c *Client) Connected() bool { return c.conn.Load() != nil }
