@@ -25,6 +25,9 @@ type call struct {
 	space any
 	index any
 	bound bool // req names a space (and maybe an index)
+	// internal marks the client's own requests (schema loads): they never
+	// wait for a connection (Options.WaitForReconnect).
+	internal bool
 
 	// reloaded is set once a schema reload was done for an unknown name;
 	// retried once the request was resent after ER_WRONG_SCHEMA_VERSION.

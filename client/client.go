@@ -163,8 +163,9 @@ func (c *Client) Greeting() protocol.Greeting {
 // Schema returns the current schema snapshot, or nil if none was loaded.
 func (c *Client) Schema() *Schema { return c.schema.Load() }
 
-// InFlight returns the number of requests sent or queued that await a
-// response. Cost: takes the connection's lock.
+// InFlight returns the number of requests sent or queued on the current
+// connection that await a response (not those waiting for a connection).
+// Cost: one atomic load.
 func (c *Client) InFlight() int {
 	if cn := c.conn.Load(); cn != nil {
 		return cn.inFlight()
@@ -197,6 +198,7 @@ func (c *Client) Close() error {
 		c.closed.Store(true)
 		waiting := c.waiting
 		c.waiting = nil
+		alreadyReported := c.gaveUp != nil // Handlers.Closed has run
 		c.stateMu.Unlock()
 		c.stopLife()
 		if cn := c.conn.Swap(nil); cn != nil {
@@ -208,7 +210,9 @@ func (c *Client) Close() error {
 		for _, cl := range waiting {
 			cl.finish(nil, &ConnectionError{Addr: c.addr, Err: ErrClosed})
 		}
-		c.emitClosed(nil)
+		if !alreadyReported {
+			c.emitClosed(nil)
+		}
 		if c.ownExec {
 			c.exec.Close()
 		}
@@ -235,7 +239,11 @@ func (c *Client) reloadSchema() *future.Future[*Schema] {
 		c.reloadMu.Unlock()
 		return r
 	}
-	f, p := future.NewOn[*Schema](c.exec)
+	// Not on the client's executor: requests waiting for this load (an
+	// unknown name, a stale schema version) must not wait for user
+	// callbacks or a blocked handler. The callbacks run on the goroutine
+	// that settles the load (a connection's reader) and never block.
+	f, p := future.New[*Schema]()
 	c.reload = f
 	c.reloadMu.Unlock()
 
@@ -302,7 +310,7 @@ func (c *Client) retryAfterSchemaReload(cl *call) {
 // run on the client's executor.
 func (c *Client) do(ctx context.Context, req protocol.Request, space, index any, bound bool) *future.Future[*Response] {
 	f, p := future.NewOn[*Response](c.exec)
-	c.start(ctx, p, req, space, index, bound)
+	c.start(ctx, p, req, space, index, bound, false)
 	return f
 }
 
@@ -311,17 +319,18 @@ func (c *Client) do(ctx context.Context, req protocol.Request, space, index any,
 // user callbacks on the executor.
 func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.Future[*Response] {
 	f, p := future.New[*Response]()
-	c.start(ctx, p, req, nil, nil, false)
+	c.start(ctx, p, req, nil, nil, false, true)
 	return f
 }
 
-// start creates the call for one request and dispatches it.
-func (c *Client) start(ctx context.Context, p *future.Promise[*Response], req protocol.Request, space, index any, bound bool) {
+// start creates the call for one request and dispatches it. internal marks
+// the client's own requests (see doInternal).
+func (c *Client) start(ctx context.Context, p *future.Promise[*Response], req protocol.Request, space, index any, bound, internal bool) {
 	if ctx == nil {
 		p.Reject(errors.New("txtarantool: nil context"))
 		return
 	}
-	cl := &call{ctx: ctx, promise: p, req: req, space: space, index: index, bound: bound, client: c}
+	cl := &call{ctx: ctx, promise: p, req: req, space: space, index: index, bound: bound, internal: internal, client: c}
 	if d := c.opts.RequestTimeout; d > 0 {
 		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d {
 			cl.ctx, cl.cancelTimeout = context.WithTimeoutCause(ctx, d, requestTimeoutError{})
@@ -349,6 +358,13 @@ func (c *Client) dispatch(cl *call) {
 		req, err := s.bind(cl.req, cl.space, cl.index)
 		var serr *SchemaError
 		if errors.As(err, &serr) && !cl.reloaded && !c.opts.SkipSchema && serr.unknownName() {
+			if c.conn.Load() == nil {
+				// No reload can succeed now (a lazy client has no schema
+				// yet): the request is not connected, not unknown; if it
+				// waits, the name is resolved again once connected.
+				c.notConnected(cl)
+				return
+			}
 			cl.reloaded = true
 			c.reloadSchema().Finally(func(s *Schema, err error) (*Schema, error) {
 				c.dispatch(cl)
@@ -367,15 +383,12 @@ func (c *Client) dispatch(cl *call) {
 	}
 	cn := c.conn.Load()
 	if cn == nil {
-		if c.opts.WaitForReconnect > 0 && c.wait(cl) {
-			return
-		}
-		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: c.notConnectedCause()})
+		c.notConnected(cl)
 		return
 	}
 	if err := cn.send(cl, schemaVersion); err != nil {
 		var broken *ConnectionError
-		if errors.As(err, &broken) && c.opts.WaitForReconnect > 0 {
+		if errors.As(err, &broken) && c.opts.WaitForReconnect > 0 && !cl.internal {
 			// The connection broke before the supervisor noticed.
 			c.conn.CompareAndSwap(cn, nil)
 			if c.wait(cl) {
@@ -387,6 +400,18 @@ func (c *Client) dispatch(cl *call) {
 		}
 		cl.finish(nil, err)
 	}
+}
+
+// notConnected settles, or parks until the next connection
+// (Options.WaitForReconnect), a call made without a connection. The
+// client's own requests (schema loads) never wait: a load parked in the
+// queue would be joined by the next connection's own load, which the queue
+// waits for.
+func (c *Client) notConnected(cl *call) {
+	if c.opts.WaitForReconnect > 0 && !cl.internal && c.wait(cl) {
+		return
+	}
+	cl.finish(nil, &ConnectionError{Addr: c.addr, Err: c.notConnectedCause()})
 }
 
 // unknownName reports whether the schema error is about a name the

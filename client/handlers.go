@@ -19,7 +19,7 @@ type Handlers struct {
 	// Reconnected: a connection is up again after being down for downtime.
 	Reconnected func(c *Client, downtime time.Duration)
 	// Closed: the client is closed (cause nil) or the reconnect policy gave
-	// up (cause matches ErrReconnectStopped).
+	// up (cause matches ErrReconnectStopped); it runs once either way.
 	Closed func(c *Client, cause error)
 }
 

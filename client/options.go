@@ -54,7 +54,10 @@ type Options struct {
 	// when a lazy client retries its first connection). Nil means
 	// reconnect.DefaultBackoff(): 100 ms doubling to 10 s, full jitter,
 	// forever; the backoff restarts after every successful connection.
-	// reconnect.Never() disables reconnecting.
+	// reconnect.Never() disables reconnecting. The loss of a connection
+	// counts as the first failed attempt, so reconnect.MaxAttempts(p, n)
+	// makes n-1 reconnect attempts after a loss (a lazy client's first
+	// connection makes n).
 	Reconnect reconnect.Policy
 
 	// WaitForReconnect, if positive, lets up to this many requests made
