@@ -71,9 +71,9 @@ fuzz:
 		done; \
 	done
 
-## demo: start a local tarantool and run the demo against it
+## demo: the unattended reconnect story: start a local tarantool, kill -9 and restart it twice, print every event and a summary (about 15 s)
 demo: tarantool
-	$(GO) run ./cmd/demo
+	$(GO) run ./cmd/demo --chaos
 
 ## clean: remove build outputs and Go's test and fuzz caches
 clean:

@@ -1,63 +1,123 @@
-// Command demo shows txtarantool against a real Tarantool: it connects,
-// runs each kind of command with callbacks (Then) and blocking waits
-// (Await), pipelines thousands of requests on one connection, and then
-// issues a request a few times per second, printing one line per event.
+// Command demo shows txtarantool against a real Tarantool.
 //
-// Without -addr it starts its own tarantool from testdata/demo.lua (the
-// tarantool binary must be on PATH; `make demo` installs it) and stops it
-// on exit.
+// The default subcommand makes a lazy client (client.Lazy), tours the API
+// once it is connected (a Then callback, Await with typed decoding, a
+// server error matched by code, pipelining), then replaces kv["tick"] a
+// few times per second, printing one line per event: each request's
+// outcome (ok with its latency, or failed with the kind of error),
+// disconnections with their cause, reconnect attempts with their delay,
+// and reconnections with the downtime. With --chaos it SIGKILLs and
+// restarts the server it started (twice) and exits after about 15 s with
+// a summary: this is `make demo`.
 //
-//	go run ./cmd/demo                       # start a server, run the tour
-//	go run ./cmd/demo -addr 127.0.0.1:3301  # use a running server
+// `demo serve` serves the kv space over HTTP (GET /set/k=v, /get/k,
+// /del/k) from a lazy pool of connections, answering 503 while Tarantool
+// is down.
+//
+// Without -addr both start their own tarantool from testdata/demo.lua (the
+// tarantool binary must be on PATH) on a free port and stop it on exit.
+//
+//	go run ./cmd/demo --chaos                 # the unattended reconnect story
+//	go run ./cmd/demo                         # tour, then requests until Ctrl-C
+//	go run ./cmd/demo -addr 127.0.0.1:3301    # against a running server
+//	go run ./cmd/demo serve -listen :8080     # the HTTP example
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"time"
+	"syscall"
 )
 
-// config is the demo's command line.
-type config struct {
-	addr     string
-	user     string
-	password string
-	requests int
-	interval time.Duration
-	pipeline int
-}
-
 func main() {
-	var cfg config
-	flag.StringVar(&cfg.addr, "addr", "", "Tarantool address (host:port, unix:/path); empty starts a local server from testdata/demo.lua")
-	flag.StringVar(&cfg.user, "user", "tester", "user name")
-	flag.StringVar(&cfg.password, "password", "secret", "password")
-	flag.IntVar(&cfg.requests, "requests", 12, "requests in the final request loop")
-	flag.DurationVar(&cfg.interval, "interval", 250*time.Millisecond, "pause between requests in the request loop")
-	flag.IntVar(&cfg.pipeline, "pipeline", 10000, "requests in the pipelining step")
-	flag.Parse()
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, os.Stdout); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
+		stop()
 		os.Exit(1)
 	}
 }
 
-// run starts a server if needed and runs the tour.
-func run(ctx context.Context, cfg config, out io.Writer) error {
-	if cfg.addr == "" {
-		srv, err := startServer(out)
+// run parses the command line and runs the subcommand it names.
+func run(ctx context.Context, args []string, out, errOut io.Writer) error {
+	if len(args) > 0 && args[0] == "serve" {
+		cfg, err := parseServe(args[1:], errOut)
 		if err != nil {
 			return err
 		}
-		defer srv.stop(out)
-		cfg.addr = srv.addr
+		return runServe(ctx, cfg, newPrinter(out))
 	}
-	return tour(ctx, cfg, out)
+	cfg, err := parseDemo(args, errOut)
+	if err != nil {
+		return err
+	}
+	return runDemo(ctx, cfg, newPrinter(out))
+}
+
+// parseDemo parses the default subcommand's flags.
+func parseDemo(args []string, errOut io.Writer) (demoConfig, error) {
+	cfg := defaultDemoConfig()
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.Usage = func() {
+		fmt.Fprintln(errOut, "usage: demo [flags]        lazy client, tour, then one request per -interval with one line per event")
+		fmt.Fprintln(errOut, "       demo serve [flags]  kv over HTTP (demo serve -h)")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.addr, "addr", "", "Tarantool address (host:port, unix:/path); empty starts a local server from testdata/demo.lua")
+	fs.StringVar(&cfg.user, "user", cfg.user, "user name")
+	fs.StringVar(&cfg.password, "password", cfg.password, "password")
+	fs.BoolVar(&cfg.chaos, "chaos", false, "kill -9 and restart the local server twice, then exit with a summary (about 15 s)")
+	fs.DurationVar(&cfg.interval, "interval", cfg.interval, "pause between requests")
+	fs.DurationVar(&cfg.duration, "duration", 0, "how long to send requests without --chaos; 0 means until Ctrl-C")
+	fs.DurationVar(&cfg.timeout, "timeout", cfg.timeout, "request timeout (Options.RequestTimeout)")
+	fs.IntVar(&cfg.wait, "wait", 0, "Options.WaitForReconnect: requests that may wait for the next connection instead of failing at once")
+	fs.DurationVar(&cfg.reconnectMin, "reconnect-min", cfg.reconnectMin, "first reconnect delay (doubles per failed attempt)")
+	fs.DurationVar(&cfg.reconnectMax, "reconnect-max", cfg.reconnectMax, "longest reconnect delay")
+	fs.IntVar(&cfg.pipeline, "pipeline", cfg.pipeline, "calls in the tour's pipelining step; 0 skips the tour")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return cfg, nil
+}
+
+// parseServe parses `demo serve`'s flags.
+func parseServe(args []string, errOut io.Writer) (serveConfig, error) {
+	cfg := defaultServeConfig()
+	fs := flag.NewFlagSet("demo serve", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.Usage = func() {
+		fmt.Fprintln(errOut, "usage: demo serve [flags]  GET /set/<key>=<value>, /get/<key>, /del/<key> on the kv space")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.addr, "addr", "", "Tarantool address (host:port, unix:/path); empty starts a local server from testdata/demo.lua")
+	fs.StringVar(&cfg.user, "user", cfg.user, "user name")
+	fs.StringVar(&cfg.password, "password", cfg.password, "password")
+	fs.StringVar(&cfg.listen, "listen", cfg.listen, "HTTP listen address")
+	fs.IntVar(&cfg.pool, "pool", cfg.pool, "connections in the lazy pool")
+	fs.DurationVar(&cfg.timeout, "timeout", cfg.timeout, "bound on each Tarantool request")
+	fs.DurationVar(&cfg.reconnectMin, "reconnect-min", cfg.reconnectMin, "first reconnect delay (doubles per failed attempt)")
+	fs.DurationVar(&cfg.reconnectMax, "reconnect-max", cfg.reconnectMax, "longest reconnect delay")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return cfg, nil
 }

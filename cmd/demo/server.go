@@ -1,34 +1,78 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
-	"io"
+	"time"
 
 	"github.com/txtarantool/txtarantool/internal/tarantooltest"
 )
 
-// localServer is a tarantool process the demo started itself.
+// demoScript is the Lua file a local server runs, relative to the module
+// root (space kv, user tester/secret, function echo).
+const demoScript = "testdata/demo.lua"
+
+// localServer is a tarantool process the demo started itself, on a free
+// loopback port with its data in a temporary directory. Kill and Restart
+// keep the address and the data, so clients reconnect to the same place.
 type localServer struct {
 	addr string
 	inst *tarantooltest.Instance
 }
 
-// startServer starts tarantool from testdata/demo.lua on a free loopback
-// port, with its data in a temporary directory.
-func startServer(out io.Writer) (*localServer, error) {
-	inst, err := tarantooltest.StartProcess(tarantooltest.Options{Script: "testdata/demo.lua"})
-	if err != nil {
-		return nil, fmt.Errorf("starting a local tarantool (install it with `make demo` or pass -addr): %w", err)
+// startServer starts tarantool from testdata/demo.lua.
+func startServer(p *printer) (*localServer, error) {
+	start := time.Now()
+	inst, err := tarantooltest.StartProcess(tarantooltest.Options{Script: demoScript})
+	if errors.Is(err, tarantooltest.ErrUnavailable) {
+		return nil, errors.New("tarantool is not on PATH: install it (`make tarantool` as root, or apt-get install tarantool) or pass -addr host:port")
 	}
-	fmt.Fprintf(out, "server    started tarantool (pid %d) on %s\n", inst.Pid(), inst.Addr())
+	if err != nil {
+		return nil, fmt.Errorf("starting a local tarantool: %w", err)
+	}
+	p.event("server", "started tarantool (pid %d) on %s in %v", inst.Pid(), inst.Addr(), short(time.Since(start)))
 	return &localServer{addr: inst.Addr(), inst: inst}, nil
 }
 
+// localOrGiven returns addr if set; otherwise it starts a local server and
+// returns its address and the server, which the caller must stop.
+func localOrGiven(addr string, p *printer) (string, *localServer, error) {
+	if addr != "" {
+		return addr, nil, nil
+	}
+	srv, err := startServer(p)
+	if err != nil {
+		return "", nil, err
+	}
+	return srv.addr, srv, nil
+}
+
+// kill sends SIGKILL to the server, as a crash would, and waits until it
+// is gone. The line is printed first, so that it comes before the
+// client's reaction.
+func (s *localServer) kill(p *printer) error {
+	p.event("chaos", "kill -9 tarantool (pid %d)", s.inst.Pid())
+	return s.inst.Kill()
+}
+
+// restart starts the server again on the same address and data, and waits
+// until it accepts connections.
+func (s *localServer) restart(ctx context.Context, p *printer) error {
+	p.event("chaos", "restarting tarantool on %s (same data)", s.addr)
+	start := time.Now()
+	if err := s.inst.Restart(ctx); err != nil {
+		return fmt.Errorf("restarting tarantool: %w", err)
+	}
+	p.event("chaos", "tarantool is up again (pid %d), ready in %v", s.inst.Pid(), short(time.Since(start)))
+	return nil
+}
+
 // stop stops the process and removes its data.
-func (s *localServer) stop(out io.Writer) {
+func (s *localServer) stop(p *printer) {
 	if err := s.inst.Stop(); err != nil {
-		fmt.Fprintf(out, "server    stop: %v\n", err)
+		p.event("server", "stop: %v", err)
 		return
 	}
-	fmt.Fprintln(out, "server    stopped")
+	p.event("server", "stopped")
 }
