@@ -74,16 +74,12 @@ func parseDemo(args []string, errOut io.Writer) (demoConfig, error) {
 		fmt.Fprintln(errOut, "       demo serve [flags]  kv over HTTP (demo serve -h)")
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&cfg.addr, "addr", "", "Tarantool address (host:port, unix:/path); empty starts a local server from testdata/demo.lua")
-	fs.StringVar(&cfg.user, "user", cfg.user, "user name")
-	fs.StringVar(&cfg.password, "password", cfg.password, "password")
+	cfg.serverFlags.register(fs)
 	fs.BoolVar(&cfg.chaos, "chaos", false, "kill -9 and restart the local server twice, then exit with a summary (about 15 s)")
 	fs.DurationVar(&cfg.interval, "interval", cfg.interval, "pause between requests")
 	fs.DurationVar(&cfg.duration, "duration", 0, "how long to send requests without --chaos; 0 means until Ctrl-C")
 	fs.DurationVar(&cfg.timeout, "timeout", cfg.timeout, "request timeout (Options.RequestTimeout)")
 	fs.IntVar(&cfg.wait, "wait", 0, "Options.WaitForReconnect: requests that may wait for the next connection instead of failing at once")
-	fs.DurationVar(&cfg.reconnectMin, "reconnect-min", cfg.reconnectMin, "first reconnect delay (doubles per failed attempt)")
-	fs.DurationVar(&cfg.reconnectMax, "reconnect-max", cfg.reconnectMax, "longest reconnect delay")
 	fs.IntVar(&cfg.pipeline, "pipeline", cfg.pipeline, "calls in the tour's pipelining step; 0 skips the tour")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -104,14 +100,10 @@ func parseServe(args []string, errOut io.Writer) (serveConfig, error) {
 		fmt.Fprintln(errOut, "usage: demo serve [flags]  GET /set/<key>=<value>, /get/<key>, /del/<key> on the kv space")
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&cfg.addr, "addr", "", "Tarantool address (host:port, unix:/path); empty starts a local server from testdata/demo.lua")
-	fs.StringVar(&cfg.user, "user", cfg.user, "user name")
-	fs.StringVar(&cfg.password, "password", cfg.password, "password")
+	cfg.serverFlags.register(fs)
 	fs.StringVar(&cfg.listen, "listen", cfg.listen, "HTTP listen address")
 	fs.IntVar(&cfg.pool, "pool", cfg.pool, "connections in the lazy pool")
 	fs.DurationVar(&cfg.timeout, "timeout", cfg.timeout, "bound on each Tarantool request")
-	fs.DurationVar(&cfg.reconnectMin, "reconnect-min", cfg.reconnectMin, "first reconnect delay (doubles per failed attempt)")
-	fs.DurationVar(&cfg.reconnectMax, "reconnect-max", cfg.reconnectMax, "longest reconnect delay")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -25,29 +25,21 @@ const (
 
 // serveConfig is the command line of `demo serve`.
 type serveConfig struct {
-	addr     string
-	user     string
-	password string
-	listen   string
+	serverFlags
+	listen string
 	// pool is the number of connections of the LazyPool.
 	pool int
 	// timeout bounds each Tarantool request of an HTTP request.
 	timeout time.Duration
-	// reconnectMin and reconnectMax bound the pool's reconnect backoff.
-	reconnectMin time.Duration
-	reconnectMax time.Duration
 }
 
 // defaultServeConfig is `demo serve`'s configuration before flags.
 func defaultServeConfig() serveConfig {
 	return serveConfig{
-		user:         "tester",
-		password:     "secret",
-		listen:       "127.0.0.1:8080",
-		pool:         client.DefaultPoolSize,
-		timeout:      2 * time.Second,
-		reconnectMin: 100 * time.Millisecond,
-		reconnectMax: time.Second,
+		serverFlags: defaultServerFlags(),
+		listen:      "127.0.0.1:8080",
+		pool:        client.DefaultPoolSize,
+		timeout:     2 * time.Second,
 	}
 }
 
@@ -92,7 +84,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, p *printer) er
 	pool, err := client.LazyPool(cfg.addr, size, client.Options{
 		User:      cfg.user,
 		Password:  cfg.password,
-		Reconnect: demoConfig{reconnectMin: cfg.reconnectMin, reconnectMax: cfg.reconnectMax}.policy(),
+		Reconnect: cfg.policy(),
 		Handlers: client.Handlers{
 			Connected:   func(*client.Client) { gotUp() },
 			Reconnected: func(*client.Client, time.Duration) { gotUp() },

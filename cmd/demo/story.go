@@ -11,14 +11,11 @@ import (
 	"time"
 
 	"github.com/txtarantool/txtarantool/client"
-	"github.com/txtarantool/txtarantool/reconnect"
 )
 
 // demoConfig is the command line of the default subcommand.
 type demoConfig struct {
-	addr     string
-	user     string
-	password string
+	serverFlags
 	// interval is the pause between two requests of the loop.
 	interval time.Duration
 	// timeout is the client's RequestTimeout.
@@ -33,9 +30,6 @@ type demoConfig struct {
 	// wait is Options.WaitForReconnect: 0 fails requests at once while
 	// disconnected.
 	wait int
-	// reconnectMin and reconnectMax bound the reconnect backoff.
-	reconnectMin time.Duration
-	reconnectMax time.Duration
 	// chaos kills and restarts the local server per plan.
 	chaos bool
 	plan  chaosPlan
@@ -44,23 +38,13 @@ type demoConfig struct {
 // defaultDemoConfig is the default subcommand's configuration before flags.
 func defaultDemoConfig() demoConfig {
 	return demoConfig{
-		user:           "tester",
-		password:       "secret",
+		serverFlags:    defaultServerFlags(),
 		interval:       250 * time.Millisecond,
 		timeout:        time.Second,
 		connectTimeout: 10 * time.Second,
 		pipeline:       10000,
-		reconnectMin:   100 * time.Millisecond,
-		reconnectMax:   time.Second,
 		plan:           defaultChaos(),
 	}
-}
-
-// policy is the demo's reconnect policy: quick, so that a restart is
-// noticed within a second, with equal jitter so that the delays stay
-// readable (each in [d/2, d]).
-func (cfg demoConfig) policy() reconnect.Policy {
-	return reconnect.Backoff{Initial: cfg.reconnectMin, Max: cfg.reconnectMax, Multiplier: 2, Jitter: reconnect.EqualJitter}
 }
 
 // runDemo is the default subcommand: a lazy client, a short tour, then
