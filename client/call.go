@@ -19,8 +19,9 @@ type call struct {
 	ctx     context.Context
 	promise *future.Promise[*Response]
 
-	// req is the request; for a schema-bound request its space and index
-	// numbers are filled in from space and index before every send.
+	// req is the request. A schema-bound one is a pointer to a protocol
+	// struct whose space and index numbers are filled in, in place, from
+	// space and index before every send.
 	req   protocol.Request
 	space any
 	index any

@@ -355,7 +355,7 @@ func (c *Client) dispatch(cl *call) {
 	var schemaVersion uint64
 	if cl.bound {
 		s := c.schema.Load()
-		req, err := s.bind(cl.req, cl.space, cl.index)
+		err := s.bind(cl.req, cl.space, cl.index)
 		var serr *SchemaError
 		if errors.As(err, &serr) && !cl.reloaded && !c.opts.SkipSchema && serr.unknownName() {
 			if c.conn.Load() == nil {
@@ -376,7 +376,6 @@ func (c *Client) dispatch(cl *call) {
 			cl.finish(nil, err)
 			return
 		}
-		cl.req = req
 		if s != nil {
 			schemaVersion = s.Version
 		}
@@ -390,7 +389,7 @@ func (c *Client) dispatch(cl *call) {
 		var broken *ConnectionError
 		if errors.As(err, &broken) && c.opts.WaitForReconnect > 0 && !cl.internal {
 			// The connection broke before the supervisor noticed.
-			c.conn.CompareAndSwap(cn, nil)
+			c.drop(cn)
 			if c.wait(cl) {
 				return
 			}

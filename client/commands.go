@@ -57,9 +57,9 @@ func Iterator(it iproto.Iterator) SelectOption { return selectIterator(it) }
 // Select finds tuples in space by index and key. The response data is an
 // array of tuples; decode it with Response.Decode or Tuples[T].
 func (c *Client) Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response] {
-	req := protocol.Select{Iterator: iproto.ITER_EQ, Limit: math.MaxUint32, Key: keyOf(key)}
+	req := &protocol.Select{Iterator: iproto.ITER_EQ, Limit: math.MaxUint32, Key: keyOf(key)}
 	for _, o := range opts {
-		o.applySelect(&req)
+		o.applySelect(req)
 	}
 	return c.do(ctx, req, space, index, true)
 }
@@ -67,13 +67,13 @@ func (c *Client) Select(ctx context.Context, space, index, key any, opts ...Sele
 // Insert adds a tuple; a duplicate primary key fails with
 // ER_TUPLE_FOUND. The response carries the inserted tuple.
 func (c *Client) Insert(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return c.do(ctx, protocol.Insert{Tuple: tuple}, space, nil, true)
+	return c.do(ctx, &protocol.Insert{Tuple: tuple}, space, nil, true)
 }
 
 // Replace inserts a tuple or replaces the one with the same primary key.
 // The response carries the new tuple.
 func (c *Client) Replace(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return c.do(ctx, protocol.Replace{Tuple: tuple}, space, nil, true)
+	return c.do(ctx, &protocol.Replace{Tuple: tuple}, space, nil, true)
 }
 
 // replaceExistingLua replaces a tuple only if its primary key exists, as
@@ -105,19 +105,19 @@ func (c *Client) ReplaceExisting(ctx context.Context, space, tuple any) *future.
 // to the tuple with key in index. The response carries the updated tuple,
 // or no tuple if the key does not exist.
 func (c *Client) Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response] {
-	return c.do(ctx, protocol.Update{Key: keyOf(key), Ops: ops}, space, index, true)
+	return c.do(ctx, &protocol.Update{Key: keyOf(key), Ops: ops}, space, index, true)
 }
 
 // Upsert inserts tuple if its primary key is new, or else applies ops to
 // the existing tuple. The response carries no tuple.
 func (c *Client) Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response] {
-	return c.do(ctx, protocol.Upsert{Tuple: tuple, Ops: ops}, space, nil, true)
+	return c.do(ctx, &protocol.Upsert{Tuple: tuple, Ops: ops}, space, nil, true)
 }
 
 // Delete removes the tuple with key in index (a unique index). The
 // response carries the deleted tuple, or none if there was none.
 func (c *Client) Delete(ctx context.Context, space, index, key any) *future.Future[*Response] {
-	return c.do(ctx, protocol.Delete{Key: keyOf(key)}, space, index, true)
+	return c.do(ctx, &protocol.Delete{Key: keyOf(key)}, space, index, true)
 }
 
 // Call calls a stored or global Lua function with the IPROTO_CALL request

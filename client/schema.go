@@ -139,40 +139,35 @@ func numericID(v any) (uint32, bool) {
 	return uint32(n), true
 }
 
-// bind fills in the space and index numbers of a schema-bound request.
-func (s *Schema) bind(req protocol.Request, space, index any) (protocol.Request, error) {
+// bind fills in, in place, the space and index numbers of a schema-bound
+// request (a pointer to a protocol request struct), so that resending it
+// after a schema reload needs no new allocation.
+func (s *Schema) bind(req protocol.Request, space, index any) error {
 	spaceID, err := s.resolveSpace(space)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	indexID := uint32(0)
-	switch req.(type) {
-	case protocol.Select, protocol.Update, protocol.Delete:
-		if indexID, err = s.resolveIndex(spaceID, space, index); err != nil {
-			return nil, err
-		}
-	}
+	resolveIndex := func() (uint32, error) { return s.resolveIndex(spaceID, space, index) }
 	switch r := req.(type) {
-	case protocol.Select:
-		r.Space, r.Index = spaceID, indexID
-		return r, nil
-	case protocol.Update:
-		r.Space, r.Index = spaceID, indexID
-		return r, nil
-	case protocol.Delete:
-		r.Space, r.Index = spaceID, indexID
-		return r, nil
-	case protocol.Insert:
+	case *protocol.Select:
 		r.Space = spaceID
-		return r, nil
-	case protocol.Replace:
+		r.Index, err = resolveIndex()
+	case *protocol.Update:
 		r.Space = spaceID
-		return r, nil
-	case protocol.Upsert:
+		r.Index, err = resolveIndex()
+	case *protocol.Delete:
 		r.Space = spaceID
-		return r, nil
+		r.Index, err = resolveIndex()
+	case *protocol.Insert:
+		r.Space = spaceID
+	case *protocol.Replace:
+		r.Space = spaceID
+	case *protocol.Upsert:
+		r.Space = spaceID
+	default:
+		err = fmt.Errorf("txtarantool: internal: %T is not a space request", req)
 	}
-	return nil, fmt.Errorf("txtarantool: internal: %T is not a space request", req)
+	return err
 }
 
 // schemaQueries are the two selects that read a schema snapshot.

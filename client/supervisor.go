@@ -40,15 +40,12 @@ func (c *Client) supervise(cn *conn) {
 				return
 			}
 			cause := cn.broken()
-			c.conn.CompareAndSwap(cn, nil)
+			c.drop(cn)
 			cn.wg.Wait()
 			if c.life.Err() != nil {
 				return
 			}
 			downSince, lastErr, cn = time.Now(), cause, nil
-			c.stateMu.Lock()
-			c.lastCause = cause
-			c.stateMu.Unlock()
 			c.emitDisconnected(cause)
 		}
 		if !immediate {
@@ -129,6 +126,17 @@ func (c *Client) stopReconnecting(lastErr error) {
 	}
 	c.log.Warn("txtarantool: reconnecting stopped by the policy", "addr", c.addr, "err", lastErr)
 	c.emitClosed(cause)
+}
+
+// drop stops using a broken connection. It records why it broke first, so
+// that a request finding no connection can name the cause.
+func (c *Client) drop(cn *conn) {
+	if cause := cn.broken(); cause != nil {
+		c.stateMu.Lock()
+		c.lastCause = cause
+		c.stateMu.Unlock()
+	}
+	c.conn.CompareAndSwap(cn, nil)
 }
 
 // notConnectedCause is the cause given to a request made without a
