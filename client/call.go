@@ -38,6 +38,10 @@ type call struct {
 	sync uint64      // conn.mu: sync id of the current send
 	stop func() bool // conn.mu: stops the context.AfterFunc, nil if none
 
+	// abandonFn is cl.onAbandon, bound once: the future's canceller and
+	// the context watcher.
+	abandonFn func()
+
 	// conn.mu: the request's frame is conn.queue[qstart:qend] until the
 	// writer takes the queue (until sync <= conn.handedUpTo).
 	qstart, qend int
@@ -90,8 +94,14 @@ func (cl *call) abandon(err error) {
 	cl.finish(nil, &ContextError{Sent: sent, Err: err})
 }
 
-// onContextDone is the context.AfterFunc callback.
-func (cl *call) onContextDone() { cl.abandon(context.Cause(cl.ctx)) }
-
-// onCancel is the future's canceller.
-func (cl *call) onCancel() { cl.abandon(nil) }
+// onAbandon is both the future's canceller and the context.AfterFunc
+// callback, bound once per call (one allocation serves both): when the
+// context is done the call fails with its cause, otherwise the future is
+// being cancelled and Cancel rejects it.
+func (cl *call) onAbandon() {
+	if cl.ctx.Err() != nil {
+		cl.abandon(context.Cause(cl.ctx))
+		return
+	}
+	cl.abandon(nil)
+}

@@ -336,7 +336,8 @@ func (c *Client) start(ctx context.Context, p *future.Promise[*Response], req pr
 			cl.ctx, cl.cancelTimeout = context.WithTimeoutCause(ctx, d, requestTimeoutError{})
 		}
 	}
-	p.OnCancel(cl.onCancel)
+	cl.abandonFn = cl.onAbandon
+	p.OnCancel(cl.abandonFn)
 	c.dispatch(cl)
 }
 

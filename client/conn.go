@@ -122,7 +122,7 @@ func (cn *conn) send(cl *call, schemaVersion uint64) error {
 	if cl.stop == nil && cl.ctx.Done() != nil {
 		// AfterFunc never calls its function synchronously, so this is
 		// safe under mu; the function takes mu itself.
-		cl.stop = context.AfterFunc(cl.ctx, cl.onContextDone)
+		cl.stop = context.AfterFunc(cl.ctx, cl.abandonFn)
 	}
 	cn.pending[sync] = cl
 	cn.inflight.Add(1)

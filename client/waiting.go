@@ -21,7 +21,7 @@ func (c *Client) wait(cl *call) bool {
 		return true
 	}
 	if cl.stop == nil && cl.ctx.Done() != nil {
-		cl.stop = context.AfterFunc(cl.ctx, cl.onContextDone)
+		cl.stop = context.AfterFunc(cl.ctx, cl.abandonFn)
 	}
 	c.waiting = append(c.waiting, cl)
 	c.stateMu.Unlock()
