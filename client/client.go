@@ -357,8 +357,7 @@ func (c *Client) dispatch(cl *call) {
 	if cl.bound {
 		s := c.schema.Load()
 		err := s.bind(cl.req, cl.space, cl.index)
-		var serr *SchemaError
-		if errors.As(err, &serr) && !cl.reloaded && !c.opts.SkipSchema && serr.unknownName() {
+		if err != nil && !cl.reloaded && !c.opts.SkipSchema && isUnknownName(err) {
 			if c.conn.Load() == nil {
 				// No reload can succeed now (a lazy client has no schema
 				// yet): the request is not connected, not unknown; if it
@@ -387,8 +386,7 @@ func (c *Client) dispatch(cl *call) {
 		return
 	}
 	if err := cn.send(cl, schemaVersion); err != nil {
-		var broken *ConnectionError
-		if errors.As(err, &broken) && c.opts.WaitForReconnect > 0 && !cl.internal {
+		if isConnectionError(err) && c.opts.WaitForReconnect > 0 && !cl.internal {
 			// The connection broke before the supervisor noticed.
 			c.drop(cn)
 			if c.wait(cl) {
@@ -412,6 +410,20 @@ func (c *Client) notConnected(cl *call) {
 		return
 	}
 	cl.finish(nil, &ConnectionError{Addr: c.addr, Err: c.notConnectedCause()})
+}
+
+// isUnknownName reports whether err is a *SchemaError about a name the
+// snapshot lacks. (A separate function keeps errors.As's target off the
+// heap on the hot path.)
+func isUnknownName(err error) bool {
+	var serr *SchemaError
+	return errors.As(err, &serr) && serr.unknownName()
+}
+
+// isConnectionError reports whether err is a *ConnectionError.
+func isConnectionError(err error) bool {
+	var ce *ConnectionError
+	return errors.As(err, &ce)
 }
 
 // unknownName reports whether the schema error is about a name the

@@ -164,10 +164,10 @@ func keyOf(key any) any {
 	switch key.(type) {
 	case nil:
 		return []any{}
-	case []any, protocol.RawMsgpack, []string, []int, []int64, []uint64:
+	case []any, [1]any, protocol.RawMsgpack, []string, []int, []int64, []uint64:
 		return key
 	case string, int, int64, uint64, uint32, int32, uint, float64, bool, protocol.UUID, protocol.Decimal:
-		return []any{key}
+		return [1]any{key}
 	}
 	switch reflect.TypeOf(key).Kind() {
 	case reflect.Slice, reflect.Array, reflect.Struct, reflect.Pointer, reflect.Map:
@@ -175,5 +175,5 @@ func keyOf(key any) any {
 			return key
 		}
 	}
-	return []any{key}
+	return [1]any{key}
 }

@@ -322,6 +322,13 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		}
 		dst = AppendExtHeader(dst, v.Type, uint32(len(v.Data)))
 		return append(dst, v.Data...), nil
+	case [1]any:
+		// A one-part key, as the client builds it from a scalar: boxing a
+		// one-element array costs one allocation, a []any two.
+		if depth >= MaxDepth {
+			return dst, ErrTooDeep
+		}
+		return appendValue(AppendArrayHeader(dst, 1), v[0], depth+1)
 	case []any:
 		if depth >= MaxDepth {
 			return dst, ErrTooDeep

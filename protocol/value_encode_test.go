@@ -302,3 +302,14 @@ func TestAppendValueFallbackReuse(t *testing.T) {
 	require.Equal(t, byte(1), b1[1])
 	require.Equal(t, byte(2), b2[1])
 }
+
+func TestAppendValueOneElementArray(t *testing.T) {
+	got, err := AppendValue(nil, [1]any{uint64(300)})
+	require.NoError(t, err)
+	want, err := AppendValue(nil, []any{uint64(300)})
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	_, err = AppendValue(nil, [1]any{make(chan int)})
+	var unsupported *UnsupportedTypeError
+	require.ErrorAs(t, err, &unsupported)
+}
