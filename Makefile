@@ -13,7 +13,7 @@ FUZZTIME     ?= 30s
 TARANTOOL_REQUIRED ?=
 export TARANTOOL_REQUIRED
 
-.PHONY: all tarantool test vet fmt fmt-check bench fuzz demo clean
+.PHONY: all tarantool test vet fmt fmt-check bench bench-quick fuzz demo clean
 
 all: test
 
@@ -57,9 +57,20 @@ fmt-check:
 		echo "gofmt needed on:" >&2; echo "$$files" >&2; exit 1; \
 	fi
 
-## bench: run every benchmark once, with allocation counts
+# Client comparison (bench/, a nested module): txtarantool vs
+# go-tarantool/v3 vs a raw pipelined ceiling, against one tarantool the
+# harness starts itself. BENCH_CASES is a regexp on case names (empty: all).
+BENCH_DURATION ?= 2s
+BENCH_RUNS     ?= 3
+BENCH_CASES    ?=
+
+## bench: compare the clients (~5 min): table, RATIO lines and bench/results.svg
 bench: tarantool
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	cd bench && $(GO) run ./cmd/compare -duration $(BENCH_DURATION) -runs $(BENCH_RUNS) -cases '$(BENCH_CASES)' -out results.svg
+
+## bench-quick: the same comparison with 1 s runs and 1 repetition (~1 min)
+bench-quick: tarantool
+	cd bench && $(GO) run ./cmd/compare -duration 1s -runs 1 -cases '$(BENCH_CASES)' -out results.svg
 
 ## fuzz: run each Fuzz target for FUZZTIME (default 30s), one at a time
 fuzz:

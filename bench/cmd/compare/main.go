@@ -1,0 +1,145 @@
+// Command compare benchmarks txtarantool against go-tarantool/v3 and a raw
+// pipelined ceiling, in the same run, against one tarantool it starts
+// itself (testdata/bench.lua). Runs alternate between clients (A B C A B C
+// ...) within each case; it prints a table of medians, one RATIO line per
+// case, and writes an SVG bar chart. Any wrong result from any client fails
+// the run with a non-zero exit.
+//
+//	go run ./cmd/compare -duration 2s -runs 3 -out results.svg -cases 'select/'
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// config is what the flags set.
+type config struct {
+	duration time.Duration // measured time per run
+	warmup   time.Duration // unmeasured time per run, after dialing
+	runs     int           // runs per case and client
+	out      string        // SVG path; empty: none
+	cases    string        // regexp on case names
+	script   string        // server script; empty: find testdata/bench.lua
+	clients  string        // comma-separated client names; empty: all
+}
+
+func main() {
+	var cfg config
+	flag.DurationVar(&cfg.duration, "duration", 2*time.Second, "measured duration of each run")
+	flag.DurationVar(&cfg.warmup, "warmup", -1, "unmeasured warm-up per run (default: duration/5, at most 300ms)")
+	flag.IntVar(&cfg.runs, "runs", 3, "runs per case and client (clients alternate)")
+	flag.StringVar(&cfg.out, "out", "results.svg", "SVG chart to write (empty: none)")
+	flag.StringVar(&cfg.cases, "cases", "", "regexp selecting cases by name, e.g. 'select/' or 'sync/16$'")
+	flag.StringVar(&cfg.script, "script", "", "tarantool script (default: testdata/bench.lua above the working directory)")
+	flag.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (default: ours,gotarantool,raw)")
+	flag.Parse()
+	if cfg.warmup < 0 {
+		cfg.warmup = min(cfg.duration/5, 300*time.Millisecond)
+	}
+	if err := run(cfg, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL:", err)
+		os.Exit(1)
+	}
+}
+
+// allClients are the clients under test, in the order runs alternate.
+var allClients = []clientKind{ours, gotarantool, raw}
+
+// selectClients returns the clients named in list (comma-separated; empty:
+// all), in allClients order.
+func selectClients(list string) ([]clientKind, error) {
+	if list == "" {
+		return allClients, nil
+	}
+	want := map[string]bool{}
+	for _, n := range strings.Split(list, ",") {
+		want[strings.TrimSpace(n)] = true
+	}
+	var out []clientKind
+	for _, k := range allClients {
+		if want[k.name] {
+			out = append(out, k)
+			delete(want, k.name)
+		}
+	}
+	for n := range want {
+		return nil, fmt.Errorf("-clients: unknown client %q", n)
+	}
+	return out, nil
+}
+
+// run starts the server, measures every selected case and reports.
+func run(cfg config, stdout, stderr io.Writer) error {
+	if cfg.runs < 1 || cfg.duration <= 0 {
+		return fmt.Errorf("need -runs >= 1 and -duration > 0")
+	}
+	cases, err := allCases(cfg.cases)
+	if err != nil {
+		return err
+	}
+	clients, err := selectClients(cfg.clients)
+	if err != nil {
+		return err
+	}
+	srv, err := startServer(cfg.script)
+	if err != nil {
+		return describeServerError(err)
+	}
+	defer srv.stop()
+
+	res, err := measureAll(cfg, srv.addr(), cases, clients, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%d run(s) of %v per case and client (+%v warm-up), GOMAXPROCS=%d, %s\n\n",
+		cfg.runs, cfg.duration, cfg.warmup, runtime.GOMAXPROCS(0), runtime.Version())
+	res.printTable(stdout)
+	fmt.Fprintln(stdout)
+	res.printRatios(stdout)
+	if cfg.out != "" {
+		f, err := os.Create(cfg.out)
+		if err != nil {
+			return err
+		}
+		title := fmt.Sprintf("txtarantool vs go-tarantool/v3 vs raw (%d x %v)", cfg.runs, cfg.duration)
+		if err := res.writeSVG(f, title); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\nwrote %s\n", cfg.out)
+	}
+	return nil
+}
+
+// measureAll runs every case: for each case, runs rounds, each round one
+// run per client in order (raw only in pipelined mode). The first failure
+// (a wrong result included) aborts.
+func measureAll(cfg config, addr string, cases []benchCase, clients []clientKind, progress io.Writer) (*results, error) {
+	res := newResults(cases, clients)
+	for _, c := range cases {
+		for rep := 1; rep <= cfg.runs; rep++ {
+			for _, k := range clients {
+				if c.m == syncMode && !k.sync {
+					continue
+				}
+				s, err := runOnce(k, addr, c, cfg.duration, cfg.warmup)
+				if err != nil {
+					return nil, err
+				}
+				res.add(c, k.name, s)
+				fmt.Fprintf(progress, "%-22s run %d/%d %-12s %10.0f ops/s %6.1f allocs/op\n",
+					c, rep, cfg.runs, k.name, s.opsPerSec(), s.allocsPerOp())
+			}
+		}
+	}
+	return res, nil
+}

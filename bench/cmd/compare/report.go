@@ -1,0 +1,112 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// results holds every sample, by case and client, in run order.
+type results struct {
+	cases   []benchCase
+	clients []clientKind
+	samples map[string]map[string][]sample // case name -> client name -> runs
+}
+
+func newResults(cases []benchCase, clients []clientKind) *results {
+	return &results{cases: cases, clients: clients, samples: map[string]map[string][]sample{}}
+}
+
+func (r *results) add(c benchCase, client string, s sample) {
+	m := r.samples[c.String()]
+	if m == nil {
+		m = map[string][]sample{}
+		r.samples[c.String()] = m
+	}
+	m[client] = append(m[client], s)
+}
+
+// stat is the median, min and max of one metric over runs.
+type stat struct{ med, min, max float64 }
+
+func statOf(ss []sample, f func(sample) float64) stat {
+	v := make([]float64, len(ss))
+	for i, s := range ss {
+		v[i] = f(s)
+	}
+	slices.Sort(v)
+	n := len(v)
+	med := v[n/2]
+	if n%2 == 0 {
+		med = (v[n/2-1] + v[n/2]) / 2
+	}
+	return stat{med: med, min: v[0], max: v[n-1]}
+}
+
+// summary is the aggregate of one client on one case.
+type summary struct {
+	ops, p50, p99, allocs, bytes, cpu stat
+	hasLat                            bool
+	runs                              int
+}
+
+// summary returns the aggregate of client on c, ok=false if it did not run.
+func (r *results) summary(c benchCase, client string) (summary, bool) {
+	ss := r.samples[c.String()][client]
+	if len(ss) == 0 {
+		return summary{}, false
+	}
+	return summary{
+		ops:    statOf(ss, sample.opsPerSec),
+		p50:    statOf(ss, func(s sample) float64 { p, _ := s.latency(); return p }),
+		p99:    statOf(ss, func(s sample) float64 { _, p := s.latency(); return p }),
+		allocs: statOf(ss, sample.allocsPerOp),
+		bytes:  statOf(ss, sample.bytesPerOp),
+		cpu:    statOf(ss, sample.cpuUsPerOp),
+		hasLat: ss[0].hasLat,
+		runs:   len(ss),
+	}, true
+}
+
+// printTable writes one line per case and client: medians over the runs,
+// with min–max for ops/s.
+func (r *results) printTable(w io.Writer) {
+	fmt.Fprintf(w, "%-22s %-12s %28s %9s %9s %10s %9s %10s\n",
+		"case", "client", "ops/s median [min-max]", "p50 µs", "p99 µs", "allocs/op", "B/op", "CPU µs/op")
+	fmt.Fprintln(w, strings.Repeat("-", 116))
+	for _, c := range r.cases {
+		for _, k := range r.clients {
+			s, ok := r.summary(c, k.name)
+			if !ok {
+				continue
+			}
+			p50, p99 := "-", "-"
+			if s.hasLat {
+				p50, p99 = fmt.Sprintf("%.1f", s.p50.med), fmt.Sprintf("%.1f", s.p99.med)
+			}
+			ops := fmt.Sprintf("%.0f [%.0f-%.0f]", s.ops.med, s.ops.min, s.ops.max)
+			fmt.Fprintf(w, "%-22s %-12s %28s %9s %9s %10.1f %9.0f %10.2f\n",
+				c, k.name, ops, p50, p99, s.allocs.med, s.bytes.med, s.cpu.med)
+		}
+	}
+}
+
+// printRatios writes the machine-readable line of every case:
+// RATIO <case> ours/gotarantool=<x.xx> ours/raw=<x.xx|n/a> allocs_ours=<n.n> allocs_gotarantool=<n.n>
+// Ratios are of median ops/s; allocations are median allocs per op.
+func (r *results) printRatios(w io.Writer) {
+	for _, c := range r.cases {
+		o, okO := r.summary(c, ours.name)
+		g, okG := r.summary(c, gotarantool.name)
+		if !okO || !okG {
+			continue
+		}
+		vsRaw := "n/a"
+		if x, ok := r.summary(c, raw.name); ok {
+			vsRaw = fmt.Sprintf("%.2f", o.ops.med/x.ops.med)
+		}
+		fmt.Fprintf(w, "RATIO %s ours/gotarantool=%.2f ours/raw=%s allocs_ours=%.1f allocs_gotarantool=%.1f\n",
+			c, o.ops.med/g.ops.med, vsRaw, o.allocs.med, g.allocs.med)
+	}
+}
