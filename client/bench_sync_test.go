@@ -3,6 +3,9 @@ package client_test
 import (
 	"context"
 	"testing"
+
+	"github.com/txtarantool/txtarantool/client"
+	"github.com/txtarantool/txtarantool/future"
 )
 
 // BenchmarkClientPingSync256 runs 256 goroutines that each send a ping and
@@ -20,4 +23,14 @@ func BenchmarkClientPingSync256(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkClientPingPipelinedNoDeadline is BenchmarkClientPingPipelined
+// with a context that can never be cancelled, as the bench harness uses:
+// no context watcher is registered per request.
+func BenchmarkClientPingPipelinedNoDeadline(b *testing.B) {
+	ctx := context.Background()
+	benchPipelined(b,
+		func(c *client.Client, i int) *future.Future[*client.Response] { return c.Ping(ctx) },
+		func(*client.Response, int) error { return nil })
 }

@@ -251,7 +251,11 @@ func (cn *conn) readLoop() {
 // allocation. Cost: one allocation of the frame's size.
 func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
 	var length, prefix int
+	// Start with what is already buffered (up to the longest prefix, 9
+	// bytes), so the usual case decodes the length at the first try; Peek
+	// blocks only when fewer bytes than needed are buffered.
 	for need := 1; ; need++ {
+		need = max(need, min(br.Buffered(), 9))
 		head, err := br.Peek(need)
 		if err != nil {
 			return nil, err
