@@ -215,11 +215,7 @@ func TestServerKilledFailsInFlight(t *testing.T) {
 	// No reconnect: later requests fail at once, unsent.
 	for _, f := range []*future.Future[*client.Response]{c.Ping(ctx), c.Call(ctx, "echo", 1), c.Select(ctx, "test", nil, 900_000)} {
 		r, err := lcAwait(t, f)
-		require.Nil(t, r)
-		var ce *client.ConnectionError
-		require.ErrorAs(t, err, &ce)
-		require.False(t, ce.Sent)
-		require.ErrorIs(t, err, client.ErrNotSent)
+		lcRequireUnsent(t, r, err)
 		require.NotErrorIs(t, err, client.ErrClosed)
 	}
 	require.NoError(t, c.Close())

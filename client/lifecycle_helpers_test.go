@@ -343,3 +343,15 @@ func (c *lcReadersConn) Read(p []byte) (int, error) {
 	c.d.mu.Unlock()
 	return c.Conn.Read(p)
 }
+
+// lcRequireUnsent checks that a request failed, without a response, with a
+// *client.ConnectionError saying it was never sent, and returns the error.
+func lcRequireUnsent(t testing.TB, r *client.Response, err error) *client.ConnectionError {
+	t.Helper()
+	require.Nil(t, r)
+	var ce *client.ConnectionError
+	require.ErrorAs(t, err, &ce)
+	require.False(t, ce.Sent)
+	require.ErrorIs(t, err, client.ErrNotSent)
+	return ce
+}

@@ -156,11 +156,7 @@ func TestConnectionLossUnsentRequests(t *testing.T) {
 			rcRequireLostInFlight(t, "pipe", r, err)
 			for _, f := range []*future.Future[*client.Response]{f2, f3} {
 				r, err := lcAwait(t, f)
-				require.Nil(t, r)
-				var ce *client.ConnectionError
-				require.ErrorAs(t, err, &ce)
-				require.False(t, ce.Sent)
-				require.ErrorIs(t, err, client.ErrNotSent)
+				lcRequireUnsent(t, r, err)
 				require.NotErrorIs(t, err, client.ErrOutcomeUnknown)
 			}
 			require.Zero(t, conn.InFlight())
@@ -470,12 +466,8 @@ func TestReconnectMaxAttempts(t *testing.T) {
 
 			for _, f := range []*future.Future[*client.Response]{waiting, c.Ping(ctx), c.Call(ctx, "echo", 1), c.Select(ctx, "test", nil, 1)} {
 				r, err := lcAwait(t, f)
-				require.Nil(t, r)
-				var ce *client.ConnectionError
-				require.ErrorAs(t, err, &ce)
-				require.False(t, ce.Sent)
+				lcRequireUnsent(t, r, err)
 				require.ErrorIs(t, err, client.ErrReconnectStopped)
-				require.ErrorIs(t, err, client.ErrNotSent)
 				require.NotErrorIs(t, err, client.ErrClosed)
 			}
 
