@@ -309,36 +309,36 @@ func (c *Client) retryAfterSchemaReload(cl *call) {
 // are the caller's identifiers when bound is true. Callbacks on the future
 // run on the client's executor.
 func (c *Client) do(ctx context.Context, req protocol.Request, space, index any, bound bool) *future.Future[*Response] {
-	f, p := future.NewOn[*Response](c.exec)
-	c.start(ctx, p, req, space, index, bound, false)
-	return f
+	return c.start(ctx, c.exec, req, space, index, bound, false)
 }
 
 // doInternal sends a request of the client's own (the schema load) whose
 // callbacks run inline on the reader, so that connecting never waits for
 // user callbacks on the executor.
 func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.Future[*Response] {
-	f, p := future.New[*Response]()
-	c.start(ctx, p, req, nil, nil, false, true)
-	return f
+	return c.start(ctx, nil, req, nil, nil, false, true)
 }
 
-// start creates the call for one request and dispatches it. internal marks
-// the client's own requests (see doInternal).
-func (c *Client) start(ctx context.Context, p *future.Promise[*Response], req protocol.Request, space, index any, bound, internal bool) {
+// start creates the call for one request, with its future embedded (one
+// allocation for both), dispatches it and returns the future. ex runs the
+// future's callbacks (nil: the settling goroutine); internal marks the
+// client's own requests (see doInternal).
+func (c *Client) start(ctx context.Context, ex future.Executor, req protocol.Request, space, index any, bound, internal bool) *future.Future[*Response] {
+	cl := &call{ctx: ctx, req: req, space: space, index: index, bound: bound, internal: internal, client: c}
+	cl.promise = cl.fut.Init(ex)
 	if ctx == nil {
-		p.Reject(errors.New("txtarantool: nil context"))
-		return
+		cl.promise.Reject(errors.New("txtarantool: nil context"))
+		return &cl.fut
 	}
-	cl := &call{ctx: ctx, promise: p, req: req, space: space, index: index, bound: bound, internal: internal, client: c}
 	if d := c.opts.RequestTimeout; d > 0 {
 		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d {
 			cl.ctx, cl.cancelTimeout = context.WithTimeoutCause(ctx, d, requestTimeoutError{})
 		}
 	}
 	cl.abandonFn = cl.onAbandon
-	p.OnCancel(cl.abandonFn)
+	cl.promise.OnCancel(cl.abandonFn)
 	c.dispatch(cl)
+	return &cl.fut
 }
 
 // dispatch resolves names (reloading the schema once if a name is

@@ -172,3 +172,36 @@ func TestFirstErrorFormatting(t *testing.T) {
 	require.ErrorIs(t, e, errBoom)
 	require.False(t, errors.Is(e, errOther))
 }
+
+func TestInitEmbeddedFuture(t *testing.T) {
+	type request struct {
+		fut  future.Future[int]
+		name string
+	}
+	r := &request{name: "x"}
+	p := r.fut.Init(nil)
+	doubled := future.Map(&r.fut, func(v int) (int, error) { return 2 * v, nil })
+	require.True(t, p.Resolve(21))
+	require.False(t, p.Resolve(1), "settles once")
+	v, err := doubled.Await(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 42, v)
+
+	// With an executor, derived callbacks run there (Await is direct).
+	ex := future.NewSerial()
+	defer ex.Close()
+	r2 := &request{}
+	p2 := r2.fut.Init(ex)
+	ran := make(chan struct{})
+	caught := r2.fut.Catch(func(err error) (int, error) {
+		close(ran)
+		return 7, nil
+	})
+	require.True(t, p2.Reject(errors.New("boom")))
+	_, err = r2.fut.Await(context.Background())
+	require.EqualError(t, err, "boom")
+	v, err = caught.Await(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 7, v)
+	<-ran
+}

@@ -26,6 +26,14 @@ func NewOn[T any](ex Executor) (*Future[T], *Promise[T]) {
 	return f, (*Promise[T])(f)
 }
 
+// Init prepares f, the zero Future embedded in a larger struct, as NewOn
+// does (ex may be nil), and returns its promise: the future then costs no
+// allocation of its own. Call it once, before f is shared with anyone.
+func (f *Future[T]) Init(ex Executor) *Promise[T] {
+	f.ex = normalize(ex)
+	return (*Promise[T])(f)
+}
+
 // Resolved returns a future already settled with v (Twisted's succeed).
 // Cost: one allocation.
 func Resolved[T any](v T) *Future[T] {
