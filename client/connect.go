@@ -33,14 +33,25 @@ func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
 // Cancelling the future abandons the attempt. This is the seed's
 // non-lazy Connection. Cost: as Dial, plus one goroutine while connecting.
 func Connect(ctx context.Context, addr string, opts Options) *future.Future[*Client] {
-	f, p := future.New[*Client]()
+	return connectAsync(ctx, func(ctx context.Context) (*Client, error) { return Dial(ctx, addr, opts) })
+}
+
+// connectAsync runs a blocking connect in a goroutine and returns a future
+// of its result. Cancelling the future cancels the connect; a connection
+// that comes up after the cancellation is closed, never leaked.
+func connectAsync[T interface {
+	comparable
+	Close() error
+}](ctx context.Context, connect func(context.Context) (T, error)) *future.Future[T] {
+	f, p := future.New[T]()
 	ctx, cancel := context.WithCancel(ctx)
 	p.OnCancel(cancel)
 	go func() {
 		defer cancel()
-		c, err := Dial(ctx, addr, opts)
-		if !p.Complete(c, err) && c != nil {
-			_ = c.Close() // the future was cancelled meanwhile
+		conn, err := connect(ctx)
+		var none T
+		if !p.Complete(conn, err) && conn != none {
+			_ = conn.Close() // the future was cancelled meanwhile
 		}
 	}()
 	return f

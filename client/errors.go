@@ -60,20 +60,14 @@ type ConnectionError struct {
 
 // Error describes the failure, the address and whether the request was sent.
 func (e *ConnectionError) Error() string {
-	state := "not sent"
-	if e.Sent {
-		state = "sent, outcome unknown"
-	}
-	return fmt.Sprintf("txtarantool: connection to %s failed (request %s): %v", e.Addr, state, e.Err)
+	return fmt.Sprintf("txtarantool: connection to %s failed (request %s): %v", e.Addr, sentState(e.Sent), e.Err)
 }
 
 // Unwrap returns the cause.
 func (e *ConnectionError) Unwrap() error { return e.Err }
 
 // Is matches ErrNotSent or ErrOutcomeUnknown according to Sent.
-func (e *ConnectionError) Is(target error) bool {
-	return (target == ErrNotSent && !e.Sent) || (target == ErrOutcomeUnknown && e.Sent)
-}
+func (e *ConnectionError) Is(target error) bool { return matchesSent(e.Sent, target) }
 
 // ContextError fails a request whose context was cancelled or expired, or
 // that exceeded Options.RequestTimeout, before its response arrived. The
@@ -92,19 +86,27 @@ type ContextError struct {
 
 // Error describes the abandonment.
 func (e *ContextError) Error() string {
-	state := "not sent"
-	if e.Sent {
-		state = "sent, outcome unknown"
-	}
-	return fmt.Sprintf("txtarantool: request abandoned (%s): %v", state, e.Err)
+	return fmt.Sprintf("txtarantool: request abandoned (%s): %v", sentState(e.Sent), e.Err)
 }
 
 // Unwrap returns the context's cause.
 func (e *ContextError) Unwrap() error { return e.Err }
 
 // Is matches ErrNotSent or ErrOutcomeUnknown according to Sent.
-func (e *ContextError) Is(target error) bool {
-	return (target == ErrNotSent && !e.Sent) || (target == ErrOutcomeUnknown && e.Sent)
+func (e *ContextError) Is(target error) bool { return matchesSent(e.Sent, target) }
+
+// sentState describes whether a failed request had been sent.
+func sentState(sent bool) string {
+	if sent {
+		return "sent, outcome unknown"
+	}
+	return "not sent"
+}
+
+// matchesSent makes an error with a Sent flag match ErrOutcomeUnknown
+// (sent) or ErrNotSent (not sent).
+func matchesSent(sent bool, target error) bool {
+	return (target == ErrNotSent && !sent) || (target == ErrOutcomeUnknown && sent)
 }
 
 // requestTimeoutError is the cause installed by Options.RequestTimeout: it

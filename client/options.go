@@ -95,12 +95,8 @@ func (o Options) withDefaults() Options {
 
 // String formats the options with the password redacted.
 func (o Options) String() string {
-	password := ""
-	if o.Password != "" {
-		password = "[redacted]"
-	}
 	return fmt.Sprintf("{User:%q Password:%s DialTimeout:%v RequestTimeout:%v MaxFrameSize:%d SkipSchema:%v WaitForReconnect:%d}",
-		o.User, password, o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema, o.WaitForReconnect)
+		o.User, o.redactedPassword(), o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema, o.WaitForReconnect)
 }
 
 // GoString formats the options for %#v, with the password redacted.
@@ -123,10 +119,6 @@ func (o Options) Format(f fmt.State, verb rune) {
 
 // MarshalJSON encodes the options with the password redacted.
 func (o Options) MarshalJSON() ([]byte, error) {
-	password := ""
-	if o.Password != "" {
-		password = "[redacted]"
-	}
 	return json.Marshal(struct {
 		User           string
 		Password       string
@@ -134,5 +126,14 @@ func (o Options) MarshalJSON() ([]byte, error) {
 		RequestTimeout time.Duration
 		MaxFrameSize   int
 		SkipSchema     bool
-	}{o.User, password, o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema})
+	}{o.User, o.redactedPassword(), o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema})
+}
+
+// redactedPassword stands for the password wherever options are shown:
+// "[redacted]" if one is set, "" if not.
+func (o Options) redactedPassword() string {
+	if o.Password == "" {
+		return ""
+	}
+	return "[redacted]"
 }

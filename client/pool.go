@@ -61,17 +61,7 @@ func DialPool(ctx context.Context, addr string, size int, opts Options) (*Pool, 
 // ConnectPool is DialPool returning a future that fires with the pool when
 // all connections are up. This is the seed's ConnectionPool.
 func ConnectPool(ctx context.Context, addr string, size int, opts Options) *future.Future[*Pool] {
-	f, pr := future.New[*Pool]()
-	ctx, cancel := context.WithCancel(ctx)
-	pr.OnCancel(cancel)
-	go func() {
-		defer cancel()
-		p, err := DialPool(ctx, addr, size, opts)
-		if !pr.Complete(p, err) && p != nil {
-			_ = p.Close()
-		}
-	}()
-	return f
+	return connectAsync(ctx, func(ctx context.Context) (*Pool, error) { return DialPool(ctx, addr, size, opts) })
 }
 
 // LazyPool returns a pool at once whose connections connect in the
