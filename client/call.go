@@ -16,11 +16,12 @@ import (
 // it from the table (under conn.mu) settles it. Fields marked "conn.mu" are
 // written under the mutex of the conn that holds the call.
 type call struct {
-	// fut is the request's future, embedded so that a request costs one
-	// allocation less; promise is its write side.
-	fut     future.Future[*Response]
-	promise *future.Promise[*Response]
-	ctx     context.Context
+	// fut is the request's future and resp its response, embedded so that
+	// a request costs one allocation for all three. The call is the
+	// future's canceller (FutureCancelled).
+	fut  future.Future[*Response]
+	resp Response
+	ctx  context.Context
 
 	// req is the request. A schema-bound one is a pointer to a protocol
 	// struct whose space and index numbers are filled in, in place, from
@@ -41,10 +42,6 @@ type call struct {
 	sync uint64      // conn.mu: sync id of the current send
 	stop func() bool // conn.mu: stops the context.AfterFunc, nil if none
 
-	// abandonFn is cl.onAbandon, bound once: the future's canceller and
-	// the context watcher.
-	abandonFn func()
-
 	// conn.mu: the request's frame is conn.queue[qstart:qend] until the
 	// writer takes the queue (until sync <= conn.handedUpTo).
 	qstart, qend int
@@ -60,7 +57,12 @@ type call struct {
 // The caller must own the call (see the type's comment).
 func (cl *call) finish(resp *Response, err error) {
 	cl.release()
-	cl.promise.Complete(resp, err)
+	cl.promise().Complete(resp, err)
+}
+
+// promise is the write side of the call's future.
+func (cl *call) promise() *future.Promise[*Response] {
+	return (*future.Promise[*Response])(&cl.fut)
 }
 
 // release stops the context watcher and the request timeout timer.
@@ -97,10 +99,10 @@ func (cl *call) abandon(err error) {
 	cl.finish(nil, &ContextError{Sent: sent, Err: err})
 }
 
-// onAbandon is both the future's canceller and the context.AfterFunc
-// callback, bound once per call (one allocation serves both): when the
-// context is done the call fails with its cause, otherwise the future is
-// being cancelled and Cancel rejects it.
+// onAbandon is the context.AfterFunc callback and, through
+// FutureCancelled, the future's canceller: when the context is done the
+// call fails with its cause, otherwise the future is being cancelled and
+// Cancel rejects it.
 func (cl *call) onAbandon() {
 	if cl.ctx.Err() != nil {
 		cl.abandon(context.Cause(cl.ctx))
@@ -108,3 +110,7 @@ func (cl *call) onAbandon() {
 	}
 	cl.abandon(nil)
 }
+
+// FutureCancelled implements future.Canceller: the call's future is being
+// cancelled (or its context ended first; see onAbandon).
+func (cl *call) FutureCancelled() { cl.onAbandon() }

@@ -325,9 +325,9 @@ func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.F
 // client's own requests (see doInternal).
 func (c *Client) start(ctx context.Context, ex future.Executor, req protocol.Request, space, index any, bound, internal bool) *future.Future[*Response] {
 	cl := &call{ctx: ctx, req: req, space: space, index: index, bound: bound, internal: internal, client: c}
-	cl.promise = cl.fut.Init(ex)
+	promise := cl.fut.Init(ex)
 	if ctx == nil {
-		cl.promise.Reject(errors.New("txtarantool: nil context"))
+		promise.Reject(errors.New("txtarantool: nil context"))
 		return &cl.fut
 	}
 	if d := c.opts.RequestTimeout; d > 0 {
@@ -335,8 +335,7 @@ func (c *Client) start(ctx context.Context, ex future.Executor, req protocol.Req
 			cl.ctx, cl.cancelTimeout = context.WithTimeoutCause(ctx, d, requestTimeoutError{})
 		}
 	}
-	cl.abandonFn = cl.onAbandon
-	cl.promise.OnCancel(cl.abandonFn)
+	promise.AddCanceller(cl)
 	c.dispatch(cl)
 	return &cl.fut
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"runtime"
@@ -41,6 +40,7 @@ type conn struct {
 	greeting protocol.Greeting
 	log      *slog.Logger
 	reader   *bufio.Reader
+	slab     bodySlab // the reader's: response bodies are copied here
 
 	// onWrongSchema takes over a call that failed with
 	// ER_WRONG_SCHEMA_VERSION and may be retried; it must not block.
@@ -52,8 +52,8 @@ type conn struct {
 	queue      []byte // encoded requests not yet handed to the writer
 	nextSync   uint64 // last sync id given out
 	handedUpTo uint64 // highest sync id handed to the writer
-	pending    map[uint64]*call
-	inflight   atomic.Int64 // len(pending), readable without mu
+	pending    pendingTable
+	inflight   atomic.Int64 // pending.len(), readable without mu
 	// holes are the byte ranges in queue of requests abandoned before they
 	// were handed to the writer; the writer cuts them out, so a request
 	// reported as not sent is never sent.
@@ -76,7 +76,6 @@ func newConn(nc net.Conn, br *bufio.Reader, addr string, g protocol.Greeting, ma
 		maxFrame: maxFrame,
 		log:      log,
 		nextSync: firstSync,
-		pending:  make(map[uint64]*call),
 		wake:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
 	}
@@ -123,9 +122,9 @@ func (cn *conn) send(cl *call, schemaVersion uint64) error {
 	if cl.stop == nil && cl.ctx.Done() != nil {
 		// AfterFunc never calls its function synchronously, so this is
 		// safe under mu; the function takes mu itself.
-		cl.stop = context.AfterFunc(cl.ctx, cl.abandonFn)
+		cl.stop = context.AfterFunc(cl.ctx, cl.onAbandon)
 	}
-	cn.pending[sync] = cl
+	cn.pending.put(sync, cl)
 	cn.inflight.Add(1)
 	cn.mu.Unlock()
 	if before == 0 {
@@ -148,10 +147,10 @@ var errAbandoned = errors.New("txtarantool: request abandoned before it was sent
 func (cn *conn) forget(cl *call) (sent, found bool) {
 	cn.mu.Lock()
 	defer cn.mu.Unlock()
-	if cn.pending[cl.sync] != cl {
+	if cn.pending.get(cl.sync) != cl {
 		return false, false
 	}
-	delete(cn.pending, cl.sync)
+	cn.pending.remove(cl.sync)
 	cn.inflight.Add(-1)
 	sent = cl.sync <= cn.handedUpTo
 	if !sent {
@@ -178,9 +177,8 @@ func cutHoles(out []byte, holes [][2]int) []byte {
 // take removes and returns the call waiting for sync, or nil.
 func (cn *conn) take(sync uint64) *call {
 	cn.mu.Lock()
-	cl := cn.pending[sync]
+	cl := cn.pending.remove(sync)
 	if cl != nil {
-		delete(cn.pending, sync)
 		cn.inflight.Add(-1)
 	}
 	cn.mu.Unlock()
@@ -232,53 +230,13 @@ func (cn *conn) writeLoop() {
 func (cn *conn) readLoop() {
 	defer cn.wg.Done()
 	for {
-		frame, err := readFrame(cn.reader, cn.maxFrame)
-		if err != nil {
-			cn.fail(err)
-			return
-		}
-		header, body, err := protocol.DecodeResponseHeader(frame)
+		header, body, err := readResponse(cn.reader, cn.maxFrame, &cn.slab)
 		if err != nil {
 			cn.fail(err)
 			return
 		}
 		cn.dispatch(header, body)
 	}
-}
-
-// readFrame reads one length-prefixed frame from br into a new buffer of
-// exactly its size; a length above maxFrame is an error before any
-// allocation. Cost: one allocation of the frame's size.
-func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
-	var length, prefix int
-	// Start with what is already buffered (up to the longest prefix, 9
-	// bytes), so the usual case decodes the length at the first try; Peek
-	// blocks only when fewer bytes than needed are buffered.
-	for need := 1; ; need++ {
-		need = max(need, min(br.Buffered(), 9))
-		head, err := br.Peek(need)
-		if err != nil {
-			return nil, err
-		}
-		length, prefix, err = protocol.DecodeFrameLength(head, maxFrame)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, protocol.ErrShortBuffer) {
-			return nil, err
-		}
-	}
-	if _, err := br.Discard(prefix); err != nil {
-		return nil, err
-	}
-	frame := make([]byte, length)
-	if _, err := io.ReadFull(br, frame); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, err
-	}
-	return frame, nil
 }
 
 // dispatch settles the call waiting for one response. A response to a
@@ -297,7 +255,8 @@ func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
 		return
 	}
 	if !header.IsError() {
-		cl.finish(&Response{header: header, body: body}, nil)
+		cl.resp = Response{header: header, body: body}
+		cl.finish(&cl.resp, nil)
 		return
 	}
 	serr, err := protocol.DecodeErrorBody(header, body)
@@ -323,8 +282,7 @@ func (cn *conn) fail(cause error) {
 		return
 	}
 	cn.err = cause
-	pending := cn.pending
-	cn.pending = nil
+	pending := cn.pending.drain()
 	cn.inflight.Store(0)
 	handed := cn.handedUpTo
 	cn.queue, cn.holes = nil, nil

@@ -13,7 +13,11 @@ import (
 // (the caller after Await, or the connection's callback executor inside
 // Then), never in the connection's reader goroutine.
 //
-// A Response is immutable and safe for concurrent use; it owns its bytes.
+// A Response is immutable and safe for concurrent use. Its bytes are a
+// read-only copy that stays valid as long as the Response is referenced;
+// small bodies share 16 KiB slabs with other responses of the same
+// connection (one allocation for hundreds of responses), so a Response kept
+// for long pins up to 16 KiB.
 type Response struct {
 	header protocol.ResponseHeader
 	body   []byte

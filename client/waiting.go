@@ -21,7 +21,7 @@ func (c *Client) wait(cl *call) bool {
 		return true
 	}
 	if cl.stop == nil && cl.ctx.Done() != nil {
-		cl.stop = context.AfterFunc(cl.ctx, cl.abandonFn)
+		cl.stop = context.AfterFunc(cl.ctx, cl.onAbandon)
 	}
 	c.waiting = append(c.waiting, cl)
 	c.stateMu.Unlock()

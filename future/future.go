@@ -54,7 +54,7 @@ type Future[T any] struct {
 	head   node
 	done   chan struct{}
 	up     upstream
-	cancel func()
+	cancel Canceller
 
 	ex  Executor     // runs this future's callbacks; nil: the settling goroutine
 	obs *observation // unobserved-error tracking, only on a ReportUnobserved Serial

@@ -55,12 +55,12 @@ func callGo[T any](fn func() (T, error)) (v T, err error) {
 }
 
 // callCanceller runs a canceller and reports a panic as a *PanicError.
-func callCanceller(fn func()) (pe *PanicError) {
+func callCanceller(c Canceller) (pe *PanicError) {
 	defer func() {
 		if r := recover(); r != nil {
 			pe = newPanicError(r)
 		}
 	}()
-	fn()
+	c.FutureCancelled()
 	return nil
 }

@@ -1,0 +1,123 @@
+package client
+
+import (
+	"bufio"
+	"errors"
+	"io"
+
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// Response bodies are copied out of the read buffer into slabs: one
+// allocation serves many small responses. A body larger than
+// maxSlabbedBody gets an allocation of its own, so a Response kept alive
+// pins at most slabSize bytes of other responses' memory.
+const (
+	slabSize       = 16 << 10
+	maxSlabbedBody = 2 << 10
+)
+
+// bodySlab hands out read-only copies of response bodies carved from
+// shared slabs. Not safe for concurrent use: one per reader goroutine.
+type bodySlab struct{ free []byte }
+
+// copyOf returns a copy of b; an empty b gives nil (no allocation). Cost:
+// one allocation per slabSize bytes of small bodies, one per large body.
+func (s *bodySlab) copyOf(b []byte) []byte {
+	n := len(b)
+	switch {
+	case n == 0:
+		return nil
+	case n > maxSlabbedBody:
+		return append([]byte(nil), b...)
+	case len(s.free) < n:
+		s.free = make([]byte, slabSize)
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	copy(out, b)
+	return out
+}
+
+// readResponse reads one response frame from br and decodes its header.
+// The body is copied into slab (so it stays valid after br is read on);
+// a frame that fits br's buffer is decoded in place, without copying its
+// header. A length above maxFrame is an error before any allocation.
+func readResponse(br *bufio.Reader, maxFrame int, slab *bodySlab) (protocol.ResponseHeader, []byte, error) {
+	length, prefix, err := readFrameLength(br, maxFrame)
+	if err != nil {
+		return protocol.ResponseHeader{}, nil, err
+	}
+	if prefix+length <= br.Size() {
+		frame, err := br.Peek(prefix + length)
+		if err != nil {
+			return protocol.ResponseHeader{}, nil, unexpectedEOF(err)
+		}
+		header, body, err := protocol.DecodeResponseHeader(frame[prefix:])
+		if err != nil {
+			return header, nil, err
+		}
+		body = slab.copyOf(body)
+		_, _ = br.Discard(prefix + length) // cannot fail: Peek returned as much
+		return header, body, nil
+	}
+	frame, err := readFrameBody(br, length, prefix)
+	if err != nil {
+		return protocol.ResponseHeader{}, nil, err
+	}
+	return protocol.DecodeResponseHeader(frame)
+}
+
+// readFrame reads one length-prefixed frame from br into a new buffer of
+// exactly its size; a length above maxFrame is an error before any
+// allocation. Cost: one allocation of the frame's size.
+func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
+	length, prefix, err := readFrameLength(br, maxFrame)
+	if err != nil {
+		return nil, err
+	}
+	return readFrameBody(br, length, prefix)
+}
+
+// readFrameLength decodes the length prefix at the start of br without
+// consuming it; it returns the frame's length and the prefix's size.
+func readFrameLength(br *bufio.Reader, maxFrame int) (length, prefix int, err error) {
+	// Start with what is already buffered (up to the longest prefix, 9
+	// bytes), so the usual case decodes the length at the first try; Peek
+	// blocks only when fewer bytes than needed are buffered.
+	for need := 1; ; need++ {
+		need = max(need, min(br.Buffered(), 9))
+		head, err := br.Peek(need)
+		if err != nil {
+			return 0, 0, err
+		}
+		length, prefix, err = protocol.DecodeFrameLength(head, maxFrame)
+		if err == nil {
+			return length, prefix, nil
+		}
+		if !errors.Is(err, protocol.ErrShortBuffer) {
+			return 0, 0, err
+		}
+	}
+}
+
+// readFrameBody skips the prefix and reads the length-byte frame after it
+// into a new buffer.
+func readFrameBody(br *bufio.Reader, length, prefix int) ([]byte, error) {
+	if _, err := br.Discard(prefix); err != nil {
+		return nil, err
+	}
+	frame := make([]byte, length)
+	if _, err := io.ReadFull(br, frame); err != nil {
+		return nil, unexpectedEOF(err)
+	}
+	return frame, nil
+}
+
+// unexpectedEOF turns a clean EOF inside a frame into io.ErrUnexpectedEOF.
+func unexpectedEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
