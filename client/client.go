@@ -309,22 +309,35 @@ func (c *Client) retryAfterSchemaReload(cl *call) {
 // are the caller's identifiers when bound is true. Callbacks on the future
 // run on the client's executor.
 func (c *Client) do(ctx context.Context, req protocol.Request, space, index any, bound bool) *future.Future[*Response] {
-	return c.start(ctx, c.exec, req, space, index, bound, false)
+	return c.start(ctx, new(call), c.exec, req, space, index, bound, false)
+}
+
+// callWith is a call with its request stored alongside: the commands make
+// one allocation for the call, its future, its response and the request.
+type callWith[R any] struct {
+	call
+	req R
+}
+
+// launch dispatches cl, whose request req (usually stored in the same
+// allocation, see callWith) is not yet set; callbacks run on the client's
+// executor.
+func (c *Client) launch(ctx context.Context, cl *call, req protocol.Request, space, index any, bound bool) *future.Future[*Response] {
+	return c.start(ctx, cl, c.exec, req, space, index, bound, false)
 }
 
 // doInternal sends a request of the client's own (the schema load) whose
 // callbacks run inline on the reader, so that connecting never waits for
 // user callbacks on the executor.
 func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.Future[*Response] {
-	return c.start(ctx, nil, req, nil, nil, false, true)
+	return c.start(ctx, new(call), nil, req, nil, nil, false, true)
 }
 
-// start creates the call for one request, with its future embedded (one
-// allocation for both), dispatches it and returns the future. ex runs the
-// future's callbacks (nil: the settling goroutine); internal marks the
-// client's own requests (see doInternal).
-func (c *Client) start(ctx context.Context, ex future.Executor, req protocol.Request, space, index any, bound, internal bool) *future.Future[*Response] {
-	cl := &call{ctx: ctx, req: req, space: space, index: index, bound: bound, internal: internal, client: c}
+// start fills in the new call cl for one request, dispatches it and
+// returns its future. ex runs the future's callbacks (nil: the settling
+// goroutine); internal marks the client's own requests (see doInternal).
+func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req protocol.Request, space, index any, bound, internal bool) *future.Future[*Response] {
+	cl.ctx, cl.req, cl.space, cl.index, cl.bound, cl.internal, cl.client = ctx, req, space, index, bound, internal, c
 	promise := cl.fut.Init(ex)
 	if ctx == nil {
 		promise.Reject(errors.New("txtarantool: nil context"))

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"math"
-	"reflect"
 
 	"github.com/tarantool/go-iproto"
 
@@ -22,9 +21,12 @@ import (
 // sent as a one-part key) or a slice/array/as_array struct for multi-part
 // keys. Tuples, keys and arguments are encoded as compact msgpack.
 //
-// Cost of a command: the future, one request record and, if ctx can be
-// cancelled, one context.AfterFunc registration; the request bytes are
-// encoded into the connection's shared write buffer.
+// Cost of a command: one allocation for the future, the request and its
+// response record together and, if ctx can be cancelled, one
+// context.AfterFunc registration; the request bytes are encoded into the
+// connection's shared write buffer. Go itself allocates to box arguments
+// passed as any (numbers of 256 and above, strings) and a variadic slice
+// that is kept (Call's arguments).
 
 // Ping checks that the server answers.
 func (c *Client) Ping(ctx context.Context) *future.Future[*Response] {
@@ -57,23 +59,25 @@ func Iterator(it iproto.Iterator) SelectOption { return selectIterator(it) }
 // Select finds tuples in space by index and key. The response data is an
 // array of tuples; decode it with Response.Decode or Tuples[T].
 func (c *Client) Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response] {
-	req := &protocol.Select{Iterator: iproto.ITER_EQ, Limit: math.MaxUint32, Key: keyOf(key)}
+	cr := &callWith[protocol.Select]{req: protocol.Select{Iterator: iproto.ITER_EQ, Limit: math.MaxUint32, Key: key}}
 	for _, o := range opts {
-		o.applySelect(req)
+		o.applySelect(&cr.req)
 	}
-	return c.do(ctx, req, space, index, true)
+	return c.launch(ctx, &cr.call, &cr.req, space, index, true)
 }
 
 // Insert adds a tuple; a duplicate primary key fails with
 // ER_TUPLE_FOUND. The response carries the inserted tuple.
 func (c *Client) Insert(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return c.do(ctx, &protocol.Insert{Tuple: tuple}, space, nil, true)
+	cr := &callWith[protocol.Insert]{req: protocol.Insert{Tuple: tuple}}
+	return c.launch(ctx, &cr.call, &cr.req, space, nil, true)
 }
 
 // Replace inserts a tuple or replaces the one with the same primary key.
 // The response carries the new tuple.
 func (c *Client) Replace(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return c.do(ctx, &protocol.Replace{Tuple: tuple}, space, nil, true)
+	cr := &callWith[protocol.Replace]{req: protocol.Replace{Tuple: tuple}}
+	return c.launch(ctx, &cr.call, &cr.req, space, nil, true)
 }
 
 // replaceExistingLua replaces a tuple only if its primary key exists, as
@@ -105,26 +109,30 @@ func (c *Client) ReplaceExisting(ctx context.Context, space, tuple any) *future.
 // to the tuple with key in index. The response carries the updated tuple,
 // or no tuple if the key does not exist.
 func (c *Client) Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response] {
-	return c.do(ctx, &protocol.Update{Key: keyOf(key), Ops: ops}, space, index, true)
+	cr := &callWith[protocol.Update]{req: protocol.Update{Key: key, Ops: ops}}
+	return c.launch(ctx, &cr.call, &cr.req, space, index, true)
 }
 
 // Upsert inserts tuple if its primary key is new, or else applies ops to
 // the existing tuple. The response carries no tuple.
 func (c *Client) Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response] {
-	return c.do(ctx, &protocol.Upsert{Tuple: tuple, Ops: ops}, space, nil, true)
+	cr := &callWith[protocol.Upsert]{req: protocol.Upsert{Tuple: tuple, Ops: ops}}
+	return c.launch(ctx, &cr.call, &cr.req, space, nil, true)
 }
 
 // Delete removes the tuple with key in index (a unique index). The
 // response carries the deleted tuple, or none if there was none.
 func (c *Client) Delete(ctx context.Context, space, index, key any) *future.Future[*Response] {
-	return c.do(ctx, &protocol.Delete{Key: keyOf(key)}, space, index, true)
+	cr := &callWith[protocol.Delete]{req: protocol.Delete{Key: key}}
+	return c.launch(ctx, &cr.call, &cr.req, space, index, true)
 }
 
 // Call calls a stored or global Lua function with the IPROTO_CALL request
 // of Tarantool 1.7+: the response data is the array of returned values,
 // as they are (a returned tuple is one value).
 func (c *Client) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
-	return c.do(ctx, protocol.Call{Function: function, Args: argsOf(args)}, nil, nil, false)
+	cr := &callWith[protocol.Call]{req: protocol.Call{Function: function, Args: argsOf(args)}}
+	return c.launch(ctx, &cr.call, &cr.req, nil, nil, false)
 }
 
 // Call16 calls a function with the old IPROTO_CALL_16 request: every
@@ -138,7 +146,8 @@ func (c *Client) Call16(ctx context.Context, function string, args ...any) *futu
 // data is the array of returned values. The user needs the execute
 // privilege on the universe.
 func (c *Client) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
-	return c.do(ctx, protocol.Eval{Expr: expr, Args: argsOf(args)}, nil, nil, false)
+	cr := &callWith[protocol.Eval]{req: protocol.Eval{Expr: expr, Args: argsOf(args)}}
+	return c.launch(ctx, &cr.call, &cr.req, nil, nil, false)
 }
 
 // Execute runs an SQL statement with positional bind parameters (or named
@@ -157,23 +166,3 @@ func argsOf(args []any) any {
 	return args
 }
 
-// keyOf makes a key of any value: nil is the empty key (all tuples), a
-// slice, array, struct or pre-encoded msgpack is sent as it is, and any
-// other single value becomes a one-part key.
-func keyOf(key any) any {
-	switch key.(type) {
-	case nil:
-		return []any{}
-	case []any, [1]any, protocol.RawMsgpack, []string, []int, []int64, []uint64:
-		return key
-	case string, int, int64, uint64, uint32, int32, uint, float64, bool, protocol.UUID, protocol.Decimal:
-		return [1]any{key}
-	}
-	switch reflect.TypeOf(key).Kind() {
-	case reflect.Slice, reflect.Array, reflect.Struct, reflect.Pointer, reflect.Map:
-		if _, isBytes := key.([]byte); !isBytes {
-			return key
-		}
-	}
-	return [1]any{key}
-}

@@ -28,8 +28,9 @@ func appendStrKV(dst []byte, key iproto.Key, s string) []byte {
 
 // Select is an IPROTO_SELECT request: tuples of Space whose Index key
 // matches Key according to Iterator, skipping Offset and returning at most
-// Limit tuples. Key must encode to an array; nil means the empty key (all
-// tuples, with ITER_ALL or ITER_EQ on an empty key). All fields are always
+// Limit tuples. Key is the index key: a slice, array, as_array struct or
+// RawMsgpack (sent as it is), a single scalar (sent as a one-part key), or
+// nil, the empty key (all tuples, with ITER_ALL or ITER_EQ on an empty key). All fields are always
 // sent, so Limit 0 returns nothing: use math.MaxUint32 for "no limit".
 type Select struct {
 	Space, Index  uint32
@@ -51,7 +52,7 @@ func (s Select) AppendBody(dst []byte) ([]byte, error) {
 	out = appendUintKV(out, iproto.IPROTO_ITERATOR, uint64(s.Iterator))
 	out = appendUintKV(out, iproto.IPROTO_OFFSET, uint64(s.Offset))
 	out = appendUintKV(out, iproto.IPROTO_LIMIT, uint64(s.Limit))
-	out, err := appendKV(out, iproto.IPROTO_KEY, s.Key)
+	out, err := appendKeyKV(out, s.Key)
 	if err != nil {
 		return dst, err
 	}
@@ -105,7 +106,8 @@ func appendSpaceTuple(dst []byte, space uint32, tuple any) ([]byte, error) {
 }
 
 // Update is an IPROTO_UPDATE request: apply Ops to the tuple of Space whose
-// Index key equals Key.
+// Index key equals Key (a whole key, or a scalar for a one-part key, as in
+// Select).
 type Update struct {
 	Space, Index uint32
 	Key          any
@@ -126,7 +128,7 @@ func (r Update) AppendBody(dst []byte) ([]byte, error) {
 	out := AppendMapHeader(dst, 4)
 	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
 	out = appendUintKV(out, iproto.IPROTO_INDEX_ID, uint64(r.Index))
-	out, err := appendKV(out, iproto.IPROTO_KEY, r.Key)
+	out, err := appendKeyKV(out, r.Key)
 	if err != nil {
 		return dst, err
 	}
@@ -169,7 +171,8 @@ func (r Upsert) AppendBody(dst []byte) ([]byte, error) {
 }
 
 // Delete is an IPROTO_DELETE request: remove the tuple of Space whose Index
-// key equals Key.
+// key equals Key (a whole key, or a scalar for a one-part key, as in
+// Select).
 type Delete struct {
 	Space, Index uint32
 	Key          any
@@ -184,7 +187,7 @@ func (r Delete) AppendBody(dst []byte) ([]byte, error) {
 	out := AppendMapHeader(dst, 3)
 	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
 	out = appendUintKV(out, iproto.IPROTO_INDEX_ID, uint64(r.Index))
-	out, err := appendKV(out, iproto.IPROTO_KEY, r.Key)
+	out, err := appendKeyKV(out, r.Key)
 	if err != nil {
 		return dst, err
 	}
