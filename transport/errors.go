@@ -2,8 +2,9 @@ package transport
 
 import "fmt"
 
-// AddressError reports an address string that [ParseAddress] cannot accept.
-// Match it with errors.As.
+// AddressError reports an address string that [ParseAddress] cannot accept,
+// or (from [NewDialer] and [NewTLSDialer]) TLS to an address that names no
+// host while tls.Config.ServerName is empty. Match it with errors.As.
 type AddressError struct {
 	// Input is the address string as given.
 	Input string

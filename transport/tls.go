@@ -26,8 +26,8 @@ func WithTLS(cfg *tls.Config) Option {
 }
 
 // TLSDialer dials with another Dialer and runs a TLS client handshake over
-// the connection it returns. It is safe for
-// concurrent use as long as Config is not modified after the first Dial.
+// the connection it returns. It is safe for concurrent use as long as
+// Config is not modified after the first Dial.
 // Build it with NewTLSDialer (or NewDialer and WithTLS), which fill in the
 // server name; a TLSDialer built by hand uses Config exactly as given.
 type TLSDialer struct {
