@@ -65,8 +65,15 @@ type Client struct {
 func newClient(addr string, opts Options, exec *future.Serial) (*Client, error) {
 	opts = opts.withDefaults()
 	dialer := opts.Dialer
-	if dialer == nil {
-		d, err := transport.NewDialer(addr)
+	switch {
+	case dialer == nil:
+		d, err := transport.NewDialer(addr, transport.WithTLS(opts.TLS))
+		if err != nil {
+			return nil, err
+		}
+		dialer = d
+	case opts.TLS != nil:
+		d, err := transport.NewTLSDialer(dialer, opts.TLS)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -15,7 +16,8 @@ import (
 // request timeout, a 5 s dial timeout, 64 MiB frames, no logging.
 //
 // Options print with the password redacted (String, GoString), so they can
-// be logged safely.
+// be logged safely; of TLS they show only whether it is on, the server
+// name, whether a client certificate is set and InsecureSkipVerify.
 type Options struct {
 	// User and Password authenticate with chap-sha1 after the greeting.
 	// An empty User (or "guest" with no password) skips authentication.
@@ -45,6 +47,16 @@ type Options struct {
 	// Dialer, if set, is used instead of a dialer made from the address
 	// given to Dial (e.g. a custom transport.Dialer for tests or proxies).
 	Dialer transport.Dialer
+
+	// TLS, if set, runs TLS over every connection, configured by a clone
+	// of it (see transport.WithTLS); with a Dialer, TLS runs over the
+	// connections the Dialer returns (transport.NewTLSDialer). An empty
+	// ServerName defaults to the host of the address; a Unix socket
+	// address needs ServerName set. A failed handshake fails the dial
+	// with a *transport.TLSError inside a *transport.DialError. Nil means
+	// plain TCP or Unix. Cost: a TLS handshake per connection and
+	// encryption of every byte.
+	TLS *tls.Config
 
 	// SkipSchema disables loading spaces and indexes from _vspace/_vindex
 	// on connect. Spaces and indexes must then be given by number.
@@ -93,10 +105,11 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// String formats the options with the password redacted.
+// String formats the options with the password redacted and TLS
+// summarised (never a key or a certificate).
 func (o Options) String() string {
-	return fmt.Sprintf("{User:%q Password:%s DialTimeout:%v RequestTimeout:%v MaxFrameSize:%d SkipSchema:%v WaitForReconnect:%d}",
-		o.User, o.redactedPassword(), o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema, o.WaitForReconnect)
+	return fmt.Sprintf("{User:%q Password:%s DialTimeout:%v RequestTimeout:%v MaxFrameSize:%d SkipSchema:%v WaitForReconnect:%d TLS:%s}",
+		o.User, o.redactedPassword(), o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema, o.WaitForReconnect, o.tlsString())
 }
 
 // GoString formats the options for %#v, with the password redacted.
@@ -117,7 +130,9 @@ func (o Options) Format(f fmt.State, verb rune) {
 	fmt.Fprint(f, o.String())
 }
 
-// MarshalJSON encodes the options with the password redacted.
+// MarshalJSON encodes the options with the password redacted and TLS
+// summarised: null when off, else its ServerName, whether a client
+// certificate is set, and InsecureSkipVerify.
 func (o Options) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		User           string
@@ -126,7 +141,37 @@ func (o Options) MarshalJSON() ([]byte, error) {
 		RequestTimeout time.Duration
 		MaxFrameSize   int
 		SkipSchema     bool
-	}{o.User, o.redactedPassword(), o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema})
+		TLS            *tlsSummary
+	}{o.User, o.redactedPassword(), o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema, o.tlsInfo()})
+}
+
+// tlsSummary is what the options show of a TLS configuration: nothing
+// secret, and nothing that is long (certificates, CA pools).
+type tlsSummary struct {
+	ServerName         string
+	ClientCert         bool
+	InsecureSkipVerify bool
+}
+
+// tlsInfo summarises o.TLS, or returns nil when TLS is off.
+func (o Options) tlsInfo() *tlsSummary {
+	if o.TLS == nil {
+		return nil
+	}
+	return &tlsSummary{
+		ServerName:         o.TLS.ServerName,
+		ClientCert:         len(o.TLS.Certificates) > 0 || o.TLS.GetClientCertificate != nil,
+		InsecureSkipVerify: o.TLS.InsecureSkipVerify,
+	}
+}
+
+// tlsString formats tlsInfo for String: "off", or the summary's fields.
+func (o Options) tlsString() string {
+	info := o.tlsInfo()
+	if info == nil {
+		return "off"
+	}
+	return fmt.Sprintf("{ServerName:%q ClientCert:%v InsecureSkipVerify:%v}", info.ServerName, info.ClientCert, info.InsecureSkipVerify)
 }
 
 // redactedPassword stands for the password wherever options are shown:

@@ -3,6 +3,7 @@ package transport_test
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -41,7 +42,7 @@ func readHello(t *testing.T, d transport.Dialer) {
 	defer conn.Close()
 	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
 	buf := make([]byte, 5)
-	_, err = conn.Read(buf)
+	_, err = io.ReadFull(conn, buf) // a TLS Read may return the data with io.EOF
 	require.NoError(t, err)
 	require.Equal(t, "hello", string(buf))
 }

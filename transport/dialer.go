@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -30,6 +31,7 @@ type Option func(*options)
 type options struct {
 	keepAlive      time.Duration
 	connectTimeout time.Duration
+	tls            *tls.Config
 }
 
 // WithKeepAlive sets the TCP keep-alive period (see TCPDialer.KeepAlive):
@@ -40,14 +42,16 @@ func WithKeepAlive(d time.Duration) Option {
 }
 
 // WithConnectTimeout bounds each Dial call to d, on top of the deadline of
-// the context passed to Dial; zero or negative means no extra bound.
+// the context passed to Dial; zero or negative means no extra bound. With
+// WithTLS the bound covers the TLS handshake too.
 func WithConnectTimeout(d time.Duration) Option {
 	return func(o *options) { o.connectTimeout = d }
 }
 
 // NewDialer parses addr with ParseAddress and returns a *TCPDialer or a
-// *UnixDialer for it, configured by opts. It does no I/O; an unparsable addr
-// yields an *AddressError.
+// *UnixDialer for it, configured by opts; with WithTLS it returns a
+// *TLSDialer wrapping one of them. It does no I/O; an unparsable addr, or
+// TLS to a Unix socket without a server name, yields an *AddressError.
 func NewDialer(addr string, opts ...Option) (Dialer, error) {
 	a, err := ParseAddress(addr)
 	if err != nil {
@@ -57,12 +61,23 @@ func NewDialer(addr string, opts ...Option) (Dialer, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	var d Dialer
 	switch a.Network {
 	case NetworkUnix:
-		return &UnixDialer{Path: a.Address, ConnectTimeout: o.connectTimeout}, nil
+		d = &UnixDialer{Path: a.Address, ConnectTimeout: o.connectTimeout}
 	default:
-		return &TCPDialer{Addr: a.Address, KeepAlive: o.keepAlive, ConnectTimeout: o.connectTimeout}, nil
+		d = &TCPDialer{Addr: a.Address, KeepAlive: o.keepAlive, ConnectTimeout: o.connectTimeout}
 	}
+	if o.tls == nil {
+		return d, nil
+	}
+	td, err := NewTLSDialer(d, o.tls)
+	if err != nil {
+		return nil, err
+	}
+	// The timeout bounds connect and handshake together.
+	td.ConnectTimeout = o.connectTimeout
+	return td, nil
 }
 
 // dial opens one connection on network to addr, bounded by ctx and by

@@ -2,8 +2,9 @@ package transport
 
 import "fmt"
 
-// AddressError reports an address string that [ParseAddress] cannot accept.
-// Match it with errors.As.
+// AddressError reports an address string that [ParseAddress] cannot accept,
+// or (from [NewDialer] and [NewTLSDialer]) TLS to an address that names no
+// host while tls.Config.ServerName is empty. Match it with errors.As.
 type AddressError struct {
 	// Input is the address string as given.
 	Input string
@@ -37,3 +38,31 @@ func (e *DialError) Error() string {
 
 // Unwrap returns the cause, so errors.Is and errors.As see through DialError.
 func (e *DialError) Unwrap() error { return e.Err }
+
+// TLSError reports a failed TLS handshake, which a *TLSDialer's Dial
+// returns wrapped in a *DialError, or an alert the server sent after the
+// handshake, which a TLS connection's Read or Write returns (with TLS 1.3 a
+// rejected client certificate shows so). Err is the cause as crypto/tls
+// reports it: for example an
+// x509.UnknownAuthorityError (the server's certificate is not signed by a
+// trusted CA), an x509.HostnameError (it is not valid for ServerName), a
+// tls.RecordHeaderError (the server does not speak TLS), a received alert
+// such as "remote error: tls: certificate required", or the context's error
+// when the handshake ran out of time. Match TLSError with errors.As and the
+// cause with errors.As or errors.Is.
+type TLSError struct {
+	// ServerName is the name the server's certificate was verified
+	// against ("" with InsecureSkipVerify).
+	ServerName string
+	// Err is the cause.
+	Err error
+}
+
+// Error returns a one-line description naming the server name and the
+// cause. It allocates the message on every call.
+func (e *TLSError) Error() string {
+	return fmt.Sprintf("tls handshake (server name %q): %v", e.ServerName, e.Err)
+}
+
+// Unwrap returns the cause, so errors.Is and errors.As see through TLSError.
+func (e *TLSError) Unwrap() error { return e.Err }
