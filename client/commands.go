@@ -165,4 +165,3 @@ func argsOf(args []any) any {
 	}
 	return args
 }
-
