@@ -76,10 +76,17 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 		f.observe()
 		return f.val, f.err
 	}
+	cancelled := ctx.Done()
+	if cancelled == nil {
+		// A context that is never done (Background, TODO): a plain
+		// receive is cheaper than a select.
+		<-f.Done()
+		return f.val, f.err
+	}
 	select {
 	case <-f.Done():
 		return f.val, f.err
-	case <-ctx.Done():
+	case <-cancelled:
 		var zero T
 		return zero, ctx.Err()
 	}

@@ -122,8 +122,35 @@ func (r *reader) integer() (u uint64, neg bool, err error) {
 	return 0, false, malformed(start, "expected an integer, got "+formatName(c))
 }
 
-// uint reads a non-negative integer (in any integer encoding).
+// uint reads a non-negative integer (in any integer encoding). The
+// encodings Tarantool uses for unsigned values are read inline; the others
+// (and every error) go through uintSlow.
 func (r *reader) uint() (uint64, error) {
+	b := r.buf[min(r.off, len(r.buf)):]
+	if len(b) > 0 {
+		switch c := b[0]; {
+		case c <= 0x7f:
+			r.off++
+			return uint64(c), nil
+		case c == mpUint32 && len(b) >= 5:
+			r.off += 5
+			return uint64(binary.BigEndian.Uint32(b[1:])), nil
+		case c == mpUint64 && len(b) >= 9:
+			r.off += 9
+			return binary.BigEndian.Uint64(b[1:]), nil
+		case c == mpUint16 && len(b) >= 3:
+			r.off += 3
+			return uint64(binary.BigEndian.Uint16(b[1:])), nil
+		case c == mpUint8 && len(b) >= 2:
+			r.off += 2
+			return uint64(b[1]), nil
+		}
+	}
+	return r.uintSlow()
+}
+
+// uintSlow is uint for signed encodings of non-negative values, and errors.
+func (r *reader) uintSlow() (uint64, error) {
 	start := r.off
 	u, neg, err := r.integer()
 	if err != nil {
@@ -232,6 +259,12 @@ func (r *reader) arrayLen() (int, error) {
 // mapLen reads a map header. The length is checked against the bytes left
 // (every pair takes at least two bytes).
 func (r *reader) mapLen() (int, error) {
+	if r.off < len(r.buf) {
+		if c := r.buf[r.off]; c&0xf0 == 0x80 && int(c&0x0f) <= (len(r.buf)-r.off-1)/2 {
+			r.off++
+			return int(c & 0x0f), nil
+		}
+	}
 	start := r.off
 	c, err := r.byte()
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -27,6 +28,7 @@ type config struct {
 	cases    string        // regexp on case names
 	script   string        // server script; empty: find testdata/bench.lua
 	clients  string        // comma-separated client names; empty: all
+	cpuProf  string        // CPU profile of the whole run; empty: none
 }
 
 func main() {
@@ -38,11 +40,26 @@ func main() {
 	flag.StringVar(&cfg.cases, "cases", "", "regexp selecting cases by name, e.g. 'select/' or 'sync/16$'")
 	flag.StringVar(&cfg.script, "script", "", "tarantool script (default: testdata/bench.lua above the working directory)")
 	flag.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (default: ours,gotarantool,raw)")
+	flag.StringVar(&cfg.cpuProf, "cpuprofile", "", "write a CPU profile of the whole run (combine with -clients and -cases)")
 	flag.Parse()
 	if cfg.warmup < 0 {
 		cfg.warmup = min(cfg.duration/5, 300*time.Millisecond)
 	}
-	if err := run(cfg, os.Stdout, os.Stderr); err != nil {
+	if cfg.cpuProf != "" {
+		f, err := os.Create(cfg.cpuProf)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL: -cpuprofile:", err)
+			os.Exit(1)
+		}
+	}
+	err := run(cfg, os.Stdout, os.Stderr)
+	if cfg.cpuProf != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		os.Exit(1)
 	}
