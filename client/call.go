@@ -39,6 +39,8 @@ type call struct {
 	reloaded bool
 	retried  bool
 
+	abandoned atomic.Bool // ctx done or future cancelled (packed with the flags above)
+
 	sync uint64      // conn.mu: sync id of the current send
 	stop func() bool // conn.mu: stops the context.AfterFunc, nil if none
 
@@ -48,9 +50,8 @@ type call struct {
 
 	cancelTimeout context.CancelFunc // Options.RequestTimeout's, nil if none
 
-	client    *Client              // for requests waiting for a connection
-	conn      atomic.Pointer[conn] // the conn of the current send
-	abandoned atomic.Bool          // ctx done or future cancelled
+	client *Client              // for requests waiting for a connection
+	conn   atomic.Pointer[conn] // the conn of the current send
 }
 
 // finish releases the call's context resources and settles its future.

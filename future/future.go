@@ -30,9 +30,9 @@ var closedChan = func() chan struct{} {
 // is safe for concurrent use. The zero Future is pending forever and has no
 // Promise; create futures with New, NewOn, Resolved, Rejected or Go.
 //
-// Memory: a future is one allocation of 112 bytes plus the size of T (128
+// Memory: a future is one allocation of 136 bytes plus the size of T (144
 // bytes for Future[int]); a step (Then, Catch, Finally, Map) allocates its
-// result future and its callback registration together, 32 bytes more (160
+// result future and its callback registration together, 32 bytes more (176
 // for int), a Chain step 64 bytes more. A settled future drops every
 // reference it held except its outcome and its Executor.
 type Future[T any] struct {
@@ -53,6 +53,7 @@ type Future[T any] struct {
 	// settlement so a settled future holds no references.
 	head   node
 	done   chan struct{}
+	waiter chan struct{} // the first Await's recycled wake-up, sent one token
 	up     upstream
 	cancel Canceller
 
@@ -67,7 +68,8 @@ type Future[T any] struct {
 // Deferred inside inlineCallbacks: call it from any goroutine.
 //
 // Cost: on a settled future, no allocation and no locking. On a pending
-// future, the first waiter allocates one channel that all waiters share.
+// future, none either for the first waiter (it blocks on a recycled
+// channel); further concurrent waiters share one channel allocated once.
 // Await callers are woken directly by the settling goroutine, never through
 // the future's Executor. Do not Await, from a callback running on an
 // Executor, a future that only that same Executor can settle: it deadlocks.
@@ -76,21 +78,65 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 		f.observe()
 		return f.val, f.err
 	}
+	f.mu.Lock()
+	if f.state.Load() == settled {
+		f.mu.Unlock()
+		f.observe()
+		return f.val, f.err
+	}
+	if f.waiter != nil {
+		// Another Await holds the pooled wake-up: share the Done channel.
+		f.mu.Unlock()
+		return f.awaitDone(ctx)
+	}
+	w := wakeups.Get().(chan struct{})
+	f.waiter = w
+	f.mu.Unlock()
+
 	cancelled := ctx.Done()
 	if cancelled == nil {
 		// A context that is never done (Background, TODO): a plain
 		// receive is cheaper than a select.
-		<-f.Done()
+		<-w
+		wakeups.Put(w)
 		return f.val, f.err
 	}
 	select {
-	case <-f.Done():
+	case <-w:
+		wakeups.Put(w)
 		return f.val, f.err
 	case <-cancelled:
+		f.mu.Lock()
+		mine := f.waiter == w
+		if mine {
+			f.waiter = nil
+		}
+		f.mu.Unlock()
+		if !mine {
+			<-w // settle took w: its token is on the way; w must be empty when pooled
+		}
+		wakeups.Put(w)
 		var zero T
 		return zero, ctx.Err()
 	}
 }
+
+// awaitDone is Await through the shared Done channel, for the second and
+// later concurrent waiters of one future.
+func (f *Future[T]) awaitDone(ctx context.Context) (T, error) {
+	select {
+	case <-f.Done():
+		return f.val, f.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// wakeups recycles the 1-buffered channels that wake a goroutine blocked in
+// Await: settle sends one token instead of closing a channel made for each
+// future. A channel is only pooled empty and unreferenced by any future.
+var wakeups = sync.Pool{New: func() any { return make(chan struct{}, 1) }}
 
 // Done returns a channel that is closed when f settles, for use in select
 // statements; after it is closed, Peek or Await return the outcome without
@@ -141,16 +187,19 @@ func (f *Future[T]) settle(v T, err error, byProducer bool) (ok bool, head, tail
 		return false, nil, nil
 	}
 	f.val, f.err = v, err
-	head, done := f.head, f.done
-	if err != nil && head == nil && done == nil && !f.cancelling.Load() {
+	head, done, waiter := f.head, f.done, f.waiter
+	if err != nil && head == nil && done == nil && waiter == nil && !f.cancelling.Load() {
 		f.obs = trackUnobserved(f, err)
 	}
-	f.head, f.done, f.up, f.cancel = nil, nil, nil, nil
+	f.head, f.done, f.waiter, f.up, f.cancel = nil, nil, nil, nil, nil
 	f.state.Store(settled)
 	f.mu.Unlock()
 
 	if done != nil {
 		close(done)
+	}
+	if waiter != nil {
+		waiter <- struct{}{} // 1-buffered and empty: never blocks
 	}
 	if head == nil {
 		return true, nil, nil
