@@ -52,3 +52,30 @@ func TestDecodeZeroAllocs(t *testing.T) {
 	})
 	require.Zero(t, allocs)
 }
+
+// TestDecodeStructAllocs checks that the struct fast path allocates only
+// the strings: one for a {uint64, string, uint64} tuple, one per row for a
+// slice of them decoded into reused capacity.
+func TestDecodeStructAllocs(t *testing.T) {
+	one, err := AppendValue(nil, &sdTuple{ID: 7, Name: "hello", Count: 9})
+	require.NoError(t, err)
+	var row sdTuple
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := Decode(one, &row); err != nil {
+			panic(err)
+		}
+	})
+	require.Equal(t, 1.0, allocs, "single struct")
+	require.Equal(t, sdTuple{ID: 7, Name: "hello", Count: 9}, row)
+
+	two, err := AppendValue(nil, []any{[]any{1, "first", 2}, map[string]any{"ID": 3, "Name": "second"}})
+	require.NoError(t, err)
+	rows := make([]sdTuple, 0, 2)
+	allocs = testing.AllocsPerRun(100, func() {
+		rows = rows[:0]
+		if err := Decode(two, &rows); err != nil {
+			panic(err)
+		}
+	})
+	require.Equal(t, 2.0, allocs, "two rows")
+}

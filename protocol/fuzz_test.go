@@ -192,7 +192,7 @@ func containsServerError(v any, depth int) bool {
 
 // TestFuzzSeedCorpusPresent guards the checked-in seed corpora.
 func TestFuzzSeedCorpusPresent(t *testing.T) {
-	for _, name := range []string{"FuzzGreeting", "FuzzResponseFrame", "FuzzError", "FuzzDecodeValue"} {
+	for _, name := range []string{"FuzzGreeting", "FuzzResponseFrame", "FuzzError", "FuzzDecodeValue", "FuzzDecodeStruct"} {
 		entries, err := os.ReadDir(filepath.Join("testdata", "fuzz", name))
 		if err != nil || len(entries) == 0 {
 			t.Errorf("no seed corpus for %s: %v", name, err)

@@ -717,24 +717,48 @@ var typedDecoders = sync.Pool{New: func() any {
 // Decode decodes the first MessagePack value in b into v, which must be a
 // non-nil pointer. Bytes after the first value are ignored.
 //
-// If v is a *any, the value is decoded with DecodeValue (so Tarantool
-// extensions become Decimal, UUID, *ServerError, time.Time or RawExt).
-// Otherwise a pooled github.com/vmihailenco/msgpack/v5 Decoder reading from
-// a pooled bytes.Reader does the work, so structs with msgpack tags
-// (including `msgpack:",as_array"`), slices and maps of them work, as do
-// fields of type UUID and Decimal (they implement msgpack.CustomDecoder).
-// Interface-typed fields inside v follow that library's rules: integers
-// keep their wire width (int8, uint16, ...), and Tarantool extensions in
-// them fail unless registered with the library by someone else; give such
-// fields a concrete type instead.
+// If v is a *any, *[]any, *[][]any or *map[string]any, the value is decoded
+// with DecodeValue (so Tarantool extensions become Decimal, UUID,
+// *ServerError, time.Time or RawExt). Everything else has the semantics of
+// github.com/vmihailenco/msgpack/v5: structs with msgpack tags (including
+// `msgpack:",as_array"`), slices and maps of them, and fields of type UUID
+// and Decimal (they implement msgpack.CustomDecoder). Interface-typed fields
+// inside v follow that library's rules: integers keep their wire width
+// (int8, uint16, ...), and Tarantool extensions in them fail unless
+// registered with the library by someone else; give such fields a concrete
+// type instead.
+//
+// Fast path. If v is a *S or *[]S where every field of the struct S that
+// the library decodes is a bool, an int or uint kind, float32, float64,
+// string or []byte (named types allowed unless they, or S, decode
+// themselves through msgpack.CustomDecoder, msgpack.Unmarshaler,
+// encoding.BinaryUnmarshaler or encoding.TextUnmarshaler; no embedded
+// fields, no "intern" or "alias" tag options), Decode reads the value
+// straight into the fields through a per-type plan cached on first use,
+// taking structs as arrays or maps. It produces exactly what the library
+// would, including its quirks: integers are truncated to the field's width
+// rather than range-checked, nil gives zero values, an array-encoded struct
+// must have exactly one element per field, a slice is resliced from index
+// 0 and its elements decoded in place. It allocates only the strings and
+// []byte contents (copied, never aliasing b, reusing a []byte field's array
+// when large enough) and the slice's array when its capacity is too small.
+// Whenever the value holds something the fast path does not reproduce
+// exactly (a wrong wire type, a wrong element count, a map key that is not
+// a string, a float 32 NaN, ...), the whole value is decoded again by the
+// library, so results and errors are always the library's. A type
+// registered with msgpack.Register is not detected; do not register
+// decoders for fast-pathed types. Other targets (*[]*S, nested structs,
+// maps, pointers, interfaces) always use the library: a pooled Decoder
+// reading from a pooled bytes.Reader, which allocates what v needs plus
+// what the library allocates internally (for example one error value per
+// array-encoded struct).
 //
 // b is first checked without allocating: a truncated value, a declared
 // length longer than the data, or nesting deeper than MaxDepth is a
 // *MalformedError, so hostile input cannot make the library allocate huge
 // slices or overflow the stack. Other failures are *UnmarshalError wrapping
-// the library's error, or the errors of DecodeValue for *any. Decode allocates what v needs plus what the library
-// allocates internally.
-func Decode(b []byte, v any) (err error) {
+// the library's error, or the errors of DecodeValue for the generic shapes.
+func Decode(b []byte, v any) error {
 	switch p := v.(type) {
 	case *any:
 		if p != nil {
@@ -761,6 +785,15 @@ func Decode(b []byte, v any) (err error) {
 	if err := vr.validate(0); err != nil {
 		return err
 	}
+	if decodeStructFast(b, v) {
+		return nil
+	}
+	return decodeWithLibrary(b, v)
+}
+
+// decodeWithLibrary decodes the first value of b into v with a pooled
+// msgpack Decoder. b must have passed reader.validate.
+func decodeWithLibrary(b []byte, v any) (err error) {
 	d := typedDecoders.Get().(*pooledDecoder)
 	d.r.Reset(b)
 	d.dec.Reset(&d.r)

@@ -1,0 +1,594 @@
+package protocol
+
+import (
+	"encoding"
+	"encoding/binary"
+	"math"
+	"reflect"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// This file is Decode's fast path for *S and *[]S, S a struct of plain
+// fields: a decode plan (field names, kinds and offsets) is built once per
+// pointer type and cached, and the value is then decoded straight from the
+// buffer into the fields through their offsets.
+//
+// The fast path never reports an error. Whenever it meets something it does
+// not handle exactly as github.com/vmihailenco/msgpack/v5 (v5.4.1) does, it
+// gives up and Decode runs the library on the whole value, so results and
+// error messages are the library's. The library rules it reproduces:
+//
+//   - Fields: those getFields keeps. A field tagged `msgpack:"-"` is
+//     skipped, as are unexported fields (the `_msgpack struct{}` marker
+//     among them); the tag's first comma-separated part, trimmed, renames
+//     the field. Embedded fields, the "intern" option, tags with quotes,
+//     colons (such as alias:), backslashes or brackets, and duplicate names
+//     make the type unsupported.
+//   - Types: S, *S and every field type T and *T must implement none of
+//     msgpack.CustomDecoder, msgpack.Unmarshaler, encoding.BinaryUnmarshaler
+//     and encoding.TextUnmarshaler; field kinds are bool, the int and uint
+//     kinds, float32, float64, string and slices of a uint8 kind.
+//   - Struct wire forms (decodeStructValue): nil and the empty array set the
+//     struct to its zero value; any other array must have exactly one
+//     element per field, decoded in order; a map's keys (str, bin or nil,
+//     which reads as "") select fields by name, unknown keys are skipped,
+//     fields without a key keep their value. `as_array` only matters for
+//     encoding.
+//   - Fields: nil decodes to the zero value everywhere. Integer fields take
+//     any integer encoding and keep its low bits (the library does not
+//     range-check: 300 into a uint8 is 44, -1 into a uint64 is MaxUint64).
+//     float32 takes float 32 and integers (not float 64); float64 takes
+//     float 32, float 64 and integers. string and []byte take str and bin.
+//     A []byte is copied, into the field's existing array when its capacity
+//     suffices, as the library's readN does; a nil field with an empty value
+//     gets a non-nil empty slice. A float 32 NaN falls back (the library's
+//     float conversions may change its payload bits).
+//   - Slices (decodeSliceValue): nil sets the slice to nil; an empty array
+//     sets it to a non-nil empty slice (s[:0] if it had an array); otherwise
+//     the slice is resliced to the element count when its capacity
+//     suffices, else grown the same way (old elements up to its capacity
+//     kept), and every element is decoded in place, so a map-form element
+//     keeps the fields of whatever struct was at that index before.
+//
+// Types registered with msgpack.Register are not detected (the library
+// keeps that registry private); a registered decoder for S or a field type
+// is bypassed by the fast path.
+
+// fieldKind says how a field's bytes are stored.
+type fieldKind uint8
+
+const (
+	fieldBool fieldKind = iota
+	fieldInt8
+	fieldInt16
+	fieldInt32
+	fieldInt64
+	fieldUint8
+	fieldUint16
+	fieldUint32
+	fieldUint64
+	fieldFloat32
+	fieldFloat64
+	fieldString
+	fieldBytes
+)
+
+// planField is one struct field in a decode plan.
+type planField struct {
+	name   string
+	offset uintptr
+	kind   fieldKind
+}
+
+// structPlan is how to decode one struct type: its fields in the library's
+// order, and for large structs an index by name.
+type structPlan struct {
+	typ    reflect.Type
+	fields []planField
+	byName map[string]int // nil for small structs (a linear scan is faster)
+}
+
+// fastTarget is the cached plan for one pointer type Decode may be given:
+// *S (slice == nil) or *[]S (slice is the slice type).
+type fastTarget struct {
+	plan     *structPlan
+	slice    reflect.Type
+	elemSize uintptr
+}
+
+// fastTargets caches, per pointer type, its *fastTarget; a nil *fastTarget
+// means the type takes the library path.
+var fastTargets sync.Map
+
+// Interfaces that make the msgpack library decode a type with its own code.
+var (
+	customDecoderType     = reflect.TypeFor[msgpack.CustomDecoder]()
+	unmarshalerType       = reflect.TypeFor[msgpack.Unmarshaler]()
+	binaryUnmarshalerType = reflect.TypeFor[encoding.BinaryUnmarshaler]()
+	textUnmarshalerType   = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// byNameThreshold is the field count above which a plan gets a name index.
+const byNameThreshold = 16
+
+// decodeStructFast decodes the first value of b into v if v is a non-nil
+// *S or *[]S whose struct type has a supported plan and the value is in a
+// form the fast path handles; it reports whether it did. When it reports
+// false, v may have been written to only in ways that decoding the same
+// value with the msgpack library repeats (see the file comment), so the
+// caller must then decode with the library. b must have passed
+// reader.validate: the fast path trusts its lengths.
+func decodeStructFast(b []byte, v any) bool {
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Pointer || len(b) == 0 {
+		return false
+	}
+	tgt := fastTargetFor(t)
+	if tgt == nil {
+		return false
+	}
+	p := reflect.ValueOf(v).UnsafePointer()
+	if p == nil {
+		return false
+	}
+	if tgt.slice == nil {
+		_, ok := tgt.plan.decode(b, 0, p)
+		return ok
+	}
+	return tgt.decodeSlice(b, p)
+}
+
+// fastTargetFor returns the cached target for the pointer type t, building
+// it on first use, or nil if t is not fast-pathed.
+func fastTargetFor(t reflect.Type) *fastTarget {
+	if c, ok := fastTargets.Load(t); ok {
+		return c.(*fastTarget)
+	}
+	tgt := buildFastTarget(t)
+	fastTargets.Store(t, tgt)
+	return tgt
+}
+
+// buildFastTarget builds the target for the pointer type t, or returns nil.
+func buildFastTarget(t reflect.Type) *fastTarget {
+	e := t.Elem()
+	switch e.Kind() {
+	case reflect.Struct:
+		if plan := buildStructPlan(e); plan != nil {
+			return &fastTarget{plan: plan}
+		}
+	case reflect.Slice:
+		el := e.Elem()
+		if el.Kind() != reflect.Struct || decodesItself(e) {
+			return nil
+		}
+		if plan := buildStructPlan(el); plan != nil {
+			return &fastTarget{plan: plan, slice: e, elemSize: el.Size()}
+		}
+	}
+	return nil
+}
+
+// decodesItself reports whether the msgpack library decodes t (a non-pointer
+// type) with the type's own methods.
+func decodesItself(t reflect.Type) bool {
+	for _, it := range []reflect.Type{customDecoderType, unmarshalerType, binaryUnmarshalerType, textUnmarshalerType} {
+		if t.Implements(it) || reflect.PointerTo(t).Implements(it) {
+			return true
+		}
+	}
+	return false
+}
+
+// buildStructPlan returns the plan for the struct type t, or nil if some
+// field or tag is outside what the fast path reproduces.
+func buildStructPlan(t reflect.Type) *structPlan {
+	if decodesItself(t) {
+		return nil
+	}
+	plan := &structPlan{typ: t}
+	seen := make(map[string]bool)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, ok := parseMsgpackTag(f.Tag.Get("msgpack"))
+		if !ok {
+			return nil
+		}
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous {
+			return nil // inlining rules: leave them to the library
+		}
+		if !f.IsExported() {
+			continue
+		}
+		for _, o := range opts {
+			if o == "intern" {
+				return nil
+			}
+		}
+		kind, ok := planKind(f.Type)
+		if !ok {
+			return nil
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if seen[name] {
+			return nil // the library logs and lets the last one win
+		}
+		seen[name] = true
+		plan.fields = append(plan.fields, planField{name: name, offset: f.Offset, kind: kind})
+	}
+	if len(plan.fields) > byNameThreshold {
+		plan.byName = make(map[string]int, len(plan.fields))
+		for i, f := range plan.fields {
+			plan.byName[f.name] = i
+		}
+	}
+	return plan
+}
+
+// parseMsgpackTag splits a msgpack struct tag into its name and options the
+// way github.com/vmihailenco/tagparser/v2 does for tags without quotes,
+// colons, backslashes or brackets; for tags with them it reports ok=false.
+func parseMsgpackTag(tag string) (name string, opts []string, ok bool) {
+	if strings.ContainsAny(tag, `':\()`) {
+		return "", nil, false
+	}
+	parts := strings.Split(tag, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts[0], parts[1:], true
+}
+
+// planKind maps a field type to how the fast path stores it.
+func planKind(t reflect.Type) (fieldKind, bool) {
+	if decodesItself(t) {
+		return 0, false
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return fieldBool, true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return intKind(fieldInt8, t.Size()), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return intKind(fieldUint8, t.Size()), true
+	case reflect.Float32:
+		return fieldFloat32, true
+	case reflect.Float64:
+		return fieldFloat64, true
+	case reflect.String:
+		return fieldString, true
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return fieldBytes, true
+		}
+	}
+	return 0, false
+}
+
+// intKind returns the 8-, 16-, 32- or 64-bit kind from base (fieldInt8 or
+// fieldUint8) for a size in bytes.
+func intKind(base fieldKind, size uintptr) fieldKind {
+	switch size {
+	case 1:
+		return base
+	case 2:
+		return base + 1
+	case 4:
+		return base + 2
+	}
+	return base + 3
+}
+
+// field returns the field named name, trying position i first (maps usually
+// list the fields in order), or nil.
+func (p *structPlan) field(name []byte, i int) *planField {
+	if i < len(p.fields) && p.fields[i].name == string(name) {
+		return &p.fields[i]
+	}
+	if p.byName != nil {
+		if j, ok := p.byName[string(name)]; ok {
+			return &p.fields[j]
+		}
+		return nil
+	}
+	for j := range p.fields {
+		if p.fields[j].name == string(name) {
+			return &p.fields[j]
+		}
+	}
+	return nil
+}
+
+// zero sets the struct at base to its zero value.
+func (p *structPlan) zero(base unsafe.Pointer) {
+	reflect.NewAt(p.typ, base).Elem().SetZero()
+}
+
+// containerLen reads an array or map header at b[off]. isMap tells which;
+// ok is false for anything else.
+func containerLen(b []byte, off int) (n, next int, isMap, ok bool) {
+	c := b[off]
+	switch {
+	case c&0xf0 == 0x90:
+		return int(c & 0x0f), off + 1, false, true
+	case c&0xf0 == 0x80:
+		return int(c & 0x0f), off + 1, true, true
+	case c == mpArray16, c == mpMap16:
+		return int(binary.BigEndian.Uint16(b[off+1:])), off + 3, c == mpMap16, true
+	case c == mpArray32, c == mpMap32:
+		return int(binary.BigEndian.Uint32(b[off+1:])), off + 5, c == mpMap32, true
+	}
+	return 0, 0, false, false
+}
+
+// decode decodes the struct at b[off] into base and returns the offset
+// after it.
+func (p *structPlan) decode(b []byte, off int, base unsafe.Pointer) (int, bool) {
+	if b[off] == mpNil {
+		p.zero(base)
+		return off + 1, true
+	}
+	n, off, isMap, ok := containerLen(b, off)
+	if !ok {
+		return 0, false
+	}
+	if isMap {
+		return p.decodeMap(b, off, n, base)
+	}
+	if n == 0 {
+		p.zero(base)
+		return off, true
+	}
+	if n != len(p.fields) {
+		return 0, false
+	}
+	for i := range p.fields {
+		f := &p.fields[i]
+		if off, ok = decodeField(b, off, f.kind, unsafe.Add(base, f.offset)); !ok {
+			return 0, false
+		}
+	}
+	return off, true
+}
+
+// decodeMap decodes n key-value pairs starting at b[off] into the fields
+// they name.
+func (p *structPlan) decodeMap(b []byte, off, n int, base unsafe.Pointer) (int, bool) {
+	for i := 0; i < n; i++ {
+		key, next, ok := strOrBin(b, off)
+		if !ok {
+			return 0, false
+		}
+		off = next
+		f := p.field(key, i)
+		if f == nil {
+			r := reader{buf: b, off: off}
+			if r.skip() != nil {
+				return 0, false
+			}
+			off = r.off
+			continue
+		}
+		if off, ok = decodeField(b, off, f.kind, unsafe.Add(base, f.offset)); !ok {
+			return 0, false
+		}
+	}
+	return off, true
+}
+
+// strOrBin reads a str, bin or nil (as empty) value at b[off] and returns
+// its bytes, a sub-slice of b.
+func strOrBin(b []byte, off int) (data []byte, next int, ok bool) {
+	c := b[off]
+	var n int
+	switch {
+	case c&0xe0 == 0xa0:
+		n, off = int(c&0x1f), off+1
+	case c == mpNil:
+		return nil, off + 1, true
+	case c == mpStr8 || c == mpBin8:
+		n, off = int(b[off+1]), off+2
+	case c == mpStr16 || c == mpBin16:
+		n, off = int(binary.BigEndian.Uint16(b[off+1:])), off+3
+	case c == mpStr32 || c == mpBin32:
+		n, off = int(binary.BigEndian.Uint32(b[off+1:])), off+5
+	default:
+		return nil, 0, false
+	}
+	return b[off : off+n], off + n, true
+}
+
+// intBits reads nil (as 0) or an integer in any encoding at b[off] and
+// returns its 64-bit two's complement bits, as the library's int and uint
+// readers do: signed encodings are sign-extended, unsigned ones are not.
+func intBits(b []byte, off int) (u uint64, next int, ok bool) {
+	c := b[off]
+	switch {
+	case c <= 0x7f:
+		return uint64(c), off + 1, true
+	case c >= 0xe0:
+		return uint64(int64(int8(c))), off + 1, true
+	}
+	switch c {
+	case mpNil:
+		return 0, off + 1, true
+	case mpUint8:
+		return uint64(b[off+1]), off + 2, true
+	case mpUint16:
+		return uint64(binary.BigEndian.Uint16(b[off+1:])), off + 3, true
+	case mpUint32:
+		return uint64(binary.BigEndian.Uint32(b[off+1:])), off + 5, true
+	case mpUint64, mpInt64:
+		return binary.BigEndian.Uint64(b[off+1:]), off + 9, true
+	case mpInt8:
+		return uint64(int64(int8(b[off+1]))), off + 2, true
+	case mpInt16:
+		return uint64(int64(int16(binary.BigEndian.Uint16(b[off+1:])))), off + 3, true
+	case mpInt32:
+		return uint64(int64(int32(binary.BigEndian.Uint32(b[off+1:])))), off + 5, true
+	}
+	return 0, 0, false
+}
+
+// float32At reads a float 32 at b[off] (b[off] == mpFloat32). ok is false
+// for a NaN.
+func float32At(b []byte, off int) (float32, bool) {
+	f := math.Float32frombits(binary.BigEndian.Uint32(b[off+1:]))
+	return f, f == f
+}
+
+// decodeField decodes the value at b[off] into the field at p and returns
+// the offset after it.
+func decodeField(b []byte, off int, kind fieldKind, p unsafe.Pointer) (int, bool) {
+	switch kind {
+	case fieldBool:
+		switch b[off] {
+		case mpNil, mpFalse:
+			*(*bool)(p) = false
+		case mpTrue:
+			*(*bool)(p) = true
+		default:
+			return 0, false
+		}
+		return off + 1, true
+	case fieldString:
+		data, next, ok := strOrBin(b, off)
+		if !ok {
+			return 0, false
+		}
+		*(*string)(p) = string(data)
+		return next, true
+	case fieldBytes:
+		if b[off] == mpNil {
+			*(*[]byte)(p) = nil
+			return off + 1, true
+		}
+		data, next, ok := strOrBin(b, off)
+		if !ok {
+			return 0, false
+		}
+		setBytes((*[]byte)(p), data)
+		return next, true
+	case fieldFloat32:
+		if b[off] == mpFloat32 {
+			f, ok := float32At(b, off)
+			if !ok {
+				return 0, false
+			}
+			*(*float32)(p) = f
+			return off + 5, true
+		}
+		u, next, ok := intBits(b, off)
+		if !ok {
+			return 0, false
+		}
+		*(*float32)(p) = float32(int64(u))
+		return next, true
+	case fieldFloat64:
+		switch b[off] {
+		case mpFloat32:
+			f, ok := float32At(b, off)
+			if !ok {
+				return 0, false
+			}
+			*(*float64)(p) = float64(f)
+			return off + 5, true
+		case mpFloat64:
+			*(*float64)(p) = math.Float64frombits(binary.BigEndian.Uint64(b[off+1:]))
+			return off + 9, true
+		}
+		u, next, ok := intBits(b, off)
+		if !ok {
+			return 0, false
+		}
+		*(*float64)(p) = float64(int64(u))
+		return next, true
+	}
+	u, next, ok := intBits(b, off)
+	if !ok {
+		return 0, false
+	}
+	switch kind {
+	case fieldInt8, fieldUint8:
+		*(*uint8)(p) = uint8(u)
+	case fieldInt16, fieldUint16:
+		*(*uint16)(p) = uint16(u)
+	case fieldInt32, fieldUint32:
+		*(*uint32)(p) = uint32(u)
+	default:
+		*(*uint64)(p) = u
+	}
+	return next, true
+}
+
+// setBytes copies data into *dst the way the library's readN does: into
+// the existing array when its capacity suffices, else into a grown one; a
+// nil *dst gets a new slice of exactly len(data) (non-nil even when empty).
+func setBytes(dst *[]byte, data []byte) {
+	s, n := *dst, len(data)
+	switch {
+	case s == nil:
+		s = make([]byte, n)
+	case n > cap(s):
+		s = append(s, make([]byte, n-len(s))...)
+	default:
+		s = s[:n]
+	}
+	copy(s, data)
+	*dst = s
+}
+
+// sliceHeader is the memory layout of a slice.
+type sliceHeader struct {
+	data unsafe.Pointer
+	len  int
+	cap  int
+}
+
+// decodeSlice decodes the array at b[0] into the slice at sp (of type
+// t.slice). On failure it restores the slice header it started with.
+func (t *fastTarget) decodeSlice(b []byte, sp unsafe.Pointer) bool {
+	hdr := (*sliceHeader)(sp)
+	if b[0] == mpNil {
+		*hdr = sliceHeader{}
+		return true
+	}
+	n, off, isMap, ok := containerLen(b, 0)
+	if !ok || isMap {
+		return false
+	}
+	if n == 0 {
+		if hdr.data == nil {
+			reflect.NewAt(t.slice, sp).Elem().Set(reflect.MakeSlice(t.slice, 0, 0))
+		} else {
+			hdr.len = 0
+		}
+		return true
+	}
+	saved := *hdr
+	if hdr.cap >= n {
+		hdr.len = n
+	} else {
+		hdr.len = hdr.cap
+		v := reflect.NewAt(t.slice, sp).Elem()
+		v.Grow(n - hdr.len)
+		v.SetLen(n)
+	}
+	base := hdr.data
+	for i := 0; i < n; i++ {
+		if off, ok = t.plan.decode(b, off, unsafe.Add(base, uintptr(i)*t.elemSize)); !ok {
+			*hdr = saved
+			return false
+		}
+	}
+	return true
+}
