@@ -131,7 +131,8 @@ func (c *Client) Delete(ctx context.Context, space, index, key any) *future.Futu
 // of Tarantool 1.7+: the response data is the array of returned values,
 // as they are (a returned tuple is one value).
 func (c *Client) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
-	cr := &callWith[protocol.Call]{req: protocol.Call{Function: function, Args: argsOf(args)}}
+	cr := &argCall[protocol.Call]{req: protocol.Call{Function: function}}
+	cr.req.Args = cr.keep(args)
 	return c.launch(ctx, &cr.call, &cr.req, nil, nil, false)
 }
 
@@ -139,14 +140,17 @@ func (c *Client) Call(ctx context.Context, function string, args ...any) *future
 // returned value is converted to a tuple, so the data is an array of
 // tuples (a scalar 5 comes back as [5]).
 func (c *Client) Call16(ctx context.Context, function string, args ...any) *future.Future[*Response] {
-	return c.do(ctx, protocol.Call16{Function: function, Args: argsOf(args)}, nil, nil, false)
+	cr := &argCall[protocol.Call16]{req: protocol.Call16{Function: function}}
+	cr.req.Args = cr.keep(args)
+	return c.launch(ctx, &cr.call, &cr.req, nil, nil, false)
 }
 
 // Eval evaluates a Lua chunk with args available as "...". The response
 // data is the array of returned values. The user needs the execute
 // privilege on the universe.
 func (c *Client) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
-	cr := &callWith[protocol.Eval]{req: protocol.Eval{Expr: expr, Args: argsOf(args)}}
+	cr := &argCall[protocol.Eval]{req: protocol.Eval{Expr: expr}}
+	cr.req.Args = cr.keep(args)
 	return c.launch(ctx, &cr.call, &cr.req, nil, nil, false)
 }
 
@@ -156,6 +160,24 @@ func (c *Client) Eval(ctx context.Context, expr string, args ...any) *future.Fut
 // ids).
 func (c *Client) Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response] {
 	return c.do(ctx, protocol.Execute{SQL: sql, Args: argsOf(args)}, nil, nil, false)
+}
+
+// argCall is a call with its request and a copy of its arguments stored
+// alongside: up to len(argBuf) arguments cost no allocation beyond the
+// call's own, and the caller's variadic slice does not escape.
+type argCall[R any] struct {
+	call
+	req    R
+	args   []any
+	argBuf [4]any
+}
+
+// keep copies args into the call and returns them as the request's Args
+// (a pointer, so that no slice header is boxed). No arguments send an
+// empty array.
+func (cr *argCall[R]) keep(args []any) *[]any {
+	cr.args = append(cr.argBuf[:0], args...)
+	return &cr.args
 }
 
 // argsOf turns variadic arguments into the array sent on the wire.

@@ -329,6 +329,11 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 			return dst, ErrTooDeep
 		}
 		return appendValue(AppendArrayHeader(dst, 1), v[0], depth+1)
+	case *[]any:
+		if v == nil {
+			return append(dst, mpNil), nil
+		}
+		return appendValue(dst, *v, depth)
 	case []any:
 		if depth >= MaxDepth {
 			return dst, ErrTooDeep
