@@ -248,7 +248,9 @@ func (cn *conn) readLoop() {
 
 // readFrame reads one length-prefixed frame from br into a new buffer of
 // exactly its size; a length above maxFrame is an error before any
-// allocation. Cost: one allocation of the frame's size.
+// allocation. The stream ending between frames is io.EOF, within one
+// (prefix included) io.ErrUnexpectedEOF. Cost: one allocation of the
+// frame's size.
 func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
 	var length, prefix int
 	// Start with what is already buffered (up to the longest prefix, 9
@@ -258,6 +260,9 @@ func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
 		need = max(need, min(br.Buffered(), 9))
 		head, err := br.Peek(need)
 		if err != nil {
+			if errors.Is(err, io.EOF) && br.Buffered() > 0 {
+				err = io.ErrUnexpectedEOF // the stream ended within a prefix
+			}
 			return nil, err
 		}
 		length, prefix, err = protocol.DecodeFrameLength(head, maxFrame)
