@@ -145,7 +145,9 @@ func TestHostileServerStopsReading(t *testing.T) {
 		return c.Hold()
 	})
 	opts := hsOptions()
-	opts.RequestTimeout = 200 * time.Millisecond
+	// Long enough for the writer to take the first batch whatever the
+	// machine's load.
+	opts.RequestTimeout = time.Second
 	c, err := client.Dial(lcGuard(t), srv.Addr(), opts)
 	require.NoError(t, err)
 	defer c.Close() // after a failure only
