@@ -185,6 +185,14 @@ func (cn *conn) take(sync uint64) *call {
 	return cl
 }
 
+// neverSent reports whether sync is above every sync id given out on this
+// connection.
+func (cn *conn) neverSent(sync uint64) bool {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	return sync > cn.nextSync
+}
+
 // inFlight returns the number of requests waiting for a response. Cost:
 // one atomic load.
 func (cn *conn) inFlight() int { return int(cn.inflight.Load()) }
@@ -239,9 +247,13 @@ func (cn *conn) readLoop() {
 	}
 }
 
-// dispatch settles the call waiting for one response. A response to a
-// forgotten request (cancelled, timed out) is discarded, and so are
-// box.session.push messages (IPROTO_CHUNK).
+// dispatch settles the call waiting for one response. A response whose
+// sync id matches no pending request cannot be given to anyone and is
+// discarded, the connection and the requests in flight going on
+// unaffected: one to a forgotten request (cancelled, timed out) or a
+// second one to a request already answered is logged at debug level, one
+// to a sync id this connection never sent (a server bug) at warn level.
+// box.session.push messages (IPROTO_CHUNK) are discarded too.
 func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
 	if header.Code == uint32(iproto.IPROTO_CHUNK) {
 		// An out-of-band message (box.session.push) for a request still
@@ -251,6 +263,10 @@ func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
 	}
 	cl := cn.take(header.Sync)
 	if cl == nil {
+		if cn.neverSent(header.Sync) {
+			cn.log.Warn("txtarantool: discarding a response to a request never sent", "addr", cn.addr, "sync", header.Sync)
+			return
+		}
 		cn.log.Debug("txtarantool: discarding response to a forgotten request", "sync", header.Sync)
 		return
 	}

@@ -80,7 +80,9 @@ func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
 }
 
 // readFrameLength decodes the length prefix at the start of br without
-// consuming it; it returns the frame's length and the prefix's size.
+// consuming it; it returns the frame's length and the prefix's size. The
+// stream ending between frames is io.EOF, within a prefix
+// io.ErrUnexpectedEOF.
 func readFrameLength(br *bufio.Reader, maxFrame int) (length, prefix int, err error) {
 	// Start with what is already buffered (up to the longest prefix, 9
 	// bytes), so the usual case decodes the length at the first try; Peek
@@ -89,6 +91,9 @@ func readFrameLength(br *bufio.Reader, maxFrame int) (length, prefix int, err er
 		need = max(need, min(br.Buffered(), 9))
 		head, err := br.Peek(need)
 		if err != nil {
+			if errors.Is(err, io.EOF) && br.Buffered() > 0 {
+				err = io.ErrUnexpectedEOF // the stream ended within a prefix
+			}
 			return 0, 0, err
 		}
 		length, prefix, err = protocol.DecodeFrameLength(head, maxFrame)

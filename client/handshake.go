@@ -32,7 +32,12 @@ func handshake(ctx context.Context, nc net.Conn, opts Options) (protocol.Greetin
 
 	br := bufio.NewReaderSize(nc, readBufferSize)
 	raw := make([]byte, protocol.GreetingSize)
-	if _, err := io.ReadFull(br, raw); err != nil {
+	if n, err := io.ReadFull(br, raw); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			// Some bytes came, then the server hung up: not a Tarantool
+			// greeting (a clean EOF before any byte stays io.EOF).
+			err = &protocol.GreetingError{Reason: fmt.Sprintf("connection closed after %d of %d bytes", n, protocol.GreetingSize), Err: err}
+		}
 		return protocol.Greeting{}, nil, handshakeError(ctx, "reading greeting", err)
 	}
 	greeting, err := protocol.ParseGreeting(raw)

@@ -44,6 +44,12 @@ func TestReadFrameRefusesLargeLengthWithoutAllocating(t *testing.T) {
 	br = bufio.NewReader(bytes.NewReader([]byte{0x05, 1, 2}))
 	_, err = readFrame(br, 4096)
 	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	br = bufio.NewReader(bytes.NewReader([]byte{0xce, 0, 0}))
+	_, err = readFrame(br, 4096)
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF, "cut within the length prefix")
+	br = bufio.NewReader(bytes.NewReader(nil))
+	_, err = readFrame(br, 4096)
+	require.Equal(t, io.EOF, err, "between frames")
 }
 
 // TestCutHoles checks the removal of abandoned requests' frames from a

@@ -1,7 +1,6 @@
 package client
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/txtarantool/txtarantool/future"
@@ -49,20 +48,25 @@ func (r *Response) Data() (protocol.RawMsgpack, error) {
 
 // Decode decodes IPROTO_DATA into v, which must be a pointer: usually to a
 // slice of structs tagged `msgpack:",as_array"` (one per tuple or returned
-// value), or to []any. Uses github.com/vmihailenco/msgpack/v5 rules.
+// value), or to []any. Uses github.com/vmihailenco/msgpack/v5 rules. A
+// response without IPROTO_DATA (such as a ping's) or with malformed data
+// is a *protocol.MalformedError; data of the wrong Go type a
+// *protocol.UnmarshalError.
 func (r *Response) Decode(v any) error {
 	data, err := r.Data()
 	if err != nil {
 		return err
 	}
 	if data == nil {
-		return errors.New("txtarantool: response has no data")
+		return &protocol.MalformedError{What: "response has no IPROTO_DATA to decode", Offset: -1}
 	}
 	return protocol.Decode(data, v)
 }
 
 // Values decodes IPROTO_DATA into generic Go values (see protocol.DecodeValue
-// for the mapping): one element per tuple, each tuple a []any.
+// for the mapping): one element per tuple, each tuple a []any. It returns
+// nil when the response has no IPROTO_DATA, and a *protocol.MalformedError
+// when the data is malformed or not an array.
 func (r *Response) Values() ([]any, error) {
 	data, err := r.Data()
 	if err != nil || data == nil {
@@ -74,7 +78,7 @@ func (r *Response) Values() ([]any, error) {
 	}
 	values, ok := v.([]any)
 	if !ok {
-		return nil, fmt.Errorf("txtarantool: response data is %T, not an array", v)
+		return nil, &protocol.MalformedError{What: fmt.Sprintf("response data is %T, not an array", v), Offset: -1}
 	}
 	return values, nil
 }

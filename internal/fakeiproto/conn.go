@@ -1,0 +1,230 @@
+package fakeiproto
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/tarantool/go-iproto"
+
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// Conn is the server end of one accepted connection, as its Handler sees
+// it. Its methods are meant for the handler's goroutine only; they are not
+// safe for concurrent use.
+type Conn struct {
+	nc      net.Conn
+	br      *bufio.Reader
+	index   int
+	closing <-chan struct{}
+	drip    time.Duration
+}
+
+// newConn wraps an accepted connection, the index-th of its server.
+func newConn(nc net.Conn, index int, closing <-chan struct{}) *Conn {
+	return &Conn{nc: nc, br: bufio.NewReader(nc), index: index, closing: closing}
+}
+
+// Index returns the position of the connection in the order the server
+// accepted them, from 0.
+func (c *Conn) Index() int { return c.index }
+
+// Done returns a channel closed when the server starts closing. A handler
+// that waits for anything but its Conn must select on it too.
+func (c *Conn) Done() <-chan struct{} { return c.closing }
+
+// Drip makes every later write send one byte at a time, pausing before
+// each byte but the first (a slow-loris server). Zero restores whole
+// writes.
+func (c *Conn) Drip(pause time.Duration) { c.drip = pause }
+
+// SetReadBuffer sets the socket's receive buffer (SO_RCVBUF) to about
+// bytes, so that a handler that stops reading makes the client's writes
+// block after little data.
+func (c *Conn) SetReadBuffer(bytes int) error {
+	tc, ok := c.nc.(*net.TCPConn)
+	if !ok {
+		return errors.New("fakeiproto: not a TCP connection")
+	}
+	return tc.SetReadBuffer(bytes)
+}
+
+// Write sends b as is (one byte at a time after Drip). It returns
+// ErrClosed if the server closes during a drip.
+func (c *Conn) Write(b []byte) error {
+	if c.drip <= 0 {
+		_, err := c.nc.Write(b)
+		return err
+	}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for i := range b {
+		if i > 0 {
+			timer.Reset(c.drip)
+			select {
+			case <-timer.C:
+			case <-c.closing:
+				return ErrClosed
+			}
+		}
+		if _, err := c.nc.Write(b[i : i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteGreeting sends Greeting(): a valid Tarantool 2.6.0 greeting.
+func (c *Conn) WriteGreeting() error { return c.Write(Greeting()) }
+
+// Request is one request frame read from the client.
+type Request struct {
+	// Type is the request type (IPROTO_REQUEST_TYPE).
+	Type iproto.Type
+	// Sync is the request's sync id, to be echoed in the response.
+	Sync uint64
+	// SchemaVersion is the schema version the client sent, 0 if none.
+	SchemaVersion uint64
+	// Body is the raw msgpack body (possibly empty).
+	Body []byte
+}
+
+// Args returns the IPROTO_TUPLE array of the request body (the arguments
+// of a CALL or EVAL, the tuple of an INSERT), nil if the body has none.
+func (r Request) Args() ([]any, error) {
+	if len(r.Body) == 0 {
+		return nil, nil
+	}
+	v, _, err := protocol.DecodeValue(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[any]any)
+	if !ok {
+		return nil, fmt.Errorf("fakeiproto: request body is %T, not a map", v)
+	}
+	for k, v := range m {
+		if key, ok := k.(int64); ok && key == int64(iproto.IPROTO_TUPLE) {
+			args, ok := v.([]any)
+			if !ok {
+				return nil, fmt.Errorf("fakeiproto: IPROTO_TUPLE is %T, not an array", v)
+			}
+			return args, nil
+		}
+	}
+	return nil, nil
+}
+
+// ReadRequest reads one request frame: its length prefix and header (the
+// request type and sync id are required) and its body. It returns io.EOF
+// when the client closed the connection between frames and
+// io.ErrUnexpectedEOF when it closed it within one.
+func (c *Conn) ReadRequest() (Request, error) {
+	var length, prefix int
+	for need := 1; ; need++ {
+		head, err := c.br.Peek(need)
+		if err != nil {
+			if need > 1 && errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return Request{}, err
+		}
+		length, prefix, err = protocol.DecodeFrameLength(head, protocol.DefaultMaxFrameSize)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, protocol.ErrShortBuffer) {
+			return Request{}, fmt.Errorf("fakeiproto: reading a request: %w", err)
+		}
+	}
+	if _, err := c.br.Discard(prefix); err != nil {
+		return Request{}, err
+	}
+	frame := make([]byte, length)
+	if _, err := io.ReadFull(c.br, frame); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return Request{}, err
+	}
+	// A request header has the shape of a response header: the request
+	// type (instead of the response code) and the sync id are required.
+	h, body, err := protocol.DecodeResponseHeader(frame)
+	if err != nil {
+		return Request{}, fmt.Errorf("fakeiproto: reading a request: %w", err)
+	}
+	return Request{Type: iproto.Type(h.Code), Sync: h.Sync, SchemaVersion: h.SchemaVersion, Body: body}, nil
+}
+
+// ReplyOK answers req with an OK response whose IPROTO_DATA is the array
+// of data (see OKBody).
+func (c *Conn) ReplyOK(req Request, data ...any) error {
+	body, err := OKBody(data...)
+	if err != nil {
+		return err
+	}
+	return c.Write(Frame(ResponseHeader(uint32(iproto.IPROTO_OK), req.Sync), body))
+}
+
+// ReplyError answers req with an error response of the given code and
+// message (see ErrorBody).
+func (c *Conn) ReplyError(req Request, code iproto.Error, message string) error {
+	return c.Write(Frame(ResponseHeader(ErrorCode(code), req.Sync), ErrorBody(message)))
+}
+
+// Serve answers every request like a small, well-behaved Tarantool until
+// the connection ends: AUTH (any credentials) and PING with an empty OK
+// body, CALL and EVAL with their arguments (an echo), every other request
+// (SELECT of the schema views among them) with empty data. It sends no
+// greeting.
+func (c *Conn) Serve() error {
+	for {
+		req, err := c.ReadRequest()
+		if err != nil {
+			return err
+		}
+		switch req.Type {
+		case iproto.IPROTO_AUTH, iproto.IPROTO_PING:
+			err = c.Write(Frame(ResponseHeader(uint32(iproto.IPROTO_OK), req.Sync), nil))
+		case iproto.IPROTO_CALL, iproto.IPROTO_EVAL:
+			var args []any
+			if args, err = req.Args(); err == nil {
+				err = c.ReplyOK(req, args...)
+			}
+		default:
+			err = c.ReplyOK(req)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// Healthy is the Handler of a well-behaved server: it sends a valid
+// greeting, then Serve.
+func Healthy(c *Conn) error {
+	if err := c.WriteGreeting(); err != nil {
+		return err
+	}
+	return c.Serve()
+}
+
+// Discard reads and drops everything the client sends until the
+// connection ends, and never answers: a server that accepts requests and
+// hangs. It returns nil when the client closes the connection.
+func (c *Conn) Discard() error {
+	_, err := io.Copy(io.Discard, c.br)
+	return err
+}
+
+// Hold neither reads nor writes until the server closes: a server that
+// stopped reading. The client's writes block once the socket buffers are
+// full (see SetReadBuffer). It returns nil.
+func (c *Conn) Hold() error {
+	<-c.closing
+	return nil
+}

@@ -1,0 +1,34 @@
+// Package fakeiproto is a scripted fake Tarantool server for tests: a
+// loopback TCP listener whose connections each run a [Handler] written by
+// the test, so that a test can make the server misbehave in exactly one
+// way (a garbage greeting, a frame cut in half, a response to a sync id
+// nobody sent, a server that stops reading, ...) and check how a client
+// copes.
+//
+// A handler works on a [Conn]: it sends a greeting ([Conn.WriteGreeting],
+// or any bytes with [Conn.Write]), reads request frames
+// ([Conn.ReadRequest] gives the request type, sync id and raw body) and
+// writes responses, well-formed ([Conn.ReplyOK], [Conn.ReplyError]) or
+// built by hand ([Frame], [ResponseHeader], [OKBody], [ErrorBody]).
+// [Conn.Serve] answers every request like a small, well-behaved Tarantool
+// (authentication accepted, empty schema, calls echoed), and [Healthy] is
+// the handler of a server that does only that.
+//
+//	srv, err := fakeiproto.Start(func(c *fakeiproto.Conn) error {
+//		if err := c.WriteGreeting(); err != nil {
+//			return err
+//		}
+//		req, err := c.ReadRequest()
+//		if err != nil {
+//			return err
+//		}
+//		// A length prefix of 4 GiB: the client must refuse it.
+//		return c.Write([]byte{0xce, 0xff, 0xff, 0xff, 0xff})
+//	}, fakeiproto.Healthy) // the reconnection finds a good server
+//	defer srv.Close()
+//
+// The package has no global state. [Server.Close] closes the listener and
+// every connection and waits for all of the server's goroutines, handlers
+// included, so a test that closes its servers can check that it leaks no
+// goroutine.
+package fakeiproto

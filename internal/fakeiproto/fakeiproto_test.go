@@ -1,0 +1,144 @@
+package fakeiproto_test
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/tarantool/go-iproto"
+
+	"github.com/txtarantool/txtarantool/internal/fakeiproto"
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+func TestGreetingParses(t *testing.T) {
+	g := fakeiproto.Greeting()
+	require.Len(t, g, protocol.GreetingSize)
+	parsed, err := protocol.ParseGreeting(g)
+	require.NoError(t, err)
+	require.Equal(t, protocol.Version{Major: 2, Minor: 6}, parsed.Version)
+	require.Len(t, parsed.Salt, 32)
+
+	_, err = protocol.ParseGreeting(fakeiproto.GreetingWithSalt(make([]byte, 10)))
+	require.ErrorIs(t, err, protocol.ErrSaltTooShort)
+	require.Panics(t, func() { fakeiproto.GreetingWithSalt(make([]byte, 46)) })
+}
+
+// readResponse reads one response frame from br.
+func readResponse(t *testing.T, br *bufio.Reader) (protocol.ResponseHeader, []byte) {
+	t.Helper()
+	head, err := br.Peek(protocol.FramePrefixSize)
+	require.NoError(t, err)
+	n, p, err := protocol.DecodeFrameLength(head, 0)
+	require.NoError(t, err)
+	_, err = br.Discard(p)
+	require.NoError(t, err)
+	frame := make([]byte, n)
+	_, err = io.ReadFull(br, frame)
+	require.NoError(t, err)
+	h, body, err := protocol.DecodeResponseHeader(frame)
+	require.NoError(t, err)
+	return h, body
+}
+
+// TestHealthyServes talks to Healthy by hand: greeting, ping, an echoed
+// call, an error reply from a second handler, and Close reporting the
+// handler's error.
+func TestHealthyServes(t *testing.T) {
+	goroutines := runtime.NumGoroutine()
+	srv, err := fakeiproto.Start(fakeiproto.Healthy, func(c *fakeiproto.Conn) error {
+		req, err := c.ReadRequest()
+		if err != nil {
+			return err
+		}
+		if err := c.ReplyError(req, iproto.ER_PROC_LUA, "boom"); err != nil {
+			return err
+		}
+		return errors.New("scripted failure")
+	})
+	require.NoError(t, err)
+
+	nc, err := net.Dial("tcp", srv.Addr())
+	require.NoError(t, err)
+	br := bufio.NewReader(nc)
+	g := make([]byte, protocol.GreetingSize)
+	_, err = io.ReadFull(br, g)
+	require.NoError(t, err)
+	require.Equal(t, fakeiproto.Greeting(), g)
+
+	var out []byte
+	out, err = protocol.AppendFrame(out, protocol.Header{Sync: 7}, protocol.Ping{})
+	require.NoError(t, err)
+	out, err = protocol.AppendFrame(out, protocol.Header{Sync: 8}, &protocol.Call{Function: "f", Args: []any{"x", 1}})
+	require.NoError(t, err)
+	_, err = nc.Write(out)
+	require.NoError(t, err)
+
+	h, body := readResponse(t, br)
+	require.Equal(t, uint64(7), h.Sync)
+	require.False(t, h.IsError())
+	require.Empty(t, body)
+	h, body = readResponse(t, br)
+	require.Equal(t, uint64(8), h.Sync)
+	b, err := protocol.DecodeBody(body)
+	require.NoError(t, err)
+	v, _, err := protocol.DecodeValue(b.Data)
+	require.NoError(t, err)
+	require.Equal(t, []any{"x", int64(1)}, v)
+	require.NoError(t, nc.Close())
+
+	nc, err = net.Dial("tcp", srv.Addr())
+	require.NoError(t, err)
+	out, err = protocol.AppendFrame(nil, protocol.Header{Sync: 9}, protocol.Ping{})
+	require.NoError(t, err)
+	_, err = nc.Write(out)
+	require.NoError(t, err)
+	h, body = readResponse(t, bufio.NewReader(nc))
+	serr, err := protocol.DecodeErrorBody(h, body)
+	require.NoError(t, err)
+	require.Equal(t, iproto.ER_PROC_LUA, serr.Code)
+	require.Equal(t, "boom", serr.Message)
+
+	// A third connection runs the last handler again; Close ends it.
+	third, err := net.Dial("tcp", srv.Addr())
+	require.NoError(t, err)
+	defer third.Close()
+	require.Eventually(t, func() bool { return srv.Accepted() == 3 }, 5*time.Second, time.Millisecond)
+
+	err = srv.Close()
+	require.ErrorContains(t, err, "scripted failure")
+	require.NoError(t, nc.Close())
+	require.Equal(t, err, srv.Close(), "idempotent")
+	// Close waited for every goroutine of the server.
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > goroutines; time.Sleep(time.Millisecond) {
+		require.True(t, time.Now().Before(deadline), "%d goroutines, %d before", runtime.NumGoroutine(), goroutines)
+	}
+}
+
+// TestCloseInterruptsHandlers: Close ends handlers blocked in Hold, in a
+// read and in a drip.
+func TestCloseInterruptsHandlers(t *testing.T) {
+	started := make(chan struct{}, 3)
+	srv, err := fakeiproto.Start(
+		func(c *fakeiproto.Conn) error { started <- struct{}{}; return c.Hold() },
+		func(c *fakeiproto.Conn) error { started <- struct{}{}; _, err := c.ReadRequest(); return err },
+		func(c *fakeiproto.Conn) error {
+			started <- struct{}{}
+			c.Drip(time.Hour)
+			return c.WriteGreeting()
+		},
+	)
+	require.NoError(t, err)
+	for range 3 {
+		nc, err := net.Dial("tcp", srv.Addr())
+		require.NoError(t, err)
+		defer nc.Close()
+		<-started
+	}
+	require.NoError(t, srv.Close())
+}
