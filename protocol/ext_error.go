@@ -30,12 +30,16 @@ const (
 	MPErrorFields MPErrorKey = 0x06
 )
 
+// MaxErrorStack is the most frames an MP_ERROR stack may have; a longer
+// one is a *MalformedError. Tarantool's own stacks are a few frames deep.
+const MaxErrorStack = 256
+
 // DecodeError decodes an MP_ERROR map (the value of the IPROTO_ERROR
 // response field, or the payload of an extension 3 value):
 // {MPErrorStack: [{MPErrorType: ..., ...}, ...]}. Code and Message are
 // taken from the first frame. Unknown keys are skipped; bytes after the map
-// are ignored. Malformed input yields a *MalformedError. It allocates the
-// result.
+// are ignored. Malformed input, and a stack of more than MaxErrorStack
+// frames, yield a *MalformedError. It allocates the result.
 func DecodeError(b []byte) (*ServerError, error) {
 	r := reader{buf: b}
 	return r.serverError(0)
@@ -58,9 +62,16 @@ func (r *reader) serverError(depth int) (*ServerError, error) {
 			}
 			continue
 		}
+		start := r.off
 		cnt, err := r.arrayLen()
 		if err != nil {
 			return nil, err
+		}
+		if cnt > MaxErrorStack {
+			// A frame decodes from one byte to some 90 bytes of memory:
+			// without a bound, one response could make the client
+			// allocate many times its size.
+			return nil, malformed(start, "error stack longer than MaxErrorStack frames")
 		}
 		e.Stack = make([]ErrorFrame, cnt)
 		for j := range e.Stack {
