@@ -109,3 +109,28 @@ func TestDecimalAccessors(t *testing.T) {
 	_, err = NewDecimal(big.NewInt(1), 5000)
 	require.Error(t, err)
 }
+
+// Offsets of problems inside an extension payload point at the offending
+// byte of the outer buffer, not into the extension header.
+func TestExtPayloadErrorOffsets(t *testing.T) {
+	for _, tt := range []struct {
+		name, hex string
+		offset    int
+	}{
+		// [nil, decimal 12 with a bad digit nibble in its second byte]
+		{"decimal digit", "92c0c7030100a20c", 6},
+		{"decimal sign nibble", "92c0d5010012", 5},
+		{"decimal without digits", "92c0d40100", 5},
+		// MP_ERROR whose stack is nil, not an array: at that nil.
+		{"error stack", "92c0c7030381" + "00c0", 7},
+		// Unknown position (datetime nanoseconds): the extension value.
+		{"datetime", "92c0d8040000000000000000ffffffff00000000", 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := DecodeValue(mustHex(t, tt.hex))
+			var me *MalformedError
+			require.ErrorAs(t, err, &me)
+			require.Equal(t, tt.offset, me.Offset, err.Error())
+		})
+	}
+}
