@@ -262,8 +262,13 @@ func nibbleAt(d Decimal, k int, sign byte) byte {
 	return sign
 }
 
-// decodeDecimalPayload decodes the payload of a decimal extension.
+// decodeDecimalPayload decodes the payload of a decimal extension. Payloads
+// longer than decimalMaxPayload (possible only with leading zero digits)
+// are rejected, as DecodeMsgpack rejects them.
 func decodeDecimalPayload(p []byte) (Decimal, error) {
+	if len(p) > decimalMaxPayload {
+		return Decimal{}, malformed(0, "decimal payload longer than "+strconv.Itoa(decimalMaxPayload)+" bytes")
+	}
 	r := reader{buf: p}
 	scale, err := r.int()
 	if err != nil {

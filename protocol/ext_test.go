@@ -134,3 +134,25 @@ func TestExtPayloadErrorOffsets(t *testing.T) {
 		})
 	}
 }
+
+// DecodeValue and Decode(*Decimal) (the msgpack library calling
+// DecodeMsgpack) accept the same decimal payloads: at most 29 bytes, even
+// when more are only leading zero digits.
+func TestDecimalPayloadLimit(t *testing.T) {
+	longest := "c71d01d3" + strings.Repeat("00", 8) + "0" + strings.Repeat("9", 38) + "c"
+	tooLong := "c71e01" + strings.Repeat("00", 29) + "1c" // 1 with 56 leading zero digits
+	b := mustHex(t, longest)
+	v, _, err := DecodeValue(b)
+	require.NoError(t, err)
+	require.Equal(t, strings.Repeat("9", 38), v.(Decimal).String())
+	var d Decimal
+	require.NoError(t, Decode(b, &d))
+	require.Equal(t, v, d)
+
+	b = mustHex(t, tooLong)
+	_, _, err = DecodeValue(b)
+	var me *MalformedError
+	require.ErrorAs(t, err, &me)
+	require.Equal(t, 3, me.Offset)
+	require.ErrorAs(t, Decode(b, &d), &me)
+}
