@@ -320,9 +320,11 @@ func (d Decimal) EncodeMsgpack(enc *msgpack.Encoder) error {
 }
 
 // DecodeMsgpack implements msgpack.CustomDecoder: it reads a decimal
-// extension (type 1). Nil leaves d unchanged. It does not allocate.
+// extension (type 1). Nil sets d to the zero Decimal, as the msgpack
+// library itself does before it calls DecodeMsgpack. It does not allocate.
 func (d *Decimal) DecodeMsgpack(dec *msgpack.Decoder) error {
 	if c, err := dec.PeekCode(); err == nil && c == mpNil {
+		*d = Decimal{}
 		return dec.DecodeNil()
 	}
 	typ, n, err := dec.DecodeExtHeader()

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"math/big"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 func TestUUID(t *testing.T) {
@@ -155,4 +157,23 @@ func TestDecimalPayloadLimit(t *testing.T) {
 	require.ErrorAs(t, err, &me)
 	require.Equal(t, 3, me.Offset)
 	require.ErrorAs(t, Decode(b, &d), &me)
+}
+
+// Nil decodes as the zero UUID and Decimal, whether the msgpack library
+// handles it (Decode, msgpack.Unmarshal) or DecodeMsgpack is called
+// directly.
+func TestExtDecodeNil(t *testing.T) {
+	u := UUID{1, 2, 3}
+	require.NoError(t, Decode([]byte{0xc0}, &u))
+	require.Equal(t, UUID{}, u)
+	d := MustParseDecimal("1.5")
+	require.NoError(t, Decode([]byte{0xc0}, &d))
+	require.Equal(t, Decimal{}, d)
+
+	u = UUID{1, 2, 3}
+	require.NoError(t, u.DecodeMsgpack(msgpack.NewDecoder(bytes.NewReader([]byte{0xc0}))))
+	require.Equal(t, UUID{}, u)
+	d = MustParseDecimal("1.5")
+	require.NoError(t, d.DecodeMsgpack(msgpack.NewDecoder(bytes.NewReader([]byte{0xc0}))))
+	require.Equal(t, Decimal{}, d)
 }
