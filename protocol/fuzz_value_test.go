@@ -186,6 +186,7 @@ type fuzzTagged struct {
 }
 
 type fuzzRow struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
 	Name     string
@@ -199,6 +200,7 @@ type fuzzRow struct {
 }
 
 type fuzzLoose struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	A        any
 	M        map[string]any
