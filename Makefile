@@ -7,13 +7,18 @@ GO           ?= go
 TEST_TIMEOUT ?= 9m
 FUZZTIME     ?= 30s
 
+# staticcheck for `make lint`, pinned and installed into .bin/ (gitignored)
+# on first use; a new version installs next to the old one.
+STATICCHECK_VERSION ?= v0.8.2
+STATICCHECK         := $(CURDIR)/.bin/staticcheck-$(STATICCHECK_VERSION)/staticcheck
+
 # Set TARANTOOL_REQUIRED=1 to fail, rather than skip, integration tests when
 # tarantool is missing. Passed through to `go test` from the environment or
 # the make command line.
 TARANTOOL_REQUIRED ?=
 export TARANTOOL_REQUIRED
 
-.PHONY: all tarantool test vet fmt fmt-check bench bench-quick fuzz demo clean
+.PHONY: all tarantool test vet lint fmt fmt-check bench bench-quick fuzz demo clean
 
 all: test
 
@@ -45,6 +50,15 @@ test: tarantool fmt-check vet
 ## vet: go vet every package
 vet:
 	$(GO) vet ./...
+
+## lint: go vet and staticcheck on the module and on the nested bench/ module
+lint: $(STATICCHECK)
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	cd bench && $(GO) vet ./... && $(STATICCHECK) ./...
+
+$(STATICCHECK):
+	GOBIN=$(dir $(STATICCHECK)) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 ## fmt: rewrite Go files in gofmt style
 fmt:

@@ -48,6 +48,7 @@ func BenchmarkClientPingPipelined(b *testing.B) {
 }
 
 type benchTuple struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
 	Name     string

@@ -17,6 +17,7 @@ import (
 
 // decRecord is a tuple of the 'test' space with free trailing fields.
 type decRecord struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
 	Name     string
@@ -85,6 +86,7 @@ func TestDecodeStructs(t *testing.T) {
 
 	// A type mismatch fails the decoding future with an UnmarshalError.
 	type wrong struct {
+		//lint:ignore U1000 the msgpack library reads this field's as_array tag
 		_msgpack struct{} `msgpack:",as_array"`
 		ID       string
 	}
@@ -102,6 +104,7 @@ func TestDecodeStructs(t *testing.T) {
 
 	// Call results decode the same way: one element per returned value.
 	type pair struct {
+		//lint:ignore U1000 the msgpack library reads this field's as_array tag
 		_msgpack struct{} `msgpack:",as_array"`
 		N        int
 		S        string
@@ -162,6 +165,7 @@ func TestDecodeUUIDAndDecimal(t *testing.T) {
 
 	// Stored in a tuple, read back as typed fields and as generic values.
 	type extRow struct {
+		//lint:ignore U1000 the msgpack library reads this field's as_array tag
 		_msgpack struct{} `msgpack:",as_array"`
 		ID       uint64
 		Name     string

@@ -32,6 +32,7 @@ var (
 // User is a tuple of space test: {id unsigned, name string}. The as_array
 // tag maps the tuple's fields, in order, to the struct's fields.
 type User struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
 	Name     string

@@ -141,10 +141,12 @@ s:create_index('primary', {type = 'tree', parts = {1, 'integer'}})`)
 
 	// Typed decoding of the extremes.
 	type signed struct {
+		//lint:ignore U1000 the msgpack library reads this field's as_array tag
 		_msgpack struct{} `msgpack:",as_array"`
 		V        int64
 	}
 	type unsigned struct {
+		//lint:ignore U1000 the msgpack library reads this field's as_array tag
 		_msgpack struct{} `msgpack:",as_array"`
 		V        uint64
 	}

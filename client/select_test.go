@@ -17,6 +17,7 @@ import (
 
 // selRow is one tuple of a 'tree'-shaped space.
 type selRow struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
 	Name     string
@@ -25,6 +26,7 @@ type selRow struct {
 
 // selKey is a two-part key of by_name_age given as an as_array struct.
 type selKey struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	Name     string
 	Age      uint64

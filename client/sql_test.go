@@ -92,6 +92,7 @@ func TestSQLExecute(t *testing.T) {
 
 	// The same rows through Tuples, as structs.
 	type row struct {
+		//lint:ignore U1000 the msgpack library reads this field's as_array tag
 		_msgpack struct{} `msgpack:",as_array"`
 		ID       int64
 		Name     string

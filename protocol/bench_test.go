@@ -72,6 +72,7 @@ func BenchmarkAppendPrepare(b *testing.B)        { benchmarkAppend(b, benchReque
 func BenchmarkAppendID(b *testing.B)             { benchmarkAppend(b, benchRequest("ID")) }
 
 type benchTuple struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
 	Name     string

@@ -262,8 +262,13 @@ func nibbleAt(d Decimal, k int, sign byte) byte {
 	return sign
 }
 
-// decodeDecimalPayload decodes the payload of a decimal extension.
+// decodeDecimalPayload decodes the payload of a decimal extension. Payloads
+// longer than decimalMaxPayload (possible only with leading zero digits)
+// are rejected, as DecodeMsgpack rejects them.
 func decodeDecimalPayload(p []byte) (Decimal, error) {
+	if len(p) > decimalMaxPayload {
+		return Decimal{}, malformed(0, "decimal payload longer than "+strconv.Itoa(decimalMaxPayload)+" bytes")
+	}
 	r := reader{buf: p}
 	scale, err := r.int()
 	if err != nil {
@@ -315,9 +320,11 @@ func (d Decimal) EncodeMsgpack(enc *msgpack.Encoder) error {
 }
 
 // DecodeMsgpack implements msgpack.CustomDecoder: it reads a decimal
-// extension (type 1). Nil leaves d unchanged. It does not allocate.
+// extension (type 1). Nil sets d to the zero Decimal, as the msgpack
+// library itself does before it calls DecodeMsgpack. It does not allocate.
 func (d *Decimal) DecodeMsgpack(dec *msgpack.Decoder) error {
 	if c, err := dec.PeekCode(); err == nil && c == mpNil {
+		*d = Decimal{}
 		return dec.DecodeNil()
 	}
 	typ, n, err := dec.DecodeExtHeader()

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"math/big"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 func TestUUID(t *testing.T) {
@@ -108,4 +110,70 @@ func TestDecimalAccessors(t *testing.T) {
 	require.Error(t, err)
 	_, err = NewDecimal(big.NewInt(1), 5000)
 	require.Error(t, err)
+}
+
+// Offsets of problems inside an extension payload point at the offending
+// byte of the outer buffer, not into the extension header.
+func TestExtPayloadErrorOffsets(t *testing.T) {
+	for _, tt := range []struct {
+		name, hex string
+		offset    int
+	}{
+		// [nil, decimal 12 with a bad digit nibble in its second byte]
+		{"decimal digit", "92c0c7030100a20c", 6},
+		{"decimal sign nibble", "92c0d5010012", 5},
+		{"decimal without digits", "92c0d40100", 5},
+		// MP_ERROR whose stack is nil, not an array: at that nil.
+		{"error stack", "92c0c7030381" + "00c0", 7},
+		// Unknown position (datetime nanoseconds): the extension value.
+		{"datetime", "92c0d8040000000000000000ffffffff00000000", 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := DecodeValue(mustHex(t, tt.hex))
+			var me *MalformedError
+			require.ErrorAs(t, err, &me)
+			require.Equal(t, tt.offset, me.Offset, err.Error())
+		})
+	}
+}
+
+// DecodeValue and Decode(*Decimal) (the msgpack library calling
+// DecodeMsgpack) accept the same decimal payloads: at most 29 bytes, even
+// when more are only leading zero digits.
+func TestDecimalPayloadLimit(t *testing.T) {
+	longest := "c71d01d3" + strings.Repeat("00", 8) + "0" + strings.Repeat("9", 38) + "c"
+	tooLong := "c71e01" + strings.Repeat("00", 29) + "1c" // 1 with 56 leading zero digits
+	b := mustHex(t, longest)
+	v, _, err := DecodeValue(b)
+	require.NoError(t, err)
+	require.Equal(t, strings.Repeat("9", 38), v.(Decimal).String())
+	var d Decimal
+	require.NoError(t, Decode(b, &d))
+	require.Equal(t, v, d)
+
+	b = mustHex(t, tooLong)
+	_, _, err = DecodeValue(b)
+	var me *MalformedError
+	require.ErrorAs(t, err, &me)
+	require.Equal(t, 3, me.Offset)
+	require.ErrorAs(t, Decode(b, &d), &me)
+}
+
+// Nil decodes as the zero UUID and Decimal, whether the msgpack library
+// handles it (Decode, msgpack.Unmarshal) or DecodeMsgpack is called
+// directly.
+func TestExtDecodeNil(t *testing.T) {
+	u := UUID{1, 2, 3}
+	require.NoError(t, Decode([]byte{0xc0}, &u))
+	require.Equal(t, UUID{}, u)
+	d := MustParseDecimal("1.5")
+	require.NoError(t, Decode([]byte{0xc0}, &d))
+	require.Equal(t, Decimal{}, d)
+
+	u = UUID{1, 2, 3}
+	require.NoError(t, u.DecodeMsgpack(msgpack.NewDecoder(bytes.NewReader([]byte{0xc0}))))
+	require.Equal(t, UUID{}, u)
+	d = MustParseDecimal("1.5")
+	require.NoError(t, d.DecodeMsgpack(msgpack.NewDecoder(bytes.NewReader([]byte{0xc0}))))
+	require.Equal(t, Decimal{}, d)
 }

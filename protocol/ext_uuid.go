@@ -84,9 +84,11 @@ func (u UUID) EncodeMsgpack(enc *msgpack.Encoder) error {
 }
 
 // DecodeMsgpack implements msgpack.CustomDecoder: it reads a uuid extension
-// (type 2, 16 bytes). Nil leaves u unchanged. It does not allocate.
+// (type 2, 16 bytes). Nil sets u to the zero UUID, as the msgpack library
+// itself does before it calls DecodeMsgpack. It does not allocate.
 func (u *UUID) DecodeMsgpack(dec *msgpack.Decoder) error {
 	if c, err := dec.PeekCode(); err == nil && c == mpNil {
+		*u = UUID{}
 		return dec.DecodeNil()
 	}
 	typ, n, err := dec.DecodeExtHeader()

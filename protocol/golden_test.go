@@ -132,6 +132,7 @@ func TestGoldenResponseValues(t *testing.T) {
 	})
 	t.Run("typed decode", func(t *testing.T) {
 		type row struct {
+			//lint:ignore U1000 the msgpack library reads this field's as_array tag
 			_msgpack struct{} `msgpack:",as_array"`
 			ID       uint64
 			Name     string

@@ -627,11 +627,12 @@ func (r *reader) ext(depth int) (any, error) {
 		return nil, err
 	}
 	payload, _ := r.next(n)
+	at := extOffsets{ext: start, payload: r.off - n}
 	switch typ {
 	case ExtDecimal:
 		d, err := decodeDecimalPayload(payload)
 		if err != nil {
-			return nil, withOffset(err, start)
+			return nil, at.shift(err)
 		}
 		return d, nil
 	case ExtUUID:
@@ -645,26 +646,32 @@ func (r *reader) ext(depth int) (any, error) {
 		sub := reader{buf: payload}
 		e, err := sub.serverError(depth + 1)
 		if err != nil {
-			return nil, withOffset(err, start)
+			return nil, at.shift(err)
 		}
 		return e, nil
 	case ExtDatetime:
 		t, err := decodeDatetimePayload(payload)
 		if err != nil {
-			return nil, withOffset(err, start)
+			return nil, at.shift(err)
 		}
 		return t, nil
 	}
 	return RawExt{Type: typ, Data: bytes.Clone(payload)}, nil
 }
 
-// withOffset shifts the offset of a *MalformedError found inside an
-// extension payload so that it points into the outer buffer.
-func withOffset(err error, base int) error {
+// extOffsets locates an extension value in the outer buffer: where its
+// header starts and where its payload starts.
+type extOffsets struct{ ext, payload int }
+
+// shift makes the offset of a *MalformedError found inside an extension
+// payload point into the outer buffer: an offset within the payload is
+// moved by the payload's start, an unknown one (-1) points at the
+// extension value.
+func (o extOffsets) shift(err error) error {
 	if m, ok := err.(*MalformedError); ok && m.Offset < 0 {
-		m.Offset = base
+		m.Offset = o.ext
 	} else if ok {
-		m.Offset += base
+		m.Offset += o.payload
 	}
 	return err
 }

@@ -185,6 +185,7 @@ func TestSkipValue(t *testing.T) {
 }
 
 type decRow struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
 	Name     string

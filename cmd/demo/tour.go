@@ -15,6 +15,7 @@ import (
 
 // pair is a kv tuple decoded as an array.
 type pair struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	Key      string
 	Value    string

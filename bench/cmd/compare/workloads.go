@@ -17,6 +17,7 @@ const (
 // row is one tuple of space 'bench', and also the three values echo
 // returns.
 type row struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
 	Name     string
