@@ -18,7 +18,7 @@ STATICCHECK         := $(CURDIR)/.bin/staticcheck-$(STATICCHECK_VERSION)/staticc
 TARANTOOL_REQUIRED ?=
 export TARANTOOL_REQUIRED
 
-.PHONY: all tarantool test vet lint fmt fmt-check bench bench-quick fuzz demo clean
+.PHONY: all tarantool test soak vet lint fmt fmt-check bench bench-quick fuzz demo clean
 
 all: test
 
@@ -46,6 +46,10 @@ tarantool:
 ## test: format check, vet, and all tests with the race detector against a real tarantool
 test: tarantool fmt-check vet
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+## soak: 2,000,000 requests through one client with the server killed twice, with the race detector (the normal suite runs 200,000)
+soak: tarantool
+	TXT_SOAK=1 $(GO) test -race -run TestSoak -count=1 -v -timeout 30m ./client/
 
 ## vet: go vet every package
 vet:

@@ -38,6 +38,9 @@ type call struct {
 	// retried once the request was resent after ER_WRONG_SCHEMA_VERSION.
 	reloaded bool
 	retried  bool
+	// slot is set while the call holds an Options.MaxInFlight slot;
+	// release gives it back.
+	slot bool
 
 	abandoned atomic.Bool // ctx done or future cancelled (packed with the flags above)
 
@@ -66,13 +69,17 @@ func (cl *call) promise() *future.Promise[*Response] {
 	return (*future.Promise[*Response])(&cl.fut)
 }
 
-// release stops the context watcher and the request timeout timer.
+// release stops the context watcher and the request timeout timer, and
+// gives back the call's MaxInFlight slot.
 func (cl *call) release() {
 	if cl.stop != nil {
 		cl.stop()
 	}
 	if cl.cancelTimeout != nil {
 		cl.cancelTimeout()
+	}
+	if cl.slot {
+		cl.releaseSlot()
 	}
 }
 

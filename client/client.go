@@ -41,6 +41,8 @@ type Client struct {
 	conn   atomic.Pointer[conn]
 	schema atomic.Pointer[Schema]
 
+	limiter inflightLimiter // Options.MaxInFlight (see inflight_limit.go)
+
 	reloadMu sync.Mutex
 	reload   *future.Future[*Schema] // the schema reload in progress, if any
 
@@ -86,6 +88,7 @@ func newClient(addr string, opts Options, exec *future.Serial) (*Client, error) 
 		log:     opts.Logger,
 		exec:    exec,
 		ownExec: exec == nil,
+		limiter: newInflightLimiter(opts),
 	}
 	if c.ownExec {
 		c.exec = newExecutor(opts)
@@ -172,7 +175,8 @@ func (c *Client) Schema() *Schema { return c.schema.Load() }
 
 // InFlight returns the number of requests sent or queued on the current
 // connection that await a response (not those waiting for a connection).
-// Cost: one atomic load.
+// With Options.MaxInFlight it is at most that limit, plus the client's own
+// schema loads. Cost: one atomic load.
 func (c *Client) InFlight() int {
 	if cn := c.conn.Load(); cn != nil {
 		return cn.inFlight()
@@ -354,6 +358,9 @@ func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req pr
 		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d {
 			cl.ctx, cl.cancelTimeout = context.WithTimeoutCause(ctx, d, requestTimeoutError{})
 		}
+	}
+	if c.limiter.slots != nil && !internal && !c.acquireSlot(cl) {
+		return &cl.fut // settled: no slot
 	}
 	promise.AddCanceller(cl)
 	c.dispatch(cl)

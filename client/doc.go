@@ -4,7 +4,9 @@
 // A Client owns one connection: a writer goroutine that writes all the
 // requests queued since its last write in one system call, and a reader
 // goroutine that matches responses to requests by sync id. Thousands of
-// requests may be in flight at once.
+// requests may be in flight at once; Options.MaxInFlight bounds them
+// (back-pressure: the caller blocks, or the request fails fast with
+// ErrTooManyInFlight, per Options.WhenFull).
 //
 //	c, err := client.Dial(ctx, "127.0.0.1:3301", client.Options{User: "app", Password: pw})
 //	...

@@ -78,6 +78,32 @@ type Options struct {
 	// (as not sent) when its context ends. Zero means fail fast.
 	WaitForReconnect int
 
+	// MaxInFlight, if positive, bounds the client's outstanding requests:
+	// those issued whose futures have not settled yet, whether queued,
+	// sent, waiting for a connection (WaitForReconnect) or for a schema
+	// reload. A request holds its slot from just before it is queued
+	// until its future settles (response, server error, cancellation,
+	// context end, connection loss, Close); a resend after a schema
+	// change keeps the same slot. WhenFull says what a command does when
+	// every slot is taken. The client's own requests (schema loads) take
+	// no slot, so a full client still reconnects. A Client has one
+	// connection at a time, so this is the per-connection limit; a Pool
+	// applies it to each member (up to size*MaxInFlight in all). Zero or
+	// negative means no limit, at no cost; a limit costs a channel send
+	// and receive per request.
+	MaxInFlight int
+
+	// WhenFull chooses between blocking and failing fast when
+	// MaxInFlight requests are outstanding: BlockWhenFull (the zero
+	// value) makes the command block until a slot frees, bounded by the
+	// request's context (and RequestTimeout); FailWhenFull fails the
+	// request at once with an *InFlightLimitError (ErrTooManyInFlight,
+	// not sent). Either way the returned future of a refused request is
+	// already settled and nothing was sent. With BlockWhenFull, a
+	// callback that issues commands may block the client's executor (and
+	// so delay other callbacks) until a slot frees.
+	WhenFull FullPolicy
+
 	// Handlers are told about connects, disconnects, reconnect attempts
 	// and closing.
 	Handlers Handlers
@@ -108,8 +134,8 @@ func (o Options) withDefaults() Options {
 // String formats the options with the password redacted and TLS
 // summarised (never a key or a certificate).
 func (o Options) String() string {
-	return fmt.Sprintf("{User:%q Password:%s DialTimeout:%v RequestTimeout:%v MaxFrameSize:%d SkipSchema:%v WaitForReconnect:%d TLS:%s}",
-		o.User, o.redactedPassword(), o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema, o.WaitForReconnect, o.tlsString())
+	return fmt.Sprintf("{User:%q Password:%s DialTimeout:%v RequestTimeout:%v MaxFrameSize:%d SkipSchema:%v WaitForReconnect:%d MaxInFlight:%d WhenFull:%v TLS:%s}",
+		o.User, o.redactedPassword(), o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema, o.WaitForReconnect, o.MaxInFlight, o.WhenFull, o.tlsString())
 }
 
 // GoString formats the options for %#v, with the password redacted.
@@ -135,14 +161,17 @@ func (o Options) Format(f fmt.State, verb rune) {
 // certificate is set, and InsecureSkipVerify.
 func (o Options) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		User           string
-		Password       string
-		DialTimeout    time.Duration
-		RequestTimeout time.Duration
-		MaxFrameSize   int
-		SkipSchema     bool
-		TLS            *tlsSummary
-	}{o.User, o.redactedPassword(), o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema, o.tlsInfo()})
+		User             string
+		Password         string
+		DialTimeout      time.Duration
+		RequestTimeout   time.Duration
+		MaxFrameSize     int
+		SkipSchema       bool
+		WaitForReconnect int
+		MaxInFlight      int
+		WhenFull         string
+		TLS              *tlsSummary
+	}{o.User, o.redactedPassword(), o.DialTimeout, o.RequestTimeout, o.MaxFrameSize, o.SkipSchema, o.WaitForReconnect, o.MaxInFlight, o.WhenFull.String(), o.tlsInfo()})
 }
 
 // tlsSummary is what the options show of a TLS configuration: nothing
