@@ -23,13 +23,11 @@ type call struct {
 	resp Response
 	ctx  context.Context
 
-	// req is the request. A schema-bound one is a pointer to a protocol
-	// struct whose space and index numbers are filled in, in place, from
-	// space and index before every send.
-	req   protocol.Request
-	space any
-	index any
-	bound bool // req names a space (and maybe an index)
+	// req is the request. One that names a space (target is not nil) is
+	// a pointer to a protocol struct whose space and index numbers are
+	// filled in, in place, from target before every send.
+	req    protocol.Request
+	target *bindTarget
 	// internal marks the client's own requests (schema loads): they never
 	// wait for a connection (Options.WaitForReconnect).
 	internal bool

@@ -316,39 +316,51 @@ func (c *Client) retryAfterSchemaReload(cl *call) {
 	})
 }
 
-// do creates the call for one request and dispatches it. space and index
-// are the caller's identifiers when bound is true. Callbacks on the future
-// run on the client's executor.
-func (c *Client) do(ctx context.Context, req protocol.Request, space, index any, bound bool) *future.Future[*Response] {
-	return c.start(ctx, new(call), c.exec, req, space, index, bound, false)
+// do creates the call for one request that names no space and dispatches
+// it. Callbacks on the future run on the client's executor.
+func (c *Client) do(ctx context.Context, req protocol.Request) *future.Future[*Response] {
+	return c.start(ctx, new(call), c.exec, req, nil, false)
 }
 
-// callWith is a call with its request stored alongside: the commands make
-// one allocation for the call, its future, its response and the request.
+// callWith is a call with its request and the names it is bound by stored
+// alongside: the space commands make one allocation for the call, its
+// future, its response and the request.
 type callWith[R any] struct {
 	call
-	req R
+	req    R
+	target bindTarget
 }
 
-// launch dispatches cl, whose request req (usually stored in the same
-// allocation, see callWith) is not yet set; callbacks run on the client's
-// executor.
-func (c *Client) launch(ctx context.Context, cl *call, req protocol.Request, space, index any, bound bool) *future.Future[*Response] {
-	return c.start(ctx, cl, c.exec, req, space, index, bound, false)
+// bindTarget is the space and index a request names, as the caller gave
+// them (names or numbers); they are resolved before every send.
+type bindTarget struct{ space, index any }
+
+// launch dispatches cl, whose request req is usually stored in the same
+// allocation (see argCall); callbacks run on the client's executor.
+func (c *Client) launch(ctx context.Context, cl *call, req protocol.Request) *future.Future[*Response] {
+	return c.start(ctx, cl, c.exec, req, nil, false)
+}
+
+// launchBound is launch for a request on a space: target (usually in the
+// same allocation, see callWith) receives space and index.
+func (c *Client) launchBound(ctx context.Context, cl *call, req protocol.Request, target *bindTarget, space, index any) *future.Future[*Response] {
+	*target = bindTarget{space, index}
+	return c.start(ctx, cl, c.exec, req, target, false)
 }
 
 // doInternal sends a request of the client's own (the schema load) whose
 // callbacks run inline on the reader, so that connecting never waits for
 // user callbacks on the executor.
 func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.Future[*Response] {
-	return c.start(ctx, new(call), nil, req, nil, nil, false, true)
+	return c.start(ctx, new(call), nil, req, nil, true)
 }
 
 // start fills in the new call cl for one request, dispatches it and
 // returns its future. ex runs the future's callbacks (nil: the settling
-// goroutine); internal marks the client's own requests (see doInternal).
-func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req protocol.Request, space, index any, bound, internal bool) *future.Future[*Response] {
-	cl.ctx, cl.req, cl.space, cl.index, cl.bound, cl.internal, cl.client = ctx, req, space, index, bound, internal, c
+// goroutine); target is nil unless req names a space; internal marks the
+// client's own requests (see doInternal).
+func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req protocol.Request, target *bindTarget, internal bool) *future.Future[*Response] {
+	cl.ctx, cl.req, cl.target, cl.internal, cl.client = ctx, req, target, internal, c
 	promise := cl.fut.Init(ex)
 	if ctx == nil {
 		promise.Reject(errors.New("txtarantool: nil context"))
@@ -380,9 +392,9 @@ func (c *Client) dispatch(cl *call) {
 		return
 	}
 	var schemaVersion uint64
-	if cl.bound {
+	if cl.target != nil {
 		s := c.schema.Load()
-		err := s.bind(cl.req, cl.space, cl.index)
+		err := s.bind(cl.req, cl.target.space, cl.target.index)
 		if err != nil && !cl.reloaded && !c.opts.SkipSchema && isUnknownName(err) {
 			if c.conn.Load() == nil {
 				// No reload can succeed now (a lazy client has no schema

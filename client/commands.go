@@ -30,7 +30,7 @@ import (
 
 // Ping checks that the server answers.
 func (c *Client) Ping(ctx context.Context) *future.Future[*Response] {
-	return c.do(ctx, protocol.Ping{}, nil, nil, false)
+	return c.do(ctx, protocol.Ping{})
 }
 
 // SelectOption adjusts a Select: Limit, Offset or Iterator.
@@ -63,21 +63,21 @@ func (c *Client) Select(ctx context.Context, space, index, key any, opts ...Sele
 	for _, o := range opts {
 		o.applySelect(&cr.req)
 	}
-	return c.launch(ctx, &cr.call, &cr.req, space, index, true)
+	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
 }
 
 // Insert adds a tuple; a duplicate primary key fails with
 // ER_TUPLE_FOUND. The response carries the inserted tuple.
 func (c *Client) Insert(ctx context.Context, space, tuple any) *future.Future[*Response] {
 	cr := &callWith[protocol.Insert]{req: protocol.Insert{Tuple: tuple}}
-	return c.launch(ctx, &cr.call, &cr.req, space, nil, true)
+	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
 }
 
 // Replace inserts a tuple or replaces the one with the same primary key.
 // The response carries the new tuple.
 func (c *Client) Replace(ctx context.Context, space, tuple any) *future.Future[*Response] {
 	cr := &callWith[protocol.Replace]{req: protocol.Replace{Tuple: tuple}}
-	return c.launch(ctx, &cr.call, &cr.req, space, nil, true)
+	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
 }
 
 // replaceExistingLua replaces a tuple only if its primary key exists, as
@@ -110,21 +110,21 @@ func (c *Client) ReplaceExisting(ctx context.Context, space, tuple any) *future.
 // or no tuple if the key does not exist.
 func (c *Client) Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response] {
 	cr := &callWith[protocol.Update]{req: protocol.Update{Key: key, Ops: ops}}
-	return c.launch(ctx, &cr.call, &cr.req, space, index, true)
+	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
 }
 
 // Upsert inserts tuple if its primary key is new, or else applies ops to
 // the existing tuple. The response carries no tuple.
 func (c *Client) Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response] {
 	cr := &callWith[protocol.Upsert]{req: protocol.Upsert{Tuple: tuple, Ops: ops}}
-	return c.launch(ctx, &cr.call, &cr.req, space, nil, true)
+	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
 }
 
 // Delete removes the tuple with key in index (a unique index). The
 // response carries the deleted tuple, or none if there was none.
 func (c *Client) Delete(ctx context.Context, space, index, key any) *future.Future[*Response] {
 	cr := &callWith[protocol.Delete]{req: protocol.Delete{Key: key}}
-	return c.launch(ctx, &cr.call, &cr.req, space, index, true)
+	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
 }
 
 // Call calls a stored or global Lua function with the IPROTO_CALL request
@@ -133,7 +133,7 @@ func (c *Client) Delete(ctx context.Context, space, index, key any) *future.Futu
 func (c *Client) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
 	cr := &argCall[protocol.Call]{req: protocol.Call{Function: function}}
 	cr.req.Args = cr.keep(args)
-	return c.launch(ctx, &cr.call, &cr.req, nil, nil, false)
+	return c.launch(ctx, &cr.call, &cr.req)
 }
 
 // Call16 calls a function with the old IPROTO_CALL_16 request: every
@@ -142,7 +142,7 @@ func (c *Client) Call(ctx context.Context, function string, args ...any) *future
 func (c *Client) Call16(ctx context.Context, function string, args ...any) *future.Future[*Response] {
 	cr := &argCall[protocol.Call16]{req: protocol.Call16{Function: function}}
 	cr.req.Args = cr.keep(args)
-	return c.launch(ctx, &cr.call, &cr.req, nil, nil, false)
+	return c.launch(ctx, &cr.call, &cr.req)
 }
 
 // Eval evaluates a Lua chunk with args available as "...". The response
@@ -151,7 +151,7 @@ func (c *Client) Call16(ctx context.Context, function string, args ...any) *futu
 func (c *Client) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
 	cr := &argCall[protocol.Eval]{req: protocol.Eval{Expr: expr}}
 	cr.req.Args = cr.keep(args)
-	return c.launch(ctx, &cr.call, &cr.req, nil, nil, false)
+	return c.launch(ctx, &cr.call, &cr.req)
 }
 
 // Execute runs an SQL statement with positional bind parameters (or named
@@ -159,7 +159,7 @@ func (c *Client) Eval(ctx context.Context, expr string, args ...any) *future.Fut
 // (Data), the column metadata and the SQL info (row count, autoincrement
 // ids).
 func (c *Client) Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response] {
-	return c.do(ctx, protocol.Execute{SQL: sql, Args: argsOf(args)}, nil, nil, false)
+	return c.do(ctx, protocol.Execute{SQL: sql, Args: argsOf(args)})
 }
 
 // argCall is a call with its request and a copy of its arguments stored

@@ -271,7 +271,7 @@ func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
 		return
 	}
 	if !header.IsError() {
-		cl.resp = Response{header: header, body: body}
+		cl.resp = Response{sync: header.Sync, schemaVersion: header.SchemaVersion, body: body}
 		cl.finish(&cl.resp, nil)
 		return
 	}
@@ -280,7 +280,7 @@ func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
 		cl.finish(nil, err)
 		return
 	}
-	if serr.Code == iproto.ER_WRONG_SCHEMA_VERSION && cl.bound && !cl.retried && cn.onWrongSchema != nil {
+	if serr.Code == iproto.ER_WRONG_SCHEMA_VERSION && cl.target != nil && !cl.retried && cn.onWrongSchema != nil {
 		cl.retried = true
 		cn.onWrongSchema(cl)
 		return

@@ -25,7 +25,7 @@ type Prepared struct {
 
 // Prepare compiles an SQL statement on the server for repeated Execute.
 func (c *Client) Prepare(ctx context.Context, sql string) *future.Future[*Prepared] {
-	resp := c.do(ctx, protocol.Prepare{SQL: sql}, nil, nil, false)
+	resp := c.do(ctx, protocol.Prepare{SQL: sql})
 	return future.Map(resp, func(r *Response) (*Prepared, error) {
 		body, err := r.Body()
 		if err != nil {
@@ -44,10 +44,10 @@ func (c *Client) Prepare(ctx context.Context, sql string) *future.Future[*Prepar
 // Execute runs the prepared statement with bind parameters; the response
 // is as for Client.Execute.
 func (p *Prepared) Execute(ctx context.Context, args ...any) *future.Future[*Response] {
-	return p.client.do(ctx, protocol.Execute{StmtID: p.StmtID, Args: argsOf(args)}, nil, nil, false)
+	return p.client.do(ctx, protocol.Execute{StmtID: p.StmtID, Args: argsOf(args)})
 }
 
 // Unprepare releases the statement on the server.
 func (p *Prepared) Unprepare(ctx context.Context) *future.Future[*Response] {
-	return p.client.do(ctx, protocol.Prepare{StmtID: p.StmtID}, nil, nil, false)
+	return p.client.do(ctx, protocol.Prepare{StmtID: p.StmtID})
 }

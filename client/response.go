@@ -18,15 +18,15 @@ import (
 // connection (one allocation for hundreds of responses), so a Response kept
 // for long pins up to 16 KiB.
 type Response struct {
-	header protocol.ResponseHeader
-	body   []byte
+	sync, schemaVersion uint64
+	body                []byte
 }
 
 // SchemaVersion returns the server's schema version when it answered.
-func (r *Response) SchemaVersion() uint64 { return r.header.SchemaVersion }
+func (r *Response) SchemaVersion() uint64 { return r.schemaVersion }
 
 // Sync returns the request's sync id.
-func (r *Response) Sync() uint64 { return r.header.Sync }
+func (r *Response) Sync() uint64 { return r.sync }
 
 // Body decodes the whole response body: IPROTO_DATA as raw msgpack and, for
 // SQL, the column metadata, SQL info and prepared statement fields. Cost:
