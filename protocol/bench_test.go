@@ -9,6 +9,9 @@ import (
 
 // benchRequests are typical requests; their keys and tuples use the fast
 // paths of AppendValue, so encoding them must not allocate.
+// benchArgs are call arguments given by pointer, as the client does.
+var benchArgs = []any{uint64(7_000_001), "name", 42}
+
 var benchRequests = []struct {
 	name string
 	r    Request
@@ -16,6 +19,8 @@ var benchRequests = []struct {
 	{"Ping", &Ping{}},
 	{"Auth", &Auth{User: "user", Scramble: make([]byte, ScrambleSize)}},
 	{"Select", &Select{Space: 600, Index: 0, Iterator: iproto.ITER_EQ, Limit: 10, Key: []any{uint64(7)}}},
+	{"SelectScalarKey", &Select{Space: 600, Limit: 1, Key: uint64(7_000_001)}},
+	{"CallArgsPointer", &Call{Function: "echo", Args: &benchArgs}},
 	{"SelectMixedKey", &Select{Space: 600, Index: 1, Iterator: iproto.ITER_EQ, Limit: 10, Key: []any{1, "a"}}},
 	{"Insert", &Insert{Space: 600, Tuple: []any{uint64(7), "hello", 10, 1.5, true, nil}}},
 	{"Replace", &Replace{Space: 600, Tuple: []any{1, "a"}}},

@@ -333,22 +333,9 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		if v == nil {
 			return append(dst, mpNil), nil
 		}
-		return appendValue(dst, *v, depth)
+		return appendAnySlice(dst, *v, depth)
 	case []any:
-		if depth >= MaxDepth {
-			return dst, ErrTooDeep
-		}
-		if uint64(len(v)) > math.MaxUint32 {
-			return dst, &UnsupportedTypeError{Type: reflect.TypeOf(v), Err: errTooLong}
-		}
-		dst = AppendArrayHeader(dst, uint32(len(v)))
-		var err error
-		for _, e := range v {
-			if dst, err = appendValue(dst, e, depth+1); err != nil {
-				return dst, err
-			}
-		}
-		return dst, nil
+		return appendAnySlice(dst, v, depth)
 	case []string:
 		if uint64(len(v)) > math.MaxUint32 {
 			return dst, &UnsupportedTypeError{Type: reflect.TypeOf(v), Err: errTooLong}
@@ -427,6 +414,25 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		return dst, nil
 	}
 	return appendReflect(dst, v)
+}
+
+// appendAnySlice appends v as a MessagePack array (a nil v as an empty
+// one) without boxing it.
+func appendAnySlice(dst []byte, v []any, depth int) ([]byte, error) {
+	if depth >= MaxDepth {
+		return dst, ErrTooDeep
+	}
+	if uint64(len(v)) > math.MaxUint32 {
+		return dst, &UnsupportedTypeError{Type: reflect.TypeOf(v), Err: errTooLong}
+	}
+	dst = AppendArrayHeader(dst, uint32(len(v)))
+	var err error
+	for _, e := range v {
+		if dst, err = appendValue(dst, e, depth+1); err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
 }
 
 // errTooLong is the cause inside an *UnsupportedTypeError for strings,

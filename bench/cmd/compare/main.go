@@ -29,6 +29,7 @@ type config struct {
 	script   string        // server script; empty: find testdata/bench.lua
 	clients  string        // comma-separated client names; empty: all
 	cpuProf  string        // CPU profile of the whole run; empty: none
+	memProf  string        // allocation profile (every allocation); empty: none
 }
 
 func main() {
@@ -41,7 +42,11 @@ func main() {
 	flag.StringVar(&cfg.script, "script", "", "tarantool script (default: testdata/bench.lua above the working directory)")
 	flag.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (default: ours,gotarantool,raw)")
 	flag.StringVar(&cfg.cpuProf, "cpuprofile", "", "write a CPU profile of the whole run (combine with -clients and -cases)")
+	flag.StringVar(&cfg.memProf, "memprofile", "", "write an allocation profile of the whole run, sampling every allocation (slows the run)")
 	flag.Parse()
+	if cfg.memProf != "" {
+		runtime.MemProfileRate = 1
+	}
 	if cfg.warmup < 0 {
 		cfg.warmup = min(cfg.duration/5, 300*time.Millisecond)
 	}
@@ -58,6 +63,9 @@ func main() {
 	err := run(cfg, os.Stdout, os.Stderr)
 	if cfg.cpuProf != "" {
 		pprof.StopCPUProfile()
+	}
+	if cfg.memProf != "" && err == nil {
+		err = writeHeapProfile(cfg.memProf)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
@@ -159,4 +167,17 @@ func measureAll(cfg config, addr string, cases []benchCase, clients []clientKind
 		}
 	}
 	return res, nil
+}
+
+// writeHeapProfile writes the allocation profile to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
