@@ -11,6 +11,7 @@ import (
 // that whole keys and nil are sent as they are.
 func TestScalarKeyIsOnePartKey(t *testing.T) {
 	type pair struct {
+		//lint:ignore U1000 the msgpack library reads this field's as_array tag
 		_msgpack struct{} `msgpack:",as_array"`
 		A, B     uint64
 	}

@@ -17,6 +17,7 @@ import (
 // Struct shapes the fast path handles.
 
 type sdAll struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	B        bool
 	I        int
@@ -36,9 +37,10 @@ type sdAll struct {
 }
 
 type sdTagged struct {
-	ID     uint64 `msgpack:"id"`
-	Name   string `msgpack:" name ,omitempty"`
-	Skip   int    `msgpack:"-"`
+	ID   uint64 `msgpack:"id"`
+	Name string `msgpack:" name ,omitempty"`
+	Skip int    `msgpack:"-"`
+	//lint:ignore U1000 an unexported field the decoders must skip
 	hidden int
 	Score  int64
 	Blob   []byte `msgpack:"blob,omitempty"`
@@ -52,6 +54,7 @@ type (
 )
 
 type sdNamed struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	N        sdInt
 	S        sdStr
@@ -59,6 +62,7 @@ type sdNamed struct {
 }
 
 type sdTuple struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
 	Name     string
