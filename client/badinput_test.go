@@ -74,6 +74,23 @@ func TestBadInputEncodeErrors(t *testing.T) {
 		badNothingSent(t, c, tap, before, tc.name)
 	}
 	require.Empty(t, itValues(t, c.Select(ctx, "test", nil, k)), "no tuple was written")
+
+	// A nil key where an exact match is needed is refused the same way.
+	for _, tc := range []struct {
+		name string
+		f    *future.Future[*client.Response]
+	}{
+		{"nil delete key", c.Delete(ctx, "test", nil, nil)},
+		{"nil update key", c.Update(ctx, "test", nil, nil, []protocol.Op{protocol.OpAssign(2, "x")})},
+	} {
+		before := len(tap.Frames(t))
+		_, err := tc.f.Await(ctx)
+		var eerr *client.EncodeError
+		require.ErrorAs(t, err, &eerr, tc.name)
+		require.ErrorIs(t, err, protocol.ErrNilKey, tc.name)
+		require.ErrorIs(t, err, client.ErrNotSent, tc.name)
+		badNothingSent(t, c, tap, before, tc.name)
+	}
 }
 
 func TestBadInputInvalidUpdateOps(t *testing.T) {

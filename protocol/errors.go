@@ -22,6 +22,11 @@ var ErrSaltTooShort = errors.New("protocol: salt shorter than 20 bytes")
 // *MalformedError.
 var ErrTooDeep = errors.New("protocol: value nested deeper than " + strconv.Itoa(MaxDepth) + " levels")
 
+// ErrNilKey is returned when encoding a Delete or Update whose Key is nil:
+// they change one tuple found by an exact match, which the empty key never
+// makes, so the request is refused instead of sent.
+var ErrNilKey = errors.New("protocol: Delete and Update need a key (nil is the empty key, which matches no tuple)")
+
 // MalformedError reports input that is not valid MessagePack or does not
 // have the shape IPROTO requires (for example a string where a SYNC number
 // must be, a truncated value, or a declared length longer than the data).

@@ -117,11 +117,15 @@ type Update struct {
 // Type returns iproto.IPROTO_UPDATE.
 func (Update) Type() iproto.Type { return iproto.IPROTO_UPDATE }
 
-// AppendBody appends {SPACE_ID, INDEX_ID, KEY, TUPLE: ops}. Invalid
-// operations yield *InvalidOpError before anything is written. It does not
+// AppendBody appends {SPACE_ID, INDEX_ID, KEY, TUPLE: ops}. A nil Key
+// yields ErrNilKey and invalid operations *InvalidOpError, before anything
+// is written. It does not
 // allocate for keys and operands AppendValue encodes without reflection. On
 // error dst is returned unchanged.
 func (r Update) AppendBody(dst []byte) ([]byte, error) {
+	if r.Key == nil {
+		return dst, ErrNilKey
+	}
 	if err := checkOps(r.Ops); err != nil {
 		return dst, err
 	}
@@ -181,9 +185,12 @@ type Delete struct {
 // Type returns iproto.IPROTO_DELETE.
 func (Delete) Type() iproto.Type { return iproto.IPROTO_DELETE }
 
-// AppendBody appends {SPACE_ID, INDEX_ID, KEY}. On error dst is returned
-// unchanged.
+// AppendBody appends {SPACE_ID, INDEX_ID, KEY}. A nil Key yields
+// ErrNilKey. On error dst is returned unchanged.
 func (r Delete) AppendBody(dst []byte) ([]byte, error) {
+	if r.Key == nil {
+		return dst, ErrNilKey
+	}
 	out := AppendMapHeader(dst, 3)
 	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
 	out = appendUintKV(out, iproto.IPROTO_INDEX_ID, uint64(r.Index))

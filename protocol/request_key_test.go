@@ -42,6 +42,9 @@ func TestScalarKeyIsOnePartKey(t *testing.T) {
 			}
 		}
 		got, want := requests(c.key), requests(c.same)
+		if c.key == nil {
+			got, want = got[:1], want[:1] // Delete and Update refuse nil (see below)
+		}
 		for i := range got {
 			gb, err := AppendFrame(nil, Header{Sync: 1}, got[i])
 			require.NoError(t, err, "%T key %#v", got[i], c.key)
@@ -63,4 +66,21 @@ func TestScalarKeyEncodeErrorLeavesBufferUnchanged(t *testing.T) {
 
 func BenchmarkAppendSelectScalarKey(b *testing.B) {
 	benchmarkAppend(b, &Select{Space: 512, Limit: 1, Key: uint64(7_000_001)})
+}
+
+// TestNilKeyRefusedForDeleteAndUpdate checks that Delete and Update with a
+// nil key fail with ErrNilKey without writing anything, while a nil Select
+// key stays the empty key.
+func TestNilKeyRefusedForDeleteAndUpdate(t *testing.T) {
+	for _, r := range []Request{
+		Delete{Space: 512},
+		Update{Space: 512, Ops: []Op{OpAssign(2, "x")}},
+	} {
+		dst := []byte{0xAA}
+		out, err := AppendFrame(dst, Header{Sync: 1}, r)
+		require.ErrorIs(t, err, ErrNilKey, "%T", r)
+		require.Equal(t, []byte{0xAA}, out, "%T", r)
+	}
+	_, err := AppendFrame(nil, Header{Sync: 1}, Select{Space: 512})
+	require.NoError(t, err)
 }
