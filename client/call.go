@@ -40,7 +40,15 @@ type call struct {
 	// release gives it back.
 	slot bool
 
+	// watched is set when the context watcher (context.AfterFunc) could
+	// not be stopped: it may still use the call, which must not be reused.
+	watched bool
+
 	abandoned atomic.Bool // ctx done or future cancelled (packed with the flags above)
+
+	// recycle zeroes the call's record and returns it to its pool (see
+	// Response.Release); nil for records not from a pool.
+	recycle func()
 
 	sync uint64      // conn.mu: sync id of the current send
 	stop func() bool // conn.mu: stops the context.AfterFunc, nil if none
@@ -70,8 +78,8 @@ func (cl *call) promise() *future.Promise[*Response] {
 // release stops the context watcher and the request timeout timer, and
 // gives back the call's MaxInFlight slot.
 func (cl *call) release() {
-	if cl.stop != nil {
-		cl.stop()
+	if cl.stop != nil && !cl.stop() {
+		cl.watched = true
 	}
 	if cl.cancelTimeout != nil {
 		cl.cancelTimeout()

@@ -319,7 +319,7 @@ func (c *Client) retryAfterSchemaReload(cl *call) {
 // do creates the call for one request that names no space and dispatches
 // it. Callbacks on the future run on the client's executor.
 func (c *Client) do(ctx context.Context, req protocol.Request) *future.Future[*Response] {
-	return c.start(ctx, new(call), c.exec, req, nil, false)
+	return c.start(ctx, getRecord(&plainRecords), c.exec, req, nil, false)
 }
 
 // callWith is a call with its request and the names it is bound by stored

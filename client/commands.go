@@ -59,7 +59,8 @@ func Iterator(it iproto.Iterator) SelectOption { return selectIterator(it) }
 // Select finds tuples in space by index and key. The response data is an
 // array of tuples; decode it with Response.Decode or Tuples[T].
 func (c *Client) Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response] {
-	cr := &callWith[protocol.Select]{req: protocol.Select{Iterator: iproto.ITER_EQ, Limit: math.MaxUint32, Key: key}}
+	cr := getRecord(&selectRecords)
+	cr.req = protocol.Select{Iterator: iproto.ITER_EQ, Limit: math.MaxUint32, Key: key}
 	for _, o := range opts {
 		o.applySelect(&cr.req)
 	}
@@ -69,14 +70,16 @@ func (c *Client) Select(ctx context.Context, space, index, key any, opts ...Sele
 // Insert adds a tuple; a duplicate primary key fails with
 // ER_TUPLE_FOUND. The response carries the inserted tuple.
 func (c *Client) Insert(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	cr := &callWith[protocol.Insert]{req: protocol.Insert{Tuple: tuple}}
+	cr := getRecord(&insertRecords)
+	cr.req = protocol.Insert{Tuple: tuple}
 	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
 }
 
 // Replace inserts a tuple or replaces the one with the same primary key.
 // The response carries the new tuple.
 func (c *Client) Replace(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	cr := &callWith[protocol.Replace]{req: protocol.Replace{Tuple: tuple}}
+	cr := getRecord(&replaceRecords)
+	cr.req = protocol.Replace{Tuple: tuple}
 	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
 }
 
@@ -109,21 +112,24 @@ func (c *Client) ReplaceExisting(ctx context.Context, space, tuple any) *future.
 // to the tuple with key in index. The response carries the updated tuple,
 // or no tuple if the key does not exist.
 func (c *Client) Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response] {
-	cr := &callWith[protocol.Update]{req: protocol.Update{Key: key, Ops: ops}}
+	cr := getRecord(&updateRecords)
+	cr.req = protocol.Update{Key: key, Ops: ops}
 	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
 }
 
 // Upsert inserts tuple if its primary key is new, or else applies ops to
 // the existing tuple. The response carries no tuple.
 func (c *Client) Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response] {
-	cr := &callWith[protocol.Upsert]{req: protocol.Upsert{Tuple: tuple, Ops: ops}}
+	cr := getRecord(&upsertRecords)
+	cr.req = protocol.Upsert{Tuple: tuple, Ops: ops}
 	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
 }
 
 // Delete removes the tuple with key in index (a unique index). The
 // response carries the deleted tuple, or none if there was none.
 func (c *Client) Delete(ctx context.Context, space, index, key any) *future.Future[*Response] {
-	cr := &callWith[protocol.Delete]{req: protocol.Delete{Key: key}}
+	cr := getRecord(&deleteRecords)
+	cr.req = protocol.Delete{Key: key}
 	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
 }
 
@@ -131,7 +137,8 @@ func (c *Client) Delete(ctx context.Context, space, index, key any) *future.Futu
 // of Tarantool 1.7+: the response data is the array of returned values,
 // as they are (a returned tuple is one value).
 func (c *Client) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
-	cr := &argCall[protocol.Call]{req: protocol.Call{Function: function}}
+	cr := getRecord(&callRecords)
+	cr.req = protocol.Call{Function: function}
 	cr.req.Args = cr.keep(args)
 	return c.launch(ctx, &cr.call, &cr.req)
 }
@@ -140,7 +147,8 @@ func (c *Client) Call(ctx context.Context, function string, args ...any) *future
 // returned value is converted to a tuple, so the data is an array of
 // tuples (a scalar 5 comes back as [5]).
 func (c *Client) Call16(ctx context.Context, function string, args ...any) *future.Future[*Response] {
-	cr := &argCall[protocol.Call16]{req: protocol.Call16{Function: function}}
+	cr := getRecord(&call16Records)
+	cr.req = protocol.Call16{Function: function}
 	cr.req.Args = cr.keep(args)
 	return c.launch(ctx, &cr.call, &cr.req)
 }
@@ -149,7 +157,8 @@ func (c *Client) Call16(ctx context.Context, function string, args ...any) *futu
 // data is the array of returned values. The user needs the execute
 // privilege on the universe.
 func (c *Client) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
-	cr := &argCall[protocol.Eval]{req: protocol.Eval{Expr: expr}}
+	cr := getRecord(&evalRecords)
+	cr.req = protocol.Eval{Expr: expr}
 	cr.req.Args = cr.keep(args)
 	return c.launch(ctx, &cr.call, &cr.req)
 }

@@ -271,7 +271,7 @@ func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
 		return
 	}
 	if !header.IsError() {
-		cl.resp = Response{sync: header.Sync, schemaVersion: header.SchemaVersion, body: body}
+		cl.resp = Response{owner: cl, sync: header.Sync, schemaVersion: header.SchemaVersion, body: body}
 		cl.finish(&cl.resp, nil)
 		return
 	}

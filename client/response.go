@@ -18,6 +18,7 @@ import (
 // connection (one allocation for hundreds of responses), so a Response kept
 // for long pins up to 16 KiB.
 type Response struct {
+	owner               *call // the request, for Release; nil once released
 	sync, schemaVersion uint64
 	body                []byte
 }

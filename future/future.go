@@ -40,6 +40,11 @@ type Future[T any] struct {
 	live       int32         // non-cancelled dependants (derived futures); under mu
 	mu         sync.Mutex
 	cancelling atomic.Bool // being cancelled; set under mu
+	// flags holds flagShared, set once anything but Await and Peek used f
+	// (a callback, a combinator, a Done channel while pending), and
+	// flagQuiet, set once the goroutine that settled f no longer touches
+	// it. See Recyclable.
+	flags atomic.Uint32
 
 	// The outcome. Written once under mu before state becomes settled;
 	// read without the lock only after state is seen settled.
@@ -157,9 +162,28 @@ func (f *Future[T]) Done() <-chan struct{} {
 		f.done = make(chan struct{})
 	}
 	ch := f.done
+	f.flags.Or(flagShared)
 	f.mu.Unlock()
 	return ch
 }
+
+// Recyclable reports whether f is settled and nothing but Await and Peek
+// ever used it: no callback or combinator (Then, Catch, Finally, Map,
+// Chain, All, ...) was attached, no Done channel was taken while it was
+// pending, no two goroutines awaited it at once, and it was not cancelled.
+// Only then may the owner of a future embedded in a larger struct (see
+// Init) reuse that memory, once every goroutine that awaited f is done with
+// it: nothing inside this package still refers to f. Cost: three atomic
+// loads.
+func (f *Future[T]) Recyclable() bool {
+	return f.flags.Load() == flagQuiet && !f.cancelling.Load()
+}
+
+// Bits of Future.flags.
+const (
+	flagShared uint32 = 1 << iota
+	flagQuiet
+)
 
 // Peek returns f's outcome without blocking: settled is false while f is
 // pending (and v, err are then zero). Cost: one atomic load; no allocation.
@@ -192,8 +216,12 @@ func (f *Future[T]) settle(v T, err error, byProducer bool) (ok bool, head, tail
 		f.obs = trackUnobserved(f, err)
 	}
 	f.head, f.done, f.waiter, f.up, f.cancel = nil, nil, nil, nil, nil
+	ex := f.ex
 	f.state.Store(settled)
 	f.mu.Unlock()
+	// From here on only locals are used: f is free for its owner to reuse
+	// (see Recyclable) as soon as its waiter wakes.
+	f.flags.Or(flagQuiet)
 
 	if done != nil {
 		close(done)
@@ -205,9 +233,9 @@ func (f *Future[T]) settle(v T, err error, byProducer bool) (ok bool, head, tail
 		return true, nil, nil
 	}
 	head, tail = reverse(head)
-	if f.ex != nil {
+	if ex != nil {
 		first := head // not the named result, which return overwrites
-		f.ex.Execute(func() { drain(first) })
+		ex.Execute(func() { drain(first) })
 		return true, nil, nil
 	}
 	return true, head, tail
@@ -228,6 +256,7 @@ func (f *Future[T]) complete(v T, err error, byProducer bool) bool {
 // is already settled, n is handed to f's Executor, or returned to be run now
 // by the caller (directly or, inside a running drain, by that drain).
 func (f *Future[T]) subscribe(n node, dependant bool) node {
+	f.flags.Or(flagShared)
 	if f.state.Load() != settled {
 		f.mu.Lock()
 		if f.state.Load() == pending {

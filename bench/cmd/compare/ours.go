@@ -12,7 +12,8 @@ import (
 
 // ours is txtarantool, used as an application would: numeric space id,
 // context.Background() (no per-request context registration), futures
-// awaited with Await, results decoded with Response.First / Decode.
+// awaited with Await, results decoded with Response.First / Decode, and
+// each response released once checked.
 var ours = clientKind{
 	name: "ours",
 	sync: true,
@@ -46,12 +47,15 @@ func (o *oursConn) issue(w workload, key uint64) oursFuture {
 	}
 }
 
-// finish awaits f and checks its result against key, decoding into r.
+// finish awaits f, checks its result against key, decoding into r, and
+// releases the response (Response.Release, the counterpart of
+// go-tarantool's Future.Release).
 func (o *oursConn) finish(w workload, f oursFuture, key uint64, r *row) error {
 	resp, err := f.Await(context.Background())
 	if err != nil {
 		return err
 	}
+	defer resp.Release()
 	*r = row{}
 	switch w {
 	case wPing:
