@@ -93,6 +93,35 @@ func ExampleClient_Select() {
 	fmt.Println(tuples)
 }
 
+// ExampleResponse_Release releases each response once it is decoded, so
+// that steady traffic reuses request records instead of allocating them.
+func ExampleResponse_Release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := client.Dial(ctx, exampleAddr, client.Options{User: exampleUser, Password: examplePassword})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+
+	if _, err := c.Replace(ctx, "test", []any{930_007, "gia"}).Await(ctx); err != nil {
+		log.Fatal(err)
+	}
+	for range 3 {
+		r, err := c.Select(ctx, "test", "primary", 930_007).Await(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var u User
+		found, err := r.First(&u)
+		r.Release() // done with r and its future; u holds copies
+		if err != nil || !found {
+			log.Fatal(found, err)
+		}
+		fmt.Println(u.ID, u.Name)
+	}
+}
+
 // Decode the tuples of a response into structs with Tuples.
 func ExampleTuples() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -183,9 +212,9 @@ func lcCaptureStdout(t *testing.T, fn func()) string {
 func TestExamples(t *testing.T) {
 	srv := requireServer(t)
 	admin := dialShared(t)
-	lcDeleteRange(t, admin, 930_001, 6)
+	lcDeleteRange(t, admin, 930_001, 7)
 	// Start from an empty key range whatever an earlier run left.
-	_, err := lcAwait(t, admin.Eval(lcGuard(t), "for k = 930001, 930006 do box.space.test:delete(k) end"))
+	_, err := lcAwait(t, admin.Eval(lcGuard(t), "for k = 930001, 930007 do box.space.test:delete(k) end"))
 	require.NoError(t, err)
 
 	saved := [3]string{exampleAddr, exampleUser, examplePassword}
@@ -201,13 +230,14 @@ func TestExamples(t *testing.T) {
 		{"ExampleClient_Select", ExampleClient_Select, "[[930002 bob]]\n"},
 		{"ExampleTuples", ExampleTuples, "1 user: 930004 di\n"},
 		{"ExampleErrorCode", ExampleErrorCode, "duplicate key\nnot sent, safe to retry: true\n"},
+		{"ExampleResponse_Release", ExampleResponse_Release, "930007 gia\n930007 gia\n930007 gia\n"},
 	} {
 		require.Equal(t, ex.want, lcCaptureStdout(t, ex.fn), ex.name)
 	}
 
 	// What the examples wrote is on the server; the refused insert and
 	// the one never sent are not.
-	r, err := lcAwait(t, admin.Eval(lcGuard(t), "local t = {} for k = 930001, 930006 do t[#t + 1] = box.space.test:get(k) end return t"))
+	r, err := lcAwait(t, admin.Eval(lcGuard(t), "local t = {} for k = 930001, 930007 do t[#t + 1] = box.space.test:get(k) end return t"))
 	require.NoError(t, err)
 	require.Equal(t, []any{[]any{
 		[]any{int64(930_001), "ann"},
@@ -215,5 +245,6 @@ func TestExamples(t *testing.T) {
 		[]any{int64(930_003), "cy"},
 		[]any{int64(930_004), "di"},
 		[]any{int64(930_005), "eve"},
+		[]any{int64(930_007), "gia"},
 	}}, lcValues(t, r))
 }
