@@ -34,3 +34,32 @@ func BenchmarkClientPingPipelinedNoDeadline(b *testing.B) {
 		func(c *client.Client, i int) *future.Future[*client.Response] { return c.Ping(ctx) },
 		func(*client.Response, int) error { return nil })
 }
+
+// BenchmarkClientPingPipelinedRelease is BenchmarkClientPingPipelinedNoDeadline
+// with every response released (Response.Release): records are reused, so
+// steady traffic allocates nothing.
+func BenchmarkClientPingPipelinedRelease(b *testing.B) {
+	ctx := context.Background()
+	benchPipelined(b,
+		func(c *client.Client, i int) *future.Future[*client.Response] { return c.Ping(ctx) },
+		func(r *client.Response, _ int) error { r.Release(); return nil })
+}
+
+// BenchmarkClientPingSync256Release is BenchmarkClientPingSync256 with every
+// response released.
+func BenchmarkClientPingSync256Release(b *testing.B) {
+	c := dialShared(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.SetParallelism(128)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r, err := c.Ping(ctx).Await(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.Release()
+		}
+	})
+}
