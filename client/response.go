@@ -93,28 +93,12 @@ func (r *Response) First(v any) (found bool, err error) {
 	if err != nil || data == nil {
 		return false, err
 	}
-	first, ok, err := firstElement(data)
-	if err != nil || !ok {
+	n, rest, err := protocol.DecodeArrayHeader(data)
+	if err != nil || n == 0 {
 		return false, err
 	}
-	return true, protocol.Decode(first, v)
-}
-
-// firstElement returns the raw msgpack of the first element of the array
-// encoded in data.
-func firstElement(data []byte) ([]byte, bool, error) {
-	n, rest, err := protocol.DecodeArrayHeader(data)
-	if err != nil {
-		return nil, false, err
-	}
-	if n == 0 {
-		return nil, false, nil
-	}
-	after, err := protocol.SkipValue(rest)
-	if err != nil {
-		return nil, false, err
-	}
-	return rest[:len(rest)-len(after)], true, nil
+	// Decode reads only the first value of rest: no need to find its end.
+	return true, protocol.Decode(rest, v)
 }
 
 // Tuples turns a response future into a future of decoded tuples (or
