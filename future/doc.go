@@ -37,7 +37,8 @@
 // Deferred"); futures on other executors, or on none, are never tracked.
 //
 // Costs: New is one allocation; Resolve and Await on a settled future
-// allocate nothing; awaiting a pending future allocates one channel shared by
-// all waiters; each step is one allocation. The doc comment of each exported
+// allocate nothing; the first goroutine awaiting a pending future blocks on a
+// recycled wake-up channel, further concurrent waiters share one channel
+// made once; each step is one allocation. The doc comment of each exported
 // name states its cost.
 package future
