@@ -361,7 +361,7 @@ func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.F
 // client's own requests (see doInternal).
 func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req protocol.Request, target *bindTarget, internal bool) *future.Future[*Response] {
 	cl.ctx, cl.req, cl.target, cl.internal, cl.client = ctx, req, target, internal, c
-	promise := cl.fut.Init(ex)
+	promise := cl.fut.InitCancellable(ex, cl)
 	if ctx == nil {
 		promise.Reject(errors.New("txtarantool: nil context"))
 		return &cl.fut
@@ -374,7 +374,6 @@ func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req pr
 	if c.limiter.slots != nil && !internal && !c.acquireSlot(cl) {
 		return &cl.fut // settled: no slot
 	}
-	promise.AddCanceller(cl)
 	c.dispatch(cl)
 	return &cl.fut
 }

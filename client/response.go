@@ -3,6 +3,8 @@ package client
 import (
 	"fmt"
 
+	"github.com/tarantool/go-iproto"
+
 	"github.com/txtarantool/txtarantool/future"
 	"github.com/txtarantool/txtarantool/protocol"
 )
@@ -47,6 +49,17 @@ func (r *Response) Data() (protocol.RawMsgpack, error) {
 	return body.Data, nil
 }
 
+// dataValue is Data for decoders that read one value from the start of
+// what it returns: for the usual body, a map holding only IPROTO_DATA,
+// it returns the rest of the body without first walking over the value
+// (the decoder checks it as it reads). Other bodies go through Data.
+func (r *Response) dataValue() ([]byte, error) {
+	if b := r.body; len(b) > 2 && b[0] == 0x81 && b[1] == byte(iproto.IPROTO_DATA) {
+		return b[2:], nil
+	}
+	return r.Data()
+}
+
 // Decode decodes IPROTO_DATA into v, which must be a pointer: usually to a
 // slice of structs tagged `msgpack:",as_array"` (one per tuple or returned
 // value), or to []any. Uses github.com/vmihailenco/msgpack/v5 rules. A
@@ -54,7 +67,7 @@ func (r *Response) Data() (protocol.RawMsgpack, error) {
 // is a *protocol.MalformedError; data of the wrong Go type a
 // *protocol.UnmarshalError.
 func (r *Response) Decode(v any) error {
-	data, err := r.Data()
+	data, err := r.dataValue()
 	if err != nil {
 		return err
 	}
@@ -69,7 +82,7 @@ func (r *Response) Decode(v any) error {
 // nil when the response has no IPROTO_DATA, and a *protocol.MalformedError
 // when the data is malformed or not an array.
 func (r *Response) Values() ([]any, error) {
-	data, err := r.Data()
+	data, err := r.dataValue()
 	if err != nil || data == nil {
 		return nil, err
 	}
@@ -89,7 +102,7 @@ func (r *Response) Values() ([]any, error) {
 // v, a pointer. found is false, and v untouched, when there is none (e.g.
 // Delete of a missing key).
 func (r *Response) First(v any) (found bool, err error) {
-	data, err := r.Data()
+	data, err := r.dataValue()
 	if err != nil || data == nil {
 		return false, err
 	}

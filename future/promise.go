@@ -34,6 +34,15 @@ func (f *Future[T]) Init(ex Executor) *Promise[T] {
 	return (*Promise[T])(f)
 }
 
+// InitCancellable is Init with c installed as f's first canceller, as
+// AddCanceller would, but without locking: f is not shared yet. c may be
+// nil. Call it once, before f is shared with anyone.
+func (f *Future[T]) InitCancellable(ex Executor, c Canceller) *Promise[T] {
+	f.ex = normalize(ex)
+	f.cancel = c
+	return (*Promise[T])(f)
+}
+
 // Resolved returns a future already settled with v (Twisted's succeed).
 // Cost: one allocation.
 func Resolved[T any](v T) *Future[T] {

@@ -78,4 +78,17 @@ func TestDecodeStructAllocs(t *testing.T) {
 		}
 	})
 	require.Equal(t, 2.0, allocs, "two rows")
+
+	// Alternating target types (which replaces the last-type cache each
+	// time) allocates nothing more than the strings.
+	allocs = testing.AllocsPerRun(100, func() {
+		rows = rows[:0]
+		if err := Decode(one, &row); err != nil {
+			panic(err)
+		}
+		if err := Decode(two, &rows); err != nil {
+			panic(err)
+		}
+	})
+	require.Equal(t, 3.0, allocs, "alternating types")
 }

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -100,7 +101,7 @@ type fastTarget struct {
 	elemSize uintptr
 }
 
-// fastTargets caches, per pointer type, its *fastTarget; a nil *fastTarget
+// fastTargets caches, per pointer type, its *typedTarget; a nil target
 // means the type takes the library path.
 var fastTargets sync.Map
 
@@ -145,12 +146,29 @@ func decodeStructFast(b []byte, v any) bool {
 // fastTargetFor returns the cached target for the pointer type t, building
 // it on first use, or nil if t is not fast-pathed.
 func fastTargetFor(t reflect.Type) *fastTarget {
-	if c, ok := fastTargets.Load(t); ok {
-		return c.(*fastTarget)
+	if last := lastFastTarget.Load(); last != nil && last.t == t {
+		return last.tgt
 	}
-	tgt := buildFastTarget(t)
-	fastTargets.Store(t, tgt)
-	return tgt
+	var entry *typedTarget
+	if c, ok := fastTargets.Load(t); ok {
+		entry = c.(*typedTarget)
+	} else {
+		entry = &typedTarget{t, buildFastTarget(t)}
+		fastTargets.Store(t, entry)
+	}
+	lastFastTarget.Store(entry) // no allocation: entries are made once per type
+	return entry.tgt
+}
+
+// lastFastTarget remembers the last type looked up: a loop decoding one
+// type skips the map (whose lookup hashes the type) on every call after
+// the first. Like fastTargets, only a cache.
+var lastFastTarget atomic.Pointer[typedTarget]
+
+// typedTarget is one entry of lastFastTarget.
+type typedTarget struct {
+	t   reflect.Type
+	tgt *fastTarget
 }
 
 // buildFastTarget builds the target for the pointer type t, or returns nil.
