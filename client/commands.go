@@ -22,7 +22,8 @@ import (
 // keys. Tuples, keys and arguments are encoded as compact msgpack.
 //
 // Cost of a command: one allocation for the future, the request and its
-// response record together and, if ctx can be cancelled, one
+// response record together (none when an earlier record was handed back
+// with Response.Release) and, if ctx can be cancelled, one
 // context.AfterFunc registration; the request bytes are encoded into the
 // connection's shared write buffer. Go itself allocates to box arguments
 // passed as any (numbers of 256 and above, strings) and a variadic slice
