@@ -121,8 +121,10 @@ const byNameThreshold = 16
 // form the fast path handles; it reports whether it did. When it reports
 // false, v may have been written to only in ways that decoding the same
 // value with the msgpack library repeats (see the file comment), so the
-// caller must then decode with the library. b must have passed
-// reader.validate: the fast path trusts its lengths.
+// caller must then validate b and decode with the library. b need not be
+// valid: every read is bounds-checked and no declared length is trusted
+// beyond the bytes that are there, so hostile input makes it give up,
+// never panic or allocate more than b's size.
 func decodeStructFast(b []byte, v any) bool {
 	t := reflect.TypeOf(v)
 	if t == nil || t.Kind() != reflect.Pointer || len(b) == 0 {
@@ -137,7 +139,7 @@ func decodeStructFast(b []byte, v any) bool {
 		return false
 	}
 	if tgt.slice == nil {
-		_, ok := tgt.plan.decode(b, 0, p)
+		_, ok := tgt.plan.decode(b, 0, p, 0)
 		return ok
 	}
 	return tgt.decodeSlice(b, p)
@@ -331,26 +333,48 @@ func (p *structPlan) zero(base unsafe.Pointer) {
 	reflect.NewAt(p.typ, base).Elem().SetZero()
 }
 
+// has reports whether b holds n bytes from off on. The fast path checks
+// every read with it (b has not been validated), giving up on truncated
+// input, which Decode then reports as malformed.
+func has(b []byte, off, n int) bool { return off >= 0 && n <= len(b)-off }
+
 // containerLen reads an array or map header at b[off]. isMap tells which;
-// ok is false for anything else.
+// ok is false for anything else, or when the header is truncated or
+// declares more elements than there are bytes left (every element takes
+// at least one), so that no caller sizes anything from a hostile length.
 func containerLen(b []byte, off int) (n, next int, isMap, ok bool) {
+	if !has(b, off, 1) {
+		return 0, 0, false, false
+	}
 	c := b[off]
 	switch {
 	case c&0xf0 == 0x90:
-		return int(c & 0x0f), off + 1, false, true
+		n, next = int(c&0x0f), off+1
 	case c&0xf0 == 0x80:
-		return int(c & 0x0f), off + 1, true, true
-	case c == mpArray16, c == mpMap16:
-		return int(binary.BigEndian.Uint16(b[off+1:])), off + 3, c == mpMap16, true
-	case c == mpArray32, c == mpMap32:
-		return int(binary.BigEndian.Uint32(b[off+1:])), off + 5, c == mpMap32, true
+		n, next, isMap = int(c&0x0f), off+1, true
+	case (c == mpArray16 || c == mpMap16) && has(b, off, 3):
+		n, next, isMap = int(binary.BigEndian.Uint16(b[off+1:])), off+3, c == mpMap16
+	case (c == mpArray32 || c == mpMap32) && has(b, off, 5):
+		n, next, isMap = int(binary.BigEndian.Uint32(b[off+1:])), off+5, c == mpMap32
+	default:
+		return 0, 0, false, false
 	}
-	return 0, 0, false, false
+	elems := n
+	if isMap {
+		elems *= 2
+	}
+	if elems > len(b)-next {
+		return 0, 0, false, false
+	}
+	return n, next, isMap, true
 }
 
-// decode decodes the struct at b[off] into base and returns the offset
-// after it.
-func (p *structPlan) decode(b []byte, off int, base unsafe.Pointer) (int, bool) {
+// decode decodes the struct at b[off], depth levels below the top of the
+// value, into base and returns the offset after it.
+func (p *structPlan) decode(b []byte, off int, base unsafe.Pointer, depth int) (int, bool) {
+	if !has(b, off, 1) {
+		return 0, false
+	}
 	if b[off] == mpNil {
 		p.zero(base)
 		return off + 1, true
@@ -360,7 +384,7 @@ func (p *structPlan) decode(b []byte, off int, base unsafe.Pointer) (int, bool) 
 		return 0, false
 	}
 	if isMap {
-		return p.decodeMap(b, off, n, base)
+		return p.decodeMap(b, off, n, base, depth)
 	}
 	if n == 0 {
 		p.zero(base)
@@ -380,7 +404,7 @@ func (p *structPlan) decode(b []byte, off int, base unsafe.Pointer) (int, bool) 
 
 // decodeMap decodes n key-value pairs starting at b[off] into the fields
 // they name.
-func (p *structPlan) decodeMap(b []byte, off, n int, base unsafe.Pointer) (int, bool) {
+func (p *structPlan) decodeMap(b []byte, off, n int, base unsafe.Pointer, depth int) (int, bool) {
 	for i := 0; i < n; i++ {
 		key, next, ok := strOrBin(b, off)
 		if !ok {
@@ -389,8 +413,10 @@ func (p *structPlan) decodeMap(b []byte, off, n int, base unsafe.Pointer) (int, 
 		off = next
 		f := p.field(key, i)
 		if f == nil {
+			// validate, not skip: it also bounds the nesting, as Decode's
+			// check of the whole value would.
 			r := reader{buf: b, off: off}
-			if r.skip() != nil {
+			if r.validate(depth+1) != nil {
 				return 0, false
 			}
 			off = r.off
@@ -406,6 +432,9 @@ func (p *structPlan) decodeMap(b []byte, off, n int, base unsafe.Pointer) (int, 
 // strOrBin reads a str, bin or nil (as empty) value at b[off] and returns
 // its bytes, a sub-slice of b.
 func strOrBin(b []byte, off int) (data []byte, next int, ok bool) {
+	if !has(b, off, 1) {
+		return nil, 0, false
+	}
 	c := b[off]
 	var n int
 	switch {
@@ -413,13 +442,16 @@ func strOrBin(b []byte, off int) (data []byte, next int, ok bool) {
 		n, off = int(c&0x1f), off+1
 	case c == mpNil:
 		return nil, off + 1, true
-	case c == mpStr8 || c == mpBin8:
+	case (c == mpStr8 || c == mpBin8) && has(b, off, 2):
 		n, off = int(b[off+1]), off+2
-	case c == mpStr16 || c == mpBin16:
+	case (c == mpStr16 || c == mpBin16) && has(b, off, 3):
 		n, off = int(binary.BigEndian.Uint16(b[off+1:])), off+3
-	case c == mpStr32 || c == mpBin32:
+	case (c == mpStr32 || c == mpBin32) && has(b, off, 5):
 		n, off = int(binary.BigEndian.Uint32(b[off+1:])), off+5
 	default:
+		return nil, 0, false
+	}
+	if !has(b, off, n) {
 		return nil, 0, false
 	}
 	return b[off : off+n], off + n, true
@@ -429,12 +461,17 @@ func strOrBin(b []byte, off int) (data []byte, next int, ok bool) {
 // returns its 64-bit two's complement bits, as the library's int and uint
 // readers do: signed encodings are sign-extended, unsigned ones are not.
 func intBits(b []byte, off int) (u uint64, next int, ok bool) {
+	if !has(b, off, 1) {
+		return 0, 0, false
+	}
 	c := b[off]
 	switch {
 	case c <= 0x7f:
 		return uint64(c), off + 1, true
 	case c >= 0xe0:
 		return uint64(int64(int8(c))), off + 1, true
+	case !has(b, off, intEncodedSize[c]):
+		return 0, 0, false
 	}
 	switch c {
 	case mpNil:
@@ -457,9 +494,19 @@ func intBits(b []byte, off int) (u uint64, next int, ok bool) {
 	return 0, 0, false
 }
 
+// intEncodedSize is the encoded size of an integer (or nil) by its first byte,
+// for the first bytes that are not fixints; 0 for the others.
+var intEncodedSize = [256]int{
+	mpNil: 1, mpUint8: 2, mpUint16: 3, mpUint32: 5, mpUint64: 9,
+	mpInt8: 2, mpInt16: 3, mpInt32: 5, mpInt64: 9,
+}
+
 // float32At reads a float 32 at b[off] (b[off] == mpFloat32). ok is false
-// for a NaN.
+// for a NaN or a truncated value.
 func float32At(b []byte, off int) (float32, bool) {
+	if !has(b, off, 5) {
+		return 0, false
+	}
 	f := math.Float32frombits(binary.BigEndian.Uint32(b[off+1:]))
 	return f, f == f
 }
@@ -467,6 +514,9 @@ func float32At(b []byte, off int) (float32, bool) {
 // decodeField decodes the value at b[off] into the field at p and returns
 // the offset after it.
 func decodeField(b []byte, off int, kind fieldKind, p unsafe.Pointer) (int, bool) {
+	if !has(b, off, 1) {
+		return 0, false
+	}
 	switch kind {
 	case fieldBool:
 		switch b[off] {
@@ -521,6 +571,9 @@ func decodeField(b []byte, off int, kind fieldKind, p unsafe.Pointer) (int, bool
 			*(*float64)(p) = float64(f)
 			return off + 5, true
 		case mpFloat64:
+			if !has(b, off, 9) {
+				return 0, false
+			}
 			*(*float64)(p) = math.Float64frombits(binary.BigEndian.Uint64(b[off+1:]))
 			return off + 9, true
 		}
@@ -603,7 +656,7 @@ func (t *fastTarget) decodeSlice(b []byte, sp unsafe.Pointer) bool {
 	}
 	base := hdr.data
 	for i := 0; i < n; i++ {
-		if off, ok = t.plan.decode(b, off, unsafe.Add(base, uintptr(i)*t.elemSize)); !ok {
+		if off, ok = t.plan.decode(b, off, unsafe.Add(base, uintptr(i)*t.elemSize), 1); !ok {
 			*hdr = saved
 			return false
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
@@ -347,15 +348,22 @@ func diffDecode[T any](t testing.TB, b []byte, init func() T) bool {
 	if errText(gotErr) != errText(wantErr) {
 		t.Fatalf("%T from %x: Decode error %s, library %s", got, b, errText(gotErr), errText(wantErr))
 	}
-	if gotDesc := describe(reflect.ValueOf(&got).Elem(), gotOrig); gotDesc != wantDesc {
+	// After malformed input the fast path may have written part of the
+	// value before finding the damage; the library never ran.
+	var malformed *MalformedError
+	if gotDesc := describe(reflect.ValueOf(&got).Elem(), gotOrig); gotDesc != wantDesc && !errors.As(gotErr, &malformed) {
 		t.Fatalf("%T from %x (error %v):\nDecode  %s\nlibrary %s", got, b, gotErr, gotDesc, wantDesc)
 	}
 
+	// The fast path runs on unvalidated input: it must give up on
+	// whatever the validation rejects.
 	fast := init()
 	fastOrig := arrays(reflect.ValueOf(&fast).Elem(), map[unsafe.Pointer]int{})
-	r := reader{buf: b}
-	if r.validate(0) != nil || !decodeStructFast(b, &fast) {
+	if !decodeStructFast(b, &fast) {
 		return false
+	}
+	if r := (reader{buf: b}); r.validate(0) != nil {
+		t.Fatalf("%T from %x: the fast path accepted malformed input", fast, b)
 	}
 	if wantErr != nil {
 		t.Fatalf("%T from %x: the fast path accepted what the library rejects: %v", fast, b, wantErr)
@@ -772,4 +780,42 @@ func fuzzShape[S any](t *testing.T, b []byte) {
 	for _, init := range slices {
 		diffDecode(t, b, init)
 	}
+}
+
+// TestDecodeStructTruncatedInput checks the fast path on input it meets
+// unvalidated: every proper prefix of a valid value is malformed, so the
+// fast path must give up on it (without panicking) and Decode report a
+// *MalformedError; a declared length beyond the data must not size a
+// slice.
+func TestDecodeStructTruncatedInput(t *testing.T) {
+	for _, in := range planInputs[sdAll](t) {
+		for _, whole := range [][]byte{in, append([]byte{0x91}, in...)} {
+			rest, err := SkipValue(whole)
+			if err != nil {
+				continue // already malformed
+			}
+			for n := range len(whole) - len(rest) { // an input may have trailing bytes
+				prefix := whole[:n:n]
+				var one sdAll
+				require.False(t, decodeStructFast(prefix, &one), "%x", prefix)
+				var many []sdAll
+				require.False(t, decodeStructFast(prefix, &many), "%x", prefix)
+				var malformed *MalformedError
+				require.ErrorAs(t, Decode(prefix, &many), &malformed, "%x", prefix)
+			}
+		}
+	}
+
+	// 2^20 elements declared, one present: sizing the slice from the
+	// header would allocate 2^20 elements.
+	huge := []byte{0xdd, 0x00, 0x10, 0x00, 0x00, 0x93, 0x01, 0xa1, 0x61, 0x02}
+	var rows []sdTuple
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	require.False(t, decodeStructFast(huge, &rows))
+	runtime.ReadMemStats(&after)
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "a hostile length sized the slice")
+	require.Nil(t, rows)
+	var malformed *MalformedError
+	require.ErrorAs(t, Decode(huge, &rows), &malformed)
 }

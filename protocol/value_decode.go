@@ -760,11 +760,15 @@ var typedDecoders = sync.Pool{New: func() any {
 // what the library allocates internally (for example one error value per
 // array-encoded struct).
 //
-// b is first checked without allocating: a truncated value, a declared
-// length longer than the data, or nesting deeper than MaxDepth is a
-// *MalformedError, so hostile input cannot make the library allocate huge
-// slices or overflow the stack. Other failures are *UnmarshalError wrapping
-// the library's error, or the errors of DecodeValue for the generic shapes.
+// The fast path checks every read itself. Before the library runs, b is
+// checked without allocating: a truncated value, a declared length longer
+// than the data, or nesting deeper than MaxDepth is a *MalformedError, so
+// hostile input cannot make the library allocate huge slices or overflow
+// the stack. Other failures are *UnmarshalError wrapping the library's
+// error, or the errors of DecodeValue for the generic shapes. After a
+// *MalformedError v may have been partly written (the fast path finds the
+// damage only when it gets there); after other errors it holds what the
+// library left in it.
 func Decode(b []byte, v any) error {
 	switch p := v.(type) {
 	case *any:
@@ -784,6 +788,11 @@ func Decode(b []byte, v any) error {
 			return decodeGeneric(b, p)
 		}
 	}
+	// The fast path checks its own reads, so it runs on b as it is: a
+	// separate validation pass would cost a third of the decoding.
+	if decodeStructFast(b, v) {
+		return nil
+	}
 	// The msgpack library trusts declared lengths (it allocates a slice of
 	// the declared size before reading elements) and recurses without a
 	// limit, so check the value first: lengths against the data, nesting
@@ -791,9 +800,6 @@ func Decode(b []byte, v any) error {
 	vr := reader{buf: b}
 	if err := vr.validate(0); err != nil {
 		return err
-	}
-	if decodeStructFast(b, v) {
-		return nil
 	}
 	return decodeWithLibrary(b, v)
 }
