@@ -30,6 +30,17 @@ var gotarantool = clientKind{
 	},
 }
 
+// gtKeys[id] is id as go-tarantool's select key and gtArgs[id] echo's
+// arguments as one interface value, built once like requestValues.
+var gtKeys, gtArgs = func() (keys, args []any) {
+	keys, args = make([]any, numKeys+1), make([]any, numKeys+1)
+	for id := 1; id <= numKeys; id++ {
+		keys[id] = tarantool.UintKey{I: uint(id)}
+		args[id] = requestValues[id].args
+	}
+	return keys, args
+}()
+
 type gtConn struct{ c *tarantool.Connection }
 
 func (g *gtConn) close() error { return g.c.Close() }
@@ -41,11 +52,11 @@ func (g *gtConn) issue(w workload, key uint64) tarantool.Future {
 		return g.c.Do(tarantool.NewPingRequest())
 	case wSelect:
 		return g.c.Do(tarantool.NewSelectRequest(spaceID).Index(0).
-			Iterator(tarantool.IterEq).Limit(1).Key(tarantool.UintKey{I: uint(key)}))
+			Iterator(tarantool.IterEq).Limit(1).Key(gtKeys[key]))
 	case wReplace:
-		return g.c.Do(tarantool.NewReplaceRequest(spaceID).Tuple([]any{key, names[key], key * valMul}))
+		return g.c.Do(tarantool.NewReplaceRequest(spaceID).Tuple(requestValues[key].tuple))
 	default:
-		return g.c.Do(tarantool.NewCallRequest(echoFunc).Args([]any{key, names[key], key * valMul}))
+		return g.c.Do(tarantool.NewCallRequest(echoFunc).Args(gtArgs[key]))
 	}
 }
 

@@ -39,11 +39,11 @@ func (o *oursConn) issue(w workload, key uint64) oursFuture {
 	case wPing:
 		return o.c.Ping(ctx)
 	case wSelect:
-		return o.c.Select(ctx, spaceID, 0, key, client.Limit(1))
+		return o.c.Select(ctx, spaceID, 0, requestValues[key].key, client.Limit(1))
 	case wReplace:
-		return o.c.Replace(ctx, spaceID, []any{key, names[key], key * valMul})
+		return o.c.Replace(ctx, spaceID, requestValues[key].tuple)
 	default:
-		return o.c.Call(ctx, echoFunc, key, names[key], key*valMul)
+		return o.c.Call(ctx, echoFunc, requestValues[key].args...)
 	}
 }
 

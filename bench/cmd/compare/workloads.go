@@ -34,6 +34,27 @@ var names = func() []string {
 	return n
 }()
 
+// keyValues are the values a request for one key sends, as interface
+// values.
+type keyValues struct {
+	key   any   // id: select's key
+	tuple any   // []any{id, name, val}: replace's tuple
+	args  []any // id, name, val: echo's arguments
+}
+
+// requestValues[id] are the values of the requests for key id, built once
+// like names: converting a uint64 or a string to an interface allocates
+// (except for small integers), so building them per request would charge
+// every client with the same few allocations of the harness's own making.
+var requestValues = func() []keyValues {
+	v := make([]keyValues, numKeys+1)
+	for id := uint64(1); id <= numKeys; id++ {
+		args := []any{id, names[id], id * valMul}
+		v[id] = keyValues{key: id, tuple: args, args: args}
+	}
+	return v
+}()
+
 // keyAt maps a request counter onto the preloaded keys 1..numKeys.
 func keyAt(i uint64) uint64 { return i%numKeys + 1 }
 
