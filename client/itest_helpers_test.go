@@ -127,6 +127,23 @@ type itWiretap struct {
 	inner transport.Dialer
 	mu    sync.Mutex
 	buf   bytes.Buffer
+	gate  chan struct{} // while not nil, writes wait for it to close
+}
+
+// Hold makes every write wait until Release: requests issued meanwhile
+// queue up in the client, encoded as they are at issue time.
+func (w *itWiretap) Hold() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.gate = make(chan struct{})
+}
+
+// Release lets the writes held since Hold through.
+func (w *itWiretap) Release() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	close(w.gate)
+	w.gate = nil
 }
 
 // itTap returns a dialer for addr that records what the client writes.
@@ -154,6 +171,11 @@ type itTapConn struct {
 
 func (c *itTapConn) Write(p []byte) (int, error) {
 	c.w.mu.Lock()
+	if gate := c.w.gate; gate != nil {
+		c.w.mu.Unlock()
+		<-gate
+		c.w.mu.Lock()
+	}
 	c.w.buf.Write(p)
 	c.w.mu.Unlock()
 	return c.Conn.Write(p)

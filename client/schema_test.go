@@ -240,7 +240,11 @@ func TestSchemaStaleVersionIsRetried(t *testing.T) {
 	framesBefore := len(tap.Frames(t))
 
 	// Every space request, by name or by number, is sent with v0, refused
-	// with ER_WRONG_SCHEMA_VERSION, and sent again after one reload.
+	// with ER_WRONG_SCHEMA_VERSION, and sent again after one reload. The
+	// tap holds the writes until all are issued: otherwise the first
+	// refusal could make a reload finish before the last ones are issued
+	// (which would then go out once, with v1).
+	tap.Hold()
 	sel := a.Select(ctx, "test", nil, k)
 	selByID := a.Select(ctx, 512, 0, k)
 	ins := a.Insert(ctx, "test", []any{k + 1, "inserted"})
@@ -248,6 +252,7 @@ func TestSchemaStaleVersionIsRetried(t *testing.T) {
 	upd := a.Update(ctx, "test", "primary", k, []protocol.Op{protocol.OpAssign(1, "updated")})
 	ups := a.Upsert(ctx, "counters", []any{k, 1}, []protocol.Op{protocol.OpAdd(1, 1)})
 	del := a.Delete(ctx, "test", nil, k+5)
+	tap.Release()
 
 	require.Equal(t, []any{[]any{int64(k), "before"}}, itValues(t, sel))
 	require.Equal(t, []any{[]any{int64(k), "before"}}, itValues(t, selByID))
