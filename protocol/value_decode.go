@@ -764,7 +764,11 @@ var typedDecoders = sync.Pool{New: func() any {
 // checked without allocating: a truncated value, a declared length longer
 // than the data, or nesting deeper than MaxDepth is a *MalformedError, so
 // hostile input cannot make the library allocate huge slices or overflow
-// the stack. Other failures are *UnmarshalError wrapping the library's
+// the stack. When v holds a map[string]any, an extension value whose
+// payload starts with a map header declaring more entries than the data
+// holds is a *MalformedError too (the library would read it as a map and
+// size the map from it); a legitimate extension whose payload starts that
+// way by chance (2 in 256 UUIDs) is refused with it. Other failures are *UnmarshalError wrapping the library's
 // error, or the errors of DecodeValue for the generic shapes. After a
 // *MalformedError v may have been partly written (the fast path finds the
 // damage only when it gets there); after other errors it holds what the
@@ -800,6 +804,11 @@ func Decode(b []byte, v any) error {
 	vr := reader{buf: b}
 	if err := vr.validate(0); err != nil {
 		return err
+	}
+	if holdsStringAnyMap(reflect.TypeOf(v)) {
+		if err := checkExtMapHeaders(b); err != nil {
+			return err
+		}
 	}
 	return decodeWithLibrary(b, v)
 }
