@@ -62,7 +62,7 @@ func typeHoldsStringAnyMap(t reflect.Type, seen map[reflect.Type]bool) bool {
 // constant stack space and does not allocate on success.
 //
 // A legitimate extension whose opaque payload happens to start that way
-// (a UUID, 2 in 256) is refused as well when the target type holds a
+// (a UUID or datetime, 2 in 256) is refused as well when the target holds a
 // map[string]any: the check cannot tell which field a value will reach.
 func checkExtMapHeaders(b []byte) error {
 	r := reader{buf: b}
