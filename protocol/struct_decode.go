@@ -123,8 +123,9 @@ const byNameThreshold = 16
 // value with the msgpack library repeats (see the file comment), so the
 // caller must then validate b and decode with the library. b need not be
 // valid: every read is bounds-checked and no declared length is trusted
-// beyond the bytes that are there, so hostile input makes it give up,
-// never panic or allocate more than b's size.
+// beyond the bytes that are there (a slice gets at most one element per
+// byte left, as for valid input), so hostile input makes it give up,
+// never panic or size anything from a length it cannot back.
 func decodeStructFast(b []byte, v any) bool {
 	t := reflect.TypeOf(v)
 	if t == nil || t.Kind() != reflect.Pointer || len(b) == 0 {
