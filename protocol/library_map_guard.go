@@ -105,20 +105,18 @@ func checkExtMapHeaders(b []byte) error {
 	return nil
 }
 
-// declaresMissingMap reports whether b[off:] starts with a map 16 or map
-// 32 header whose entries cannot fit in the bytes after it.
+// declaresMissingMap reports whether b[off:] starts with a whole map 16
+// or map 32 header whose entries cannot fit in the bytes after it (the
+// check containerLen makes). A fix map declares at most 15 entries, and a
+// cut header fails in the library before anything is sized.
 func declaresMissingMap(b []byte, off int) bool {
 	if !has(b, off, 1) {
 		return false
 	}
-	var n, next int
 	switch c := b[off]; {
-	case c == mpMap16 && has(b, off, 3):
-		n, next = int(b[off+1])<<8|int(b[off+2]), off+3
-	case c == mpMap32 && has(b, off, 5):
-		n, next = int(b[off+1])<<24|int(b[off+2])<<16|int(b[off+3])<<8|int(b[off+4]), off+5
-	default:
-		return false // a fix map declares at most 15 entries; a cut header fails in the library
+	case c == mpMap16 && has(b, off, 3), c == mpMap32 && has(b, off, 5):
+		_, _, _, fits := containerLen(b, off)
+		return !fits
 	}
-	return n > (len(b)-next)/2
+	return false
 }
