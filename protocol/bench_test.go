@@ -158,23 +158,18 @@ func BenchmarkDecodeTyped(b *testing.B) {
 
 // BenchmarkDecodeTypedStruct decodes one as_array struct (a tuple).
 func BenchmarkDecodeTypedStruct(b *testing.B) {
-	data, err := AppendValue(nil, &benchTuple{ID: 7, Name: "hello", Score: -5})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var row benchTuple
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		if err := Decode(data, &row); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchmarkDecodeTuple(b, &benchTuple{ID: 7, Name: "hello", Score: -5})
 }
 
 // BenchmarkDecodeTypedStructMap decodes one struct sent as a map keyed by
 // field name.
 func BenchmarkDecodeTypedStructMap(b *testing.B) {
-	data, err := AppendValue(nil, map[string]any{"ID": 7, "Name": "hello", "Score": -5})
+	benchmarkDecodeTuple(b, map[string]any{"ID": 7, "Name": "hello", "Score": -5})
+}
+
+// benchmarkDecodeTuple decodes the encoding of v into a benchTuple.
+func benchmarkDecodeTuple(b *testing.B, v any) {
+	data, err := AppendValue(nil, v)
 	if err != nil {
 		b.Fatal(err)
 	}

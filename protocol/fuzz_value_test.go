@@ -332,15 +332,27 @@ type fuzzInt interface {
 	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64
 }
 
+// decodeAfterValidate decodes b into *v. When validate rejected b (verr
+// is not nil) it checks that Decode failed with a malformed-input error
+// and reports rejected, and the caller checks nothing more.
+func decodeAfterValidate[T any](t *testing.T, b []byte, v *T, verr error) (rejected bool, err error) {
+	t.Helper()
+	err = Decode(b, v)
+	if verr == nil {
+		return false, err
+	}
+	if err == nil {
+		t.Fatalf("Decode(*%T) accepted what validate rejects (%v)", *v, verr)
+	}
+	checkMalformed(t, err, len(b))
+	return true, err
+}
+
 func checkInt[T fuzzInt](t *testing.T, b []byte, dv any, verr error) {
 	t.Helper()
 	var got T
-	err := Decode(b, &got)
-	if verr != nil {
-		if err == nil {
-			t.Fatalf("Decode(*%T) accepted what validate rejects (%v)", got, verr)
-		}
-		checkMalformed(t, err, len(b))
+	rejected, err := decodeAfterValidate(t, b, &got, verr)
+	if rejected {
 		return
 	}
 	var want T
@@ -368,12 +380,8 @@ func checkInt[T fuzzInt](t *testing.T, b []byte, dv any, verr error) {
 func checkExt[T UUID | Decimal](t *testing.T, b []byte, dv any, verr error, sentinel T) {
 	t.Helper()
 	got := sentinel
-	err := Decode(b, &got)
-	if verr != nil {
-		if err == nil {
-			t.Fatalf("Decode(*%T) accepted what validate rejects (%v)", got, verr)
-		}
-		checkMalformed(t, err, len(b))
+	rejected, err := decodeAfterValidate(t, b, &got, verr)
+	if rejected {
 		return
 	}
 	want, isT := dv.(T)
@@ -394,12 +402,8 @@ func checkExt[T UUID | Decimal](t *testing.T, b []byte, dv any, verr error, sent
 func checkStruct[T any](t *testing.T, b []byte, verr error, fixedPoint bool) {
 	t.Helper()
 	var v1 T
-	err := Decode(b, &v1)
-	if verr != nil {
-		if err == nil {
-			t.Fatalf("Decode(*%T) accepted what validate rejects (%v)", v1, verr)
-		}
-		checkMalformed(t, err, len(b))
+	rejected, err := decodeAfterValidate(t, b, &v1, verr)
+	if rejected {
 		return
 	}
 	if err != nil {
