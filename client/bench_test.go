@@ -47,13 +47,6 @@ func BenchmarkClientPingPipelined(b *testing.B) {
 		func(*client.Response, int) error { return nil })
 }
 
-type benchTuple struct {
-	//lint:ignore U1000 the msgpack library reads this field's as_array tag
-	_msgpack struct{} `msgpack:",as_array"`
-	ID       uint64
-	Name     string
-}
-
 func BenchmarkClientSelectPipelined(b *testing.B) {
 	ctx := testContext(b)
 	c := dialShared(b)
@@ -66,7 +59,7 @@ func BenchmarkClientSelectPipelined(b *testing.B) {
 			return c.Select(ctx, "test", nil, uint64(key))
 		},
 		func(r *client.Response, _ int) error {
-			var t benchTuple
+			var t itTuple
 			found, err := r.First(&t)
 			if err == nil && (!found || t.ID != key || t.Name != "bench") {
 				b.Fatalf("select returned %+v (found %v)", t, found)

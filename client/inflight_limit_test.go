@@ -138,6 +138,15 @@ func ilRequireFree(t *testing.T, c *client.Client, g *ilGate, n int, failFast bo
 	rcUntil(t, "InFlight back to 0", func() bool { return c.InFlight() == 0 })
 }
 
+// ilRequireAllOK awaits every future in fs and requires it to succeed.
+func ilRequireAllOK(t *testing.T, fs []*future.Future[*client.Response]) {
+	t.Helper()
+	for _, f := range fs {
+		_, err := lcAwait(t, f)
+		require.NoError(t, err)
+	}
+}
+
 // ilOptions sets a limit and a policy.
 func ilOptions(limit int, when client.FullPolicy) func(*client.Options) {
 	return func(o *client.Options) { o.MaxInFlight, o.WhenFull = limit, when }
@@ -291,10 +300,7 @@ func TestInFlightLimitBlocks(t *testing.T) {
 	ilRequireCtxNotSent(t, b.wait(t), context.Canceled)
 	require.Equal(t, n, c.InFlight(), "a refused command took no slot")
 	g.Open(key)
-	for _, f := range held {
-		_, err := lcAwait(t, f)
-		require.NoError(t, err)
-	}
+	ilRequireAllOK(t, held)
 	ilRequireFree(t, c, g, n, false)
 }
 
@@ -363,10 +369,7 @@ func TestInFlightLimitFailsFast(t *testing.T) {
 	for _, k := range keys[1:] {
 		g.Open(k)
 	}
-	for _, f := range held {
-		_, err := lcAwait(t, f)
-		require.NoError(t, err)
-	}
+	ilRequireAllOK(t, held)
 	ilRequireFree(t, c, g, n, true)
 }
 
@@ -392,10 +395,7 @@ func TestInFlightLimitPoolPerMember(t *testing.T) {
 	}
 	ilRequireFull(t, p.Ping(ctx), n)
 	g.Open(key)
-	for _, f := range held {
-		_, err := lcAwait(t, f)
-		require.NoError(t, err)
-	}
+	ilRequireAllOK(t, held)
 	rcUntil(t, "InFlight back to 0", func() bool { return p.InFlight() == 0 })
 }
 

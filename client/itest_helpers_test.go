@@ -238,3 +238,11 @@ func itFramesTo(frames []itFrame, typ iproto.Type, space uint32) []itFrame {
 	}
 	return out
 }
+
+// itTuple is a row of the test space: [id, name].
+type itTuple struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
+	_msgpack struct{} `msgpack:",as_array"`
+	ID       uint64
+	Name     string
+}

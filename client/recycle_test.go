@@ -14,14 +14,6 @@ import (
 	"github.com/txtarantool/txtarantool/future"
 )
 
-// recycleTuple is a row of the test space: [id, name].
-type recycleTuple struct {
-	//lint:ignore U1000 the msgpack library reads this field's as_array tag
-	_msgpack struct{} `msgpack:",as_array"`
-	ID       uint64
-	Name     string
-}
-
 // TestReleaseStress has goroutines issue pipelined selects, calls and
 // pings, check every response, then release it, while some requests are
 // cancelled, time out or get callbacks (which must keep them from being
@@ -54,7 +46,7 @@ func TestReleaseStress(t *testing.T) {
 					if !assert.NoError(t, err) {
 						return
 					}
-					var got recycleTuple
+					var got itTuple
 					found, err := r.First(&got)
 					assert.NoError(t, err)
 					assert.True(t, found)
@@ -79,7 +71,7 @@ func TestReleaseStress(t *testing.T) {
 					r.Release() // shared with a callback: not reused
 					r2, err := p.chk.Await(ctx)
 					if assert.NoError(t, err) {
-						var got recycleTuple
+						var got itTuple
 						_, err = r2.First(&got)
 						assert.NoError(t, err)
 						assert.Equal(t, p.key, got.ID)
