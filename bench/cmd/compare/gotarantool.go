@@ -30,15 +30,14 @@ var gotarantool = clientKind{
 	},
 }
 
-// gtKeys[id] is id as go-tarantool's select key and gtArgs[id] echo's
-// arguments as one interface value, built once like requestValues.
-var gtKeys, gtArgs = func() (keys, args []any) {
-	keys, args = make([]any, numKeys+1), make([]any, numKeys+1)
+// gtKeys[id] is id as go-tarantool's select key, built once like
+// requestValues.
+var gtKeys = func() []any {
+	keys := make([]any, numKeys+1)
 	for id := 1; id <= numKeys; id++ {
 		keys[id] = tarantool.UintKey{I: uint(id)}
-		args[id] = requestValues[id].args
 	}
-	return keys, args
+	return keys
 }()
 
 type gtConn struct{ c *tarantool.Connection }
@@ -56,7 +55,7 @@ func (g *gtConn) issue(w workload, key uint64) tarantool.Future {
 	case wReplace:
 		return g.c.Do(tarantool.NewReplaceRequest(spaceID).Tuple(requestValues[key].tuple))
 	default:
-		return g.c.Do(tarantool.NewCallRequest(echoFunc).Args(gtArgs[key]))
+		return g.c.Do(tarantool.NewCallRequest(echoFunc).Args(requestValues[key].tuple))
 	}
 }
 

@@ -43,7 +43,7 @@ func (o *oursConn) issue(w workload, key uint64) oursFuture {
 	case wReplace:
 		return o.c.Replace(ctx, spaceID, requestValues[key].tuple)
 	default:
-		return o.c.Call(ctx, echoFunc, requestValues[key].args...)
+		return o.c.Call(ctx, echoFunc, requestValues[key].values...)
 	}
 }
 

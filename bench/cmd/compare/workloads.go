@@ -37,9 +37,9 @@ var names = func() []string {
 // keyValues are the values a request for one key sends, as interface
 // values.
 type keyValues struct {
-	key   any   // id: select's key
-	tuple any   // []any{id, name, val}: replace's tuple
-	args  []any // id, name, val: echo's arguments
+	key    any   // id: select's key
+	values []any // id, name, val: echo's arguments (ours takes them variadic)
+	tuple  any   // values as one interface value: replace's tuple, and echo's arguments for go-tarantool
 }
 
 // requestValues[id] are the values of the requests for key id, built once
@@ -49,8 +49,8 @@ type keyValues struct {
 var requestValues = func() []keyValues {
 	v := make([]keyValues, numKeys+1)
 	for id := uint64(1); id <= numKeys; id++ {
-		args := []any{id, names[id], id * valMul}
-		v[id] = keyValues{key: id, tuple: args, args: args}
+		values := []any{id, names[id], id * valMul}
+		v[id] = keyValues{key: id, values: values, tuple: values}
 	}
 	return v
 }()
