@@ -85,3 +85,33 @@ func TestHistogram(t *testing.T) {
 		t.Errorf("p99 = %v", p)
 	}
 }
+
+// TestControlLine checks the A/A line: ours-control against ours, the ratio
+// of medians and the range of the per-round ratios.
+func TestControlLine(t *testing.T) {
+	c := benchCase{w: wPing, m: syncMode, conc: 256}
+	res := newResults([]benchCase{c}, []clientKind{ours, oursControl})
+	for _, ops := range [][2]int64{{100, 110}, {200, 180}, {100, 130}} {
+		res.add(c, ours.name, sample{ops: ops[0], elapsed: time.Second})
+		res.add(c, oursControl.name, sample{ops: ops[1], elapsed: time.Second})
+	}
+	var out bytes.Buffer
+	res.printRatios(&out)
+	// Medians 100 and 130; per-round ratios 1.10, 0.90, 1.30.
+	want := "CONTROL ping/sync/256 ours-control/ours=1.30 per-run=0.90-1.30\n"
+	if out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+	all, err := selectClients("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range all {
+		if k.name == oursControl.name {
+			t.Error("the control client runs by default")
+		}
+	}
+	if got, err := selectClients("ours,ours-control"); err != nil || len(got) != 2 || got[1].name != oursControl.name {
+		t.Errorf("selectClients(ours,ours-control) = %v, %v", got, err)
+	}
+}

@@ -3,7 +3,9 @@
 // itself (testdata/bench.lua). Runs alternate between clients (A B C A B C
 // ...) within each case; it prints a table of medians, one RATIO line per
 // case, and writes an SVG bar chart. Any wrong result from any client fails
-// the run with a non-zero exit.
+// the run with a non-zero exit. With -clients ours,ours-control it compares
+// ours with itself and prints one CONTROL line per case: how far that ratio
+// strays from 1.00 is the noise of a ratio on the machine.
 //
 //	go run ./cmd/compare -duration 2s -runs 3 -out results.svg -cases 'select/'
 package main
@@ -40,7 +42,7 @@ func main() {
 	flag.StringVar(&cfg.out, "out", "results.svg", "SVG chart to write (empty: none)")
 	flag.StringVar(&cfg.cases, "cases", "", "regexp selecting cases by name, e.g. 'select/' or 'sync/16$'")
 	flag.StringVar(&cfg.script, "script", "", "tarantool script (default: testdata/bench.lua above the working directory)")
-	flag.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (default: ours,gotarantool,raw)")
+	flag.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (default: ours,gotarantool,raw; also ours-control, a second ours for an A/A noise check)")
 	flag.StringVar(&cfg.cpuProf, "cpuprofile", "", "write a CPU profile of the whole run (combine with -clients and -cases)")
 	flag.StringVar(&cfg.memProf, "memprofile", "", "write an allocation profile of the whole run, sampling every allocation (slows the run)")
 	flag.Parse()
@@ -76,8 +78,12 @@ func main() {
 // allClients are the clients under test, in the order runs alternate.
 var allClients = []clientKind{ours, gotarantool, raw}
 
+// controlClients run only when named in -clients: oursControl, to measure
+// the noise of a ratio (see its doc comment).
+var controlClients = []clientKind{oursControl}
+
 // selectClients returns the clients named in list (comma-separated; empty:
-// all), in allClients order.
+// all of allClients), in allClients then controlClients order.
 func selectClients(list string) ([]clientKind, error) {
 	if list == "" {
 		return allClients, nil
@@ -87,7 +93,7 @@ func selectClients(list string) ([]clientKind, error) {
 		want[strings.TrimSpace(n)] = true
 	}
 	var out []clientKind
-	for _, k := range allClients {
+	for _, k := range append(allClients[:len(allClients):len(allClients)], controlClients...) {
 		if want[k.name] {
 			out = append(out, k)
 			delete(want, k.name)

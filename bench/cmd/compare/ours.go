@@ -26,6 +26,12 @@ var ours = clientKind{
 	},
 }
 
+// oursControl is ours again under another name, for an A/A comparison:
+// with -clients ours,ours-control the two alternate like any two clients,
+// and how far their ratio strays from 1.00 is the noise of a ratio on this
+// machine. It never runs unless named.
+var oursControl = clientKind{name: "ours-control", sync: ours.sync, dial: ours.dial}
+
 type oursConn struct{ c *client.Client }
 
 type oursFuture = *future.Future[*client.Response]

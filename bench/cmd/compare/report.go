@@ -35,6 +35,11 @@ func statOf(ss []sample, f func(sample) float64) stat {
 	for i, s := range ss {
 		v[i] = f(s)
 	}
+	return statOfValues(v)
+}
+
+// statOfValues is the median, min and max of v (not empty), which it sorts.
+func statOfValues(v []float64) stat {
 	slices.Sort(v)
 	n := len(v)
 	med := v[n/2]
@@ -98,6 +103,11 @@ func (r *results) printTable(w io.Writer) {
 func (r *results) printRatios(w io.Writer) {
 	for _, c := range r.cases {
 		o, okO := r.summary(c, ours.name)
+		if x, ok := r.summary(c, oursControl.name); ok && okO {
+			perRun := r.pairedRatios(c, oursControl.name, ours.name)
+			fmt.Fprintf(w, "CONTROL %s ours-control/ours=%.2f per-run=%.2f-%.2f\n",
+				c, x.ops.med/o.ops.med, perRun.min, perRun.max)
+		}
 		g, okG := r.summary(c, gotarantool.name)
 		if !okO || !okG {
 			continue
@@ -109,4 +119,16 @@ func (r *results) printRatios(w io.Writer) {
 		fmt.Fprintf(w, "RATIO %s ours/gotarantool=%.2f ours/raw=%s allocs_ours=%.1f allocs_gotarantool=%.1f\n",
 			c, o.ops.med/g.ops.med, vsRaw, o.allocs.med, g.allocs.med)
 	}
+}
+
+// pairedRatios returns the median, min and max over runs of a's ops/s
+// divided by b's in the same round (runs alternate, so the two were
+// measured seconds apart).
+func (r *results) pairedRatios(c benchCase, a, b string) stat {
+	sa, sb := r.samples[c.String()][a], r.samples[c.String()][b]
+	ratios := make([]float64, min(len(sa), len(sb)))
+	for i := range ratios {
+		ratios[i] = sa[i].opsPerSec() / sb[i].opsPerSec()
+	}
+	return statOfValues(ratios)
 }
