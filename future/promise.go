@@ -38,9 +38,8 @@ func (f *Future[T]) Init(ex Executor) *Promise[T] {
 // AddCanceller would, but without locking: f is not shared yet. c may be
 // nil. Call it once, before f is shared with anyone.
 func (f *Future[T]) InitCancellable(ex Executor, c Canceller) *Promise[T] {
-	f.ex = normalize(ex)
 	f.cancel = c
-	return (*Promise[T])(f)
+	return f.Init(ex)
 }
 
 // Resolved returns a future already settled with v (Twisted's succeed).
