@@ -53,7 +53,8 @@ func (rc *rawConn) close() error { return rc.c.Close() }
 
 func (rc *rawConn) worker(workload) func(uint64) error { return nil }
 
-// request returns the protocol request of frame i.
+// rawRequest returns the protocol request for key, with the values the
+// other clients send (requestValues).
 func rawRequest(w workload, key uint64) protocol.Request {
 	switch w {
 	case wPing:
@@ -61,9 +62,9 @@ func rawRequest(w workload, key uint64) protocol.Request {
 	case wSelect:
 		return &protocol.Select{Space: spaceID, Iterator: iproto.ITER_EQ, Limit: 1, Key: []any{key}}
 	case wReplace:
-		return &protocol.Replace{Space: spaceID, Tuple: []any{key, names[key], key * valMul}}
+		return &protocol.Replace{Space: spaceID, Tuple: requestValues[key].tuple}
 	default:
-		return &protocol.Call{Function: echoFunc, Args: []any{key, names[key], key * valMul}}
+		return &protocol.Call{Function: echoFunc, Args: requestValues[key].tuple}
 	}
 }
 
