@@ -119,9 +119,8 @@ func (Update) Type() iproto.Type { return iproto.IPROTO_UPDATE }
 
 // AppendBody appends {SPACE_ID, INDEX_ID, KEY, TUPLE: ops}. A nil Key
 // yields ErrNilKey and invalid operations *InvalidOpError, before anything
-// is written. It does not
-// allocate for keys and operands AppendValue encodes without reflection. On
-// error dst is returned unchanged.
+// is written. It does not allocate for keys and operands AppendValue
+// encodes without reflection. On error dst is returned unchanged.
 func (r Update) AppendBody(dst []byte) ([]byte, error) {
 	if r.Key == nil {
 		return dst, ErrNilKey

@@ -768,11 +768,11 @@ var typedDecoders = sync.Pool{New: func() any {
 // payload starts with a map header declaring more entries than the data
 // holds is a *MalformedError too (the library would read it as a map and
 // size the map from it); a legitimate extension whose payload starts that
-// way by chance (2 in 256 UUIDs or datetimes) is refused with it. Other failures are *UnmarshalError wrapping the library's
-// error, or the errors of DecodeValue for the generic shapes. After a
-// *MalformedError v may have been partly written (the fast path finds the
-// damage only when it gets there); after other errors it holds what the
-// library left in it.
+// way by chance (2 in 256 UUIDs or datetimes) is refused with it. Other
+// failures are *UnmarshalError wrapping the library's error, or the errors
+// of DecodeValue for the generic shapes. After a *MalformedError v may
+// have been partly written (the fast path finds the damage only when it
+// gets there); after other errors it holds what the library left in it.
 func Decode(b []byte, v any) error {
 	switch p := v.(type) {
 	case *any:
