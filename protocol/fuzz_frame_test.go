@@ -122,6 +122,12 @@ func FuzzResponseHeader(f *testing.F) {
 	f.Add(mustHex(f, "8300cf00000001000000000101c0"))
 	f.Fuzz(func(t *testing.T, frame []byte) {
 		h, body, err := DecodeResponseHeader(frame)
+		// The fast path for Tarantool's fixed layout agrees with the
+		// general decoder on every input.
+		if hm, bodym, errm := decodeResponseHeaderMap(frame); (err == nil) != (errm == nil) || hm != h || len(bodym) != len(body) {
+			t.Fatalf("DecodeResponseHeader gave %+v, %d-byte body, %v; the map decoder %+v, %d-byte body, %v",
+				h, len(body), err, hm, len(bodym), errm)
+		}
 		if err != nil {
 			checkMalformed(t, err, len(frame))
 			return

@@ -1,6 +1,10 @@
 package protocol
 
-import "github.com/tarantool/go-iproto"
+import (
+	"encoding/binary"
+
+	"github.com/tarantool/go-iproto"
+)
 
 // ResponseHeader is the header of a response frame.
 type ResponseHeader struct {
@@ -37,6 +41,15 @@ func (h ResponseHeader) ErrorCode() iproto.Error {
 // required keys, values of the wrong type and truncated input yield a
 // *MalformedError. It does not allocate on success.
 func DecodeResponseHeader(frame []byte) (ResponseHeader, []byte, error) {
+	if h, ok := decodeFixedResponseHeader(frame); ok {
+		return h, frame[fixedResponseHeaderSize:], nil
+	}
+	return decodeResponseHeaderMap(frame)
+}
+
+// decodeResponseHeaderMap is DecodeResponseHeader for any layout of the
+// header map.
+func decodeResponseHeaderMap(frame []byte) (ResponseHeader, []byte, error) {
 	var h ResponseHeader
 	r := reader{buf: frame}
 	n, err := r.mapLen()
@@ -80,6 +93,33 @@ func DecodeResponseHeader(frame []byte) (ResponseHeader, []byte, error) {
 		return ResponseHeader{}, nil, malformed(-1, "response header has no IPROTO_SYNC")
 	}
 	return h, frame[r.off:], nil
+}
+
+// fixedResponseHeaderSize is the size of the header map Tarantool writes
+// for every response: {REQUEST_TYPE: uint32, SYNC: uint64,
+// SCHEMA_VERSION: uint32}, each value in its widest encoding.
+const fixedResponseHeaderSize = 23
+
+// decodeFixedResponseHeader decodes the header if it has exactly the layout
+// Tarantool writes (its fixed-size header struct): 0x83, then key 0x00 with
+// a 0xce value, key 0x01 with a 0xcf value and key 0x05 with a 0xce value.
+// ok is false for any other layout, which the general decoder then reads;
+// both give the same result for this one. Cost: a few byte comparisons.
+func decodeFixedResponseHeader(frame []byte) (h ResponseHeader, ok bool) {
+	if len(frame) < fixedResponseHeaderSize {
+		return h, false
+	}
+	b := frame[:fixedResponseHeaderSize]
+	if b[0] != 0x83 ||
+		b[1] != byte(iproto.IPROTO_REQUEST_TYPE) || b[2] != mpUint32 ||
+		b[7] != byte(iproto.IPROTO_SYNC) || b[8] != mpUint64 ||
+		b[17] != byte(iproto.IPROTO_SCHEMA_VERSION) || b[18] != mpUint32 {
+		return h, false
+	}
+	h.Code = binary.BigEndian.Uint32(b[3:])
+	h.Sync = binary.BigEndian.Uint64(b[9:])
+	h.SchemaVersion = uint64(binary.BigEndian.Uint32(b[19:]))
+	return h, true
 }
 
 // Body is the decoded body of an OK response.

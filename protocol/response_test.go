@@ -24,6 +24,16 @@ func TestDecodeResponseHeader(t *testing.T) {
 			ResponseHeader{Sync: 1 << 40, StreamID: 5}, "c3"},
 		{"chunk", "82" + "00cc80" + "0101", ResponseHeader{Code: uint32(iproto.IPROTO_CHUNK), Sync: 1}, ""},
 		{"int-encoded sync", "82" + "00d000" + "01d105dc", ResponseHeader{Sync: 1500}, ""},
+		// Tarantool's own layout (the fast path), and near misses of it
+		// that only the general decoder reads.
+		{"fixed layout", "83" + "00ce00008003" + "01cf0000000100000002" + "05ce00000053" + "c0",
+			ResponseHeader{Code: 0x8003, Sync: 1<<32 + 2, SchemaVersion: 83}, "c0"},
+		{"fixed layout, sync as uint32", "83" + "00ce00000000" + "01ce00000002" + "05ce00000053" + "c0c0c0c0",
+			ResponseHeader{Sync: 2, SchemaVersion: 83}, "c0c0c0c0"},
+		{"fixed layout, keys reordered", "83" + "01cf0000000000000002" + "00ce00000000" + "05ce00000053",
+			ResponseHeader{Sync: 2, SchemaVersion: 83}, ""},
+		{"fixed layout, stream id instead of schema", "83" + "00ce00000000" + "01cf0000000000000002" + "0ace00000009",
+			ResponseHeader{Sync: 2, StreamID: 9}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,5 +187,20 @@ func TestDecodeError(t *testing.T) {
 		var me *MalformedError
 		require.ErrorAs(t, err, &me, bad)
 		require.True(t, strings.HasPrefix(err.Error(), "protocol: malformed input"), err.Error())
+	}
+}
+
+// TestGoldenResponsesTakeFixedLayout checks that every response Tarantool
+// 2.6.0 sent for the golden files has the fixed header layout that
+// DecodeResponseHeader reads without its general map loop.
+func TestGoldenResponsesTakeFixedLayout(t *testing.T) {
+	for _, name := range []string{"ping", "select_all", "call", "eval_raise", "insert"} {
+		frame := readHexFile(t, name+".response.hex")[FramePrefixSize:]
+		h, ok := decodeFixedResponseHeader(frame)
+		require.True(t, ok, name)
+		hm, body, err := decodeResponseHeaderMap(frame)
+		require.NoError(t, err, name)
+		require.Equal(t, hm, h, name)
+		require.Equal(t, len(frame)-fixedResponseHeaderSize, len(body), name)
 	}
 }
