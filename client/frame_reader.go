@@ -2,6 +2,7 @@ package client
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"io"
 
@@ -44,7 +45,7 @@ func (s *bodySlab) copyOf(b []byte) []byte {
 // a frame that fits br's buffer is decoded in place, without copying its
 // header. A length above maxFrame is an error before any allocation.
 func readResponse(br *bufio.Reader, maxFrame int, slab *bodySlab) (protocol.ResponseHeader, []byte, error) {
-	length, prefix, err := readFrameLength(br, maxFrame)
+	length, prefix, err := bufferedFrameLength(br, maxFrame)
 	if err != nil {
 		return protocol.ResponseHeader{}, nil, err
 	}
@@ -104,6 +105,22 @@ func readFrameLength(br *bufio.Reader, maxFrame int) (length, prefix int, err er
 			return 0, 0, err
 		}
 	}
+}
+
+// bufferedFrameLength is readFrameLength with a shortcut for the usual
+// case: the 5-byte prefix Tarantool writes (0xce and a uint32), already
+// buffered. Cost: one Peek.
+func bufferedFrameLength(br *bufio.Reader, maxFrame int) (length, prefix int, err error) {
+	if br.Buffered() >= protocol.FramePrefixSize {
+		head, _ := br.Peek(protocol.FramePrefixSize) // cannot fail: that much is buffered
+		if head[0] == 0xce {
+			n := binary.BigEndian.Uint32(head[1:])
+			if maxFrame > 0 && uint64(n) <= uint64(maxFrame) {
+				return int(n), protocol.FramePrefixSize, nil
+			}
+		}
+	}
+	return readFrameLength(br, maxFrame)
 }
 
 // readFrameBody skips the prefix and reads the length-byte frame after it
