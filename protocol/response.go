@@ -39,7 +39,10 @@ func (h ResponseHeader) ErrorCode() iproto.Error {
 // IPROTO_REQUEST_TYPE and IPROTO_SYNC are required; IPROTO_SCHEMA_VERSION
 // and IPROTO_STREAM_ID are optional; other keys are skipped. Missing
 // required keys, values of the wrong type and truncated input yield a
-// *MalformedError. It does not allocate on success.
+// *MalformedError. It does not allocate on success. The layout Tarantool
+// writes for every response (code, sync and schema version, each in its
+// widest encoding) costs a few byte comparisons; any other layout is read
+// key by key.
 func DecodeResponseHeader(frame []byte) (ResponseHeader, []byte, error) {
 	if h, ok := decodeFixedResponseHeader(frame); ok {
 		return h, frame[fixedResponseHeaderSize:], nil
