@@ -45,7 +45,7 @@ func (s *bodySlab) copyOf(b []byte) []byte {
 // a frame that fits br's buffer is decoded in place, without copying its
 // header. A length above maxFrame is an error before any allocation.
 func readResponse(br *bufio.Reader, maxFrame int, slab *bodySlab) (protocol.ResponseHeader, []byte, error) {
-	length, prefix, err := bufferedFrameLength(br, maxFrame)
+	length, prefix, err := readFrameLength(br, maxFrame)
 	if err != nil {
 		return protocol.ResponseHeader{}, nil, err
 	}
@@ -85,7 +85,15 @@ func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
 // stream ending between frames is io.EOF, within a prefix
 // io.ErrUnexpectedEOF.
 func readFrameLength(br *bufio.Reader, maxFrame int) (length, prefix int, err error) {
-	// Start with what is already buffered (up to the longest prefix, 9
+	// The usual case: the 5-byte prefix Tarantool writes (0xce and a
+	// uint32), already buffered and within the limit. Cost: one Peek.
+	if br.Buffered() >= protocol.FramePrefixSize {
+		head, _ := br.Peek(protocol.FramePrefixSize) // cannot fail: that much is buffered
+		if n := binary.BigEndian.Uint32(head[1:]); head[0] == 0xce && maxFrame > 0 && uint64(n) <= uint64(maxFrame) {
+			return int(n), protocol.FramePrefixSize, nil
+		}
+	}
+	// Otherwise start with what is already buffered (up to the longest prefix, 9
 	// bytes), so the usual case decodes the length at the first try; Peek
 	// blocks only when fewer bytes than needed are buffered.
 	for need := 1; ; need++ {
@@ -105,22 +113,6 @@ func readFrameLength(br *bufio.Reader, maxFrame int) (length, prefix int, err er
 			return 0, 0, err
 		}
 	}
-}
-
-// bufferedFrameLength is readFrameLength with a shortcut for the usual
-// case: the 5-byte prefix Tarantool writes (0xce and a uint32), already
-// buffered. Cost: one Peek.
-func bufferedFrameLength(br *bufio.Reader, maxFrame int) (length, prefix int, err error) {
-	if br.Buffered() >= protocol.FramePrefixSize {
-		head, _ := br.Peek(protocol.FramePrefixSize) // cannot fail: that much is buffered
-		if head[0] == 0xce {
-			n := binary.BigEndian.Uint32(head[1:])
-			if maxFrame > 0 && uint64(n) <= uint64(maxFrame) {
-				return int(n), protocol.FramePrefixSize, nil
-			}
-		}
-	}
-	return readFrameLength(br, maxFrame)
 }
 
 // readFrameBody skips the prefix and reads the length-byte frame after it
