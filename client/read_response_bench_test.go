@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/txtarantool/txtarantool/internal/fakeiproto"
 )
 
 // repeatingReader serves data over and over, like a socket that always has
@@ -22,16 +24,15 @@ func (r *repeatingReader) Read(p []byte) (int, error) {
 }
 
 // benchFrames returns count response frames laid out as Tarantool writes
-// them (a fixed-size header: uint32 code, uint64 sync, uint32 schema
-// version), each with body.
+// them: the header in its fixed layout (uint32 code, uint64 sync, uint32
+// schema version), each with body.
 func benchFrames(count int, body []byte) []byte {
 	var out []byte
 	for i := range count {
-		out = binary.BigEndian.AppendUint32(append(out, 0xce), uint32(23+len(body)))
-		out = append(out, 0x83, 0x00, 0xce, 0, 0, 0, 0, 0x01, 0xcf)
-		out = binary.BigEndian.AppendUint64(out, uint64(i+1))
-		out = append(out, 0x05, 0xce, 0, 0, 0, 80)
-		out = append(out, body...)
+		header := []byte{0x83, 0x00, 0xce, 0, 0, 0, 0, 0x01, 0xcf}
+		header = binary.BigEndian.AppendUint64(header, uint64(i+1))
+		header = append(header, 0x05, 0xce, 0, 0, 0, 80)
+		out = append(out, fakeiproto.Frame(header, body)...)
 	}
 	return out
 }
