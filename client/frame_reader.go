@@ -2,7 +2,6 @@ package client
 
 import (
 	"bufio"
-	"encoding/binary"
 	"errors"
 	"io"
 
@@ -85,15 +84,7 @@ func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
 // stream ending between frames is io.EOF, within a prefix
 // io.ErrUnexpectedEOF.
 func readFrameLength(br *bufio.Reader, maxFrame int) (length, prefix int, err error) {
-	// The usual case: the 5-byte prefix Tarantool writes (0xce and a
-	// uint32), already buffered and within the limit. Cost: one Peek.
-	if br.Buffered() >= protocol.FramePrefixSize {
-		head, _ := br.Peek(protocol.FramePrefixSize) // cannot fail: that much is buffered
-		if n := binary.BigEndian.Uint32(head[1:]); head[0] == 0xce && maxFrame > 0 && uint64(n) <= uint64(maxFrame) {
-			return int(n), protocol.FramePrefixSize, nil
-		}
-	}
-	// Otherwise start with what is already buffered (up to the longest prefix, 9
+	// Start with what is already buffered (up to the longest prefix, 9
 	// bytes), so the usual case decodes the length at the first try; Peek
 	// blocks only when fewer bytes than needed are buffered.
 	for need := 1; ; need++ {

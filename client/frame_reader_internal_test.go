@@ -12,7 +12,7 @@ import (
 )
 
 // TestReadFrameLengthAgreesWithDecodeFrameLength checks readFrameLength,
-// with its shortcut for Tarantool's buffered 5-byte prefix, against
+// which reads a buffered prefix in one Peek, against
 // protocol.DecodeFrameLength: same length, prefix size and error for every
 // prefix width, at, below and above the limit and with the default limit.
 // (TestReadFrameRefusesLargeLengthWithoutAllocating covers a stream ending

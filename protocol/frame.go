@@ -21,10 +21,18 @@ const FramePrefixSize = 5
 // (read more and retry). A length above maxSize yields *FrameTooLargeError;
 // maxSize <= 0 means DefaultMaxFrameSize. A prefix that is not an unsigned
 // integer yields *MalformedError. It never allocates on success and never
-// allocates based on the prefix.
+// allocates based on the prefix. Tarantool's 5-byte prefix is checked
+// first, with one comparison.
 func DecodeFrameLength(b []byte, maxSize int) (length int, prefixLen int, err error) {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxFrameSize
+	}
+	if len(b) >= FramePrefixSize && b[0] == mpUint32 {
+		// The prefix Tarantool and AppendFrame write; a length over the
+		// limit is reported below.
+		if n := binary.BigEndian.Uint32(b[1:]); uint64(n) <= uint64(maxSize) {
+			return int(n), FramePrefixSize, nil
+		}
 	}
 	if len(b) == 0 {
 		return 0, 0, ErrShortBuffer
