@@ -27,6 +27,11 @@
 //	}, fakeiproto.Healthy) // the reconnection finds a good server
 //	defer srv.Close()
 //
+// [Pipes] is the other way to reach a fake server: a dialer of in-memory
+// pipes whose server ends the test drives itself ([Pipes.Next]), where a
+// synchronous pipe lets it hold the client's writer inside one write
+// ([Conn.TakeByte]).
+//
 // The package has no global state. [Server.Close] closes the listener and
 // every connection and waits for all of the server's goroutines, handlers
 // included, so a test that closes its servers can check that it leaks no

@@ -2,6 +2,7 @@ package fakeiproto_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -141,4 +142,55 @@ func TestCloseInterruptsHandlers(t *testing.T) {
 		<-started
 	}
 	require.NoError(t, srv.Close())
+}
+
+// TestPipes dials a pipe, reads its greeting, and checks that TakeByte
+// holds the client's write until the server reads the rest of the frame.
+func TestPipes(t *testing.T) {
+	p := fakeiproto.NewPipes()
+	defer p.Close()
+	require.Equal(t, "pipe", p.Address())
+	ctx := context.Background()
+	nc, err := p.Dial(ctx)
+	require.NoError(t, err)
+	defer nc.Close()
+	g := make([]byte, protocol.GreetingSize)
+	_, err = io.ReadFull(nc, g)
+	require.NoError(t, err)
+	require.Equal(t, fakeiproto.Greeting(), g)
+	srv, err := p.Next(ctx)
+	require.NoError(t, err)
+	require.Zero(t, srv.Index())
+
+	out, err := protocol.AppendFrame(nil, protocol.Header{Sync: 5}, &protocol.Call{Function: "f", Args: []any{"x"}})
+	require.NoError(t, err)
+	written := make(chan error, 1)
+	go func() { _, err := nc.Write(out); written <- err }()
+	require.NoError(t, srv.TakeByte())
+	select {
+	case err := <-written:
+		t.Fatalf("the write completed after one byte was read: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	req, err := srv.ReadRequest()
+	require.NoError(t, err)
+	require.NoError(t, <-written)
+	require.Equal(t, iproto.IPROTO_CALL, req.Type)
+	require.Equal(t, uint64(5), req.Sync)
+	args, err := req.Args()
+	require.NoError(t, err)
+	require.Equal(t, []any{"x"}, args)
+
+	done := make(chan error, 1)
+	go func() { done <- srv.ReplyOK(req, 1) }()
+	h, _ := readResponse(t, bufio.NewReader(nc))
+	require.NoError(t, <-done)
+	require.Equal(t, uint64(5), h.Sync)
+
+	require.NoError(t, srv.Close())
+	require.NoError(t, p.Close())
+	_, err = p.Dial(ctx)
+	require.ErrorIs(t, err, fakeiproto.ErrClosed)
+	_, err = p.Next(ctx)
+	require.ErrorIs(t, err, fakeiproto.ErrClosed)
 }
