@@ -14,14 +14,14 @@ import (
 	"github.com/txtarantool/txtarantool/client"
 )
 
-// lcSecret is a password distinctive enough that finding it in any text
+// printerSecret is a password distinctive enough that finding it in any text
 // can only mean it leaked.
-const lcSecret = "lc-Sup3r-S3cret-pw-7f3a91"
+const printerSecret = "lc-Sup3r-S3cret-pw-7f3a91"
 
 func TestAuthWrongPassword(t *testing.T) {
 	t.Parallel()
 	srv := requireServer(t)
-	c, err := client.Dial(lcGuard(t), srv.Addr(), client.Options{User: testUser, Password: lcSecret})
+	c, err := client.Dial(testContext(t), srv.Addr(), client.Options{User: testUser, Password: printerSecret})
 	require.Nil(t, c)
 	var ae *client.AuthError
 	require.ErrorAs(t, err, &ae)
@@ -36,14 +36,14 @@ func TestAuthWrongPassword(t *testing.T) {
 	require.NotErrorIs(t, err, client.ErrorCode(iproto.ER_NO_SUCH_USER))
 	require.Contains(t, err.Error(), testUser)
 	for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%#v", se)} {
-		require.NotContains(t, text, lcSecret)
+		require.NotContains(t, text, printerSecret)
 	}
 }
 
 func TestAuthUnknownUser(t *testing.T) {
 	t.Parallel()
 	srv := requireServer(t)
-	c, err := client.Dial(lcGuard(t), srv.Addr(), client.Options{User: "lc-no-such-user", Password: lcSecret})
+	c, err := client.Dial(testContext(t), srv.Addr(), client.Options{User: "lc-no-such-user", Password: printerSecret})
 	require.Nil(t, c)
 	var ae *client.AuthError
 	require.ErrorAs(t, err, &ae)
@@ -53,7 +53,7 @@ func TestAuthUnknownUser(t *testing.T) {
 	require.Equal(t, iproto.ER_NO_SUCH_USER, se.Code)
 	require.ErrorIs(t, err, client.ErrorCode(iproto.ER_NO_SUCH_USER))
 	require.NotErrorIs(t, err, client.ErrorCode(iproto.ER_CREDS_MISMATCH))
-	require.NotContains(t, err.Error(), lcSecret)
+	require.NotContains(t, err.Error(), printerSecret)
 }
 
 func TestAuthUserWithoutGrants(t *testing.T) {
@@ -62,18 +62,18 @@ func TestAuthUserWithoutGrants(t *testing.T) {
 	// noperm may connect: the schema load reads _vspace and _vindex, which
 	// every user may read (they show only what the user may access).
 	c := dial(t, srv.Addr(), func(o *client.Options) { o.User, o.Password = "noperm", "noperm" })
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	s := c.Schema()
 	require.NotNil(t, s)
 	_, visible := s.SpaceByName("test")
 	require.False(t, visible, "_vspace hides the spaces noperm cannot access")
 
-	r, err := lcAwait(t, c.Ping(ctx))
+	r, err := await(t, c.Ping(ctx))
 	require.NoError(t, err)
 	require.NotNil(t, r)
 
 	// By number the request reaches the server, which refuses it.
-	r, err = lcAwait(t, c.Select(ctx, 512, 0, 900_000))
+	r, err = await(t, c.Select(ctx, 512, 0, 900_000))
 	require.Nil(t, r)
 	var se *client.ServerError
 	require.ErrorAs(t, err, &se)
@@ -81,18 +81,18 @@ func TestAuthUserWithoutGrants(t *testing.T) {
 	require.Contains(t, se.Message, "noperm")
 
 	// By name the space is unknown to this user's schema: nothing is sent.
-	r, err = lcAwait(t, c.Select(ctx, "test", nil, 900_000))
+	r, err = await(t, c.Select(ctx, "test", nil, 900_000))
 	require.Nil(t, r)
 	var sce *client.SchemaError
 	require.ErrorAs(t, err, &sce)
 	require.ErrorIs(t, err, client.ErrNotSent)
 
-	r, err = lcAwait(t, c.Call(ctx, "echo", 1))
+	r, err = await(t, c.Call(ctx, "echo", 1))
 	require.Nil(t, r)
 	require.ErrorIs(t, err, client.ErrorCode(iproto.ER_ACCESS_DENIED))
 
 	// Errors do not break the connection.
-	r, err = lcAwait(t, c.Ping(ctx))
+	r, err = await(t, c.Ping(ctx))
 	require.NoError(t, err)
 	require.NotNil(t, r)
 	require.Zero(t, c.InFlight())
@@ -101,14 +101,14 @@ func TestAuthUserWithoutGrants(t *testing.T) {
 func TestAuthGuest(t *testing.T) {
 	t.Parallel()
 	srv := requireServer(t)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	for _, opts := range []client.Options{{}, {User: "guest"}} {
 		c, err := client.Dial(ctx, srv.Addr(), opts)
 		require.NoError(t, err, "%+v", opts)
-		r, err := lcAwait(t, c.Ping(ctx))
+		r, err := await(t, c.Ping(ctx))
 		require.NoError(t, err)
 		require.NotNil(t, r)
-		_, err = lcAwait(t, c.Select(ctx, 512, 0, 900_000))
+		_, err = await(t, c.Select(ctx, 512, 0, 900_000))
 		require.ErrorIs(t, err, client.ErrorCode(iproto.ER_ACCESS_DENIED))
 		require.NoError(t, c.Close())
 	}
@@ -156,19 +156,19 @@ func TestClientNeverPrintsPassword(t *testing.T) {
 	t.Parallel()
 	srv := requireServer(t)
 	admin := dial(t, srv.Addr())
-	ctx := lcGuard(t)
-	_, err := lcAwait(t, admin.Eval(ctx, `local user, password = ...
+	ctx := testContext(t)
+	_, err := await(t, admin.Eval(ctx, `local user, password = ...
 		box.schema.user.create(user, {password = password, if_not_exists = true})
-		box.schema.user.passwd(user, password)`, "lc_printer", lcSecret))
+		box.schema.user.passwd(user, password)`, "lc_printer", printerSecret))
 	require.NoError(t, err)
 
-	c := dial(t, srv.Addr(), func(o *client.Options) { o.User, o.Password = "lc_printer", lcSecret })
+	c := dial(t, srv.Addr(), func(o *client.Options) { o.User, o.Password = "lc_printer", printerSecret })
 	// Every way of printing c, fmt's %s verb included (it must go through
 	// String, not print the struct).
 	//lint:ignore S1025 printing c through fmt's %s verb is what is tested
 	texts := []string{c.String(), fmt.Sprint(c), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%s", c)}
 	for _, text := range texts {
-		require.NotContains(t, text, lcSecret)
+		require.NotContains(t, text, printerSecret)
 		require.Contains(t, text, srv.Addr())
 		require.Contains(t, text, "lc_printer")
 	}

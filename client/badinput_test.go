@@ -21,7 +21,7 @@ import (
 
 // badNothingSent checks that nothing was written since before frames: a
 // ping sent now must be the only new frame.
-func badNothingSent(t *testing.T, c *client.Client, tap *itWiretap, before int, what string) {
+func badNothingSent(t *testing.T, c *client.Client, tap *wiretap, before int, what string) {
 	t.Helper()
 	ctx := testContext(t)
 	_, err := c.Ping(ctx).Await(ctx)
@@ -33,9 +33,10 @@ func badNothingSent(t *testing.T, c *client.Client, tap *itWiretap, before int, 
 
 func TestBadInputEncodeErrors(t *testing.T) {
 	t.Parallel()
-	c, tap := itDialTap(t, requireServer(t).Addr())
+	tap := newWiretap(t, requireServer(t).Addr())
+	c := dialShared(t, withDialer(tap))
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 	ch := make(chan int)
 	fn := func() {}
 	prep, err := c.Prepare(ctx, "SELECT ?").Await(ctx)
@@ -73,7 +74,7 @@ func TestBadInputEncodeErrors(t *testing.T) {
 		require.Contains(t, err.Error(), "cannot encode", tc.name)
 		badNothingSent(t, c, tap, before, tc.name)
 	}
-	require.Empty(t, itValues(t, c.Select(ctx, "test", nil, k)), "no tuple was written")
+	require.Empty(t, awaitValues(t, c.Select(ctx, "test", nil, k)), "no tuple was written")
 
 	// A nil key where an exact match is needed is refused the same way.
 	for _, tc := range []struct {
@@ -95,9 +96,10 @@ func TestBadInputEncodeErrors(t *testing.T) {
 
 func TestBadInputInvalidUpdateOps(t *testing.T) {
 	t.Parallel()
-	c, tap := itDialTap(t, requireServer(t).Addr())
+	tap := newWiretap(t, requireServer(t).Addr())
+	c := dialShared(t, withDialer(tap))
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 	_, err := c.Insert(ctx, "test", []any{k, "name", 5}).Await(ctx)
 	require.NoError(t, err)
 
@@ -141,14 +143,15 @@ func TestBadInputInvalidUpdateOps(t *testing.T) {
 	}
 	// Valid operations still apply, and nothing else changed the tuple.
 	require.Equal(t, []any{[]any{int64(k), "name", int64(6)}},
-		itValues(t, c.Update(ctx, "test", nil, k, []protocol.Op{protocol.OpAdd(2, 1)})))
+		awaitValues(t, c.Update(ctx, "test", nil, k, []protocol.Op{protocol.OpAdd(2, 1)})))
 }
 
 func TestBadInputIdentifiers(t *testing.T) {
 	t.Parallel()
-	c, tap := itDialTap(t, requireServer(t).Addr())
+	tap := newWiretap(t, requireServer(t).Addr())
+	c := dialShared(t, withDialer(tap))
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 
 	cases := []struct {
 		name         string
@@ -191,9 +194,10 @@ func TestBadInputIdentifiers(t *testing.T) {
 // and its neighbours are sent and answered intact.
 func TestBadInputPipelined(t *testing.T) {
 	t.Parallel()
-	c, tap := itDialTap(t, requireServer(t).Addr())
+	tap := newWiretap(t, requireServer(t).Addr())
+	c := dialShared(t, withDialer(tap))
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 	before := len(tap.Frames(t))
 
 	const n = 200
@@ -227,19 +231,20 @@ func TestBadInputPipelined(t *testing.T) {
 		require.Equal(t, iproto.IPROTO_INSERT, f.Type)
 	}
 	for i := 1; i < n; i += 2 {
-		require.Empty(t, itValues(t, c.Select(ctx, "test", nil, k+uint64(i))))
+		require.Empty(t, awaitValues(t, c.Select(ctx, "test", nil, k+uint64(i))))
 	}
 }
 
 func TestBadInputFrameTooLarge(t *testing.T) {
 	t.Parallel()
 	// Without the schema, whose load would need frames above the limit.
-	c, tap := itDialTap(t, requireServer(t).Addr(), func(o *client.Options) {
+	tap := newWiretap(t, requireServer(t).Addr())
+	c := dialShared(t, withDialer(tap), func(o *client.Options) {
 		o.MaxFrameSize = 4096
 		o.SkipSchema = true
 	})
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 	before := len(tap.Frames(t))
 
 	_, err := c.Insert(ctx, 512, []any{k, strings.Repeat("x", 8192)}).Await(ctx)
@@ -254,7 +259,7 @@ func TestBadInputFrameTooLarge(t *testing.T) {
 
 	// Requests under the limit work.
 	require.Equal(t, []any{[]any{int64(k), strings.Repeat("y", 1000)}},
-		itValues(t, c.Insert(ctx, 512, []any{k, strings.Repeat("y", 1000)})))
+		awaitValues(t, c.Insert(ctx, 512, []any{k, strings.Repeat("y", 1000)})))
 
 	// A response over the limit breaks the connection: the request was
 	// sent, its outcome is unknown to the client.

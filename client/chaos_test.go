@@ -18,63 +18,63 @@ import (
 
 // The outcome classes of a chaos request.
 const (
-	rcAcked        = iota // succeeded
-	rcLostSent            // *ConnectionError, Sent: the connection broke after the write
-	rcLostNotSent         // *ConnectionError, not sent, not ErrNotConnected
-	rcNotConnected        // *ConnectionError matching ErrNotConnected
-	rcCtxSent             // *ContextError, Sent: timed out after the write
-	rcCtxNotSent          // *ContextError, not sent: timed out waiting for a connection
-	rcUnexpected          // anything else: a failure of the test
-	rcClasses
+	chaosAcked        = iota // succeeded
+	chaosLostSent            // *ConnectionError, Sent: the connection broke after the write
+	chaosLostNotSent         // *ConnectionError, not sent, not ErrNotConnected
+	chaosNotConnected        // *ConnectionError matching ErrNotConnected
+	chaosCtxSent             // *ContextError, Sent: timed out after the write
+	chaosCtxNotSent          // *ContextError, not sent: timed out waiting for a connection
+	chaosUnexpected          // anything else: a failure of the test
+	chaosClasses
 )
 
-var rcClassNames = [rcClasses]string{"acked", "lost-sent", "lost-not-sent", "not-connected", "ctx-sent", "ctx-not-sent", "unexpected"}
+var chaosClassNames = [chaosClasses]string{"acked", "lost-sent", "lost-not-sent", "not-connected", "ctx-sent", "ctx-not-sent", "unexpected"}
 
-// rcOutcome is the fate of one chaos request.
-type rcOutcome struct {
+// chaosOutcome is the fate of one chaos request.
+type chaosOutcome struct {
 	key       uint64
 	class     int
 	callbacks atomic.Int32 // runs of its Finally callback
 }
 
-// rcClassify sorts the result of one Replace of key.
-func rcClassify(key uint64, r *client.Response, err error) (int, error) {
+// chaosClassify sorts the result of one Replace of key.
+func chaosClassify(key uint64, r *client.Response, err error) (int, error) {
 	var ce *client.ConnectionError
 	var xe *client.ContextError
 	switch {
 	case err == nil:
 		v, verr := r.Values()
 		if verr != nil || len(v) != 1 {
-			return rcUnexpected, fmt.Errorf("key %d: bad response %v (%v)", key, v, verr)
+			return chaosUnexpected, fmt.Errorf("key %d: bad response %v (%v)", key, v, verr)
 		}
 		if tuple, ok := v[0].([]any); !ok || len(tuple) != 2 || tuple[0] != int64(key) || tuple[1] != "v" {
-			return rcUnexpected, fmt.Errorf("key %d: the response is %v", key, v)
+			return chaosUnexpected, fmt.Errorf("key %d: the response is %v", key, v)
 		}
-		return rcAcked, nil
+		return chaosAcked, nil
 	case errors.As(err, &xe):
 		if !errors.Is(err, context.DeadlineExceeded) {
-			return rcUnexpected, fmt.Errorf("key %d: %w", key, err)
+			return chaosUnexpected, fmt.Errorf("key %d: %w", key, err)
 		}
 		if xe.Sent {
-			return rcCtxSent, nil
+			return chaosCtxSent, nil
 		}
-		return rcCtxNotSent, nil
+		return chaosCtxNotSent, nil
 	case errors.As(err, &ce):
 		switch {
 		case errors.Is(err, client.ErrClosed) || errors.Is(err, client.ErrReconnectStopped):
-			return rcUnexpected, fmt.Errorf("key %d: %w", key, err)
+			return chaosUnexpected, fmt.Errorf("key %d: %w", key, err)
 		case errors.Is(err, client.ErrNotConnected):
 			if ce.Sent {
-				return rcUnexpected, fmt.Errorf("key %d: not connected but sent: %w", key, err)
+				return chaosUnexpected, fmt.Errorf("key %d: not connected but sent: %w", key, err)
 			}
-			return rcNotConnected, nil
+			return chaosNotConnected, nil
 		case ce.Sent:
-			return rcLostSent, nil
+			return chaosLostSent, nil
 		default:
-			return rcLostNotSent, nil
+			return chaosLostNotSent, nil
 		}
 	default:
-		return rcUnexpected, fmt.Errorf("key %d: %w", key, err)
+		return chaosUnexpected, fmt.Errorf("key %d: %w", key, err)
 	}
 }
 
@@ -87,21 +87,21 @@ func rcClassify(key uint64, r *client.Response, err error) (int, error) {
 func TestChaos(t *testing.T) {
 	for _, pool := range []bool{true, false} {
 		name := map[bool]string{false: "client-unix", true: "pool-tcp"}[pool]
-		t.Run(name, func(t *testing.T) { rcChaos(t, pool, !pool) })
+		t.Run(name, func(t *testing.T) { runChaos(t, pool, !pool) })
 	}
 }
 
-func rcChaos(t *testing.T, pool, unix bool) {
+func runChaos(t *testing.T, pool, unix bool) {
 	const (
 		workers    = 256
 		restarts   = 20
 		reqTimeout = 200 * time.Millisecond
 		poolSize   = 4
 	)
-	inst := rcStart(t, unix)
-	baseline := lcSettleGoroutines()
-	rec := newRcRecorder()
-	opts := rcOptions(rec, func(o *client.Options) {
+	inst := startServer(t, unix)
+	baseline := settledGoroutines()
+	rec := newEventRecorder()
+	opts := testOptions(fastReconnect, withEvents(rec), func(o *client.Options) {
 		o.Reconnect = reconnect.Backoff{Initial: 5 * time.Millisecond, Max: 50 * time.Millisecond, Jitter: reconnect.NoJitter}
 		// Some requests wait for the next connection, the others fail
 		// fast: both paths run.
@@ -113,11 +113,11 @@ func rcChaos(t *testing.T, pool, unix bool) {
 	var conn client.Conn
 	var members []*client.Client
 	if pool {
-		p, err := client.DialPool(lcGuard(t), inst.Addr(), poolSize, opts)
+		p, err := client.DialPool(testContext(t), inst.Addr(), poolSize, opts)
 		require.NoError(t, err)
 		conn, members = p, p.Members()
 	} else {
-		c, err := client.Dial(lcGuard(t), inst.Addr(), opts)
+		c, err := client.Dial(testContext(t), inst.Addr(), opts)
 		require.NoError(t, err)
 		conn, members = c, []*client.Client{c}
 	}
@@ -134,7 +134,7 @@ func rcChaos(t *testing.T, pool, unix bool) {
 	defer cancelGuard()
 	var stop atomic.Bool
 	var callbacks atomic.Int64
-	outcomes := make([][]*rcOutcome, workers)
+	outcomes := make([][]*chaosOutcome, workers)
 	errs := make(chan error, workers)
 	var wg sync.WaitGroup
 	for g := range workers {
@@ -142,7 +142,7 @@ func rcChaos(t *testing.T, pool, unix bool) {
 		go func() {
 			defer wg.Done()
 			for i := 0; !stop.Load(); i++ {
-				o := &rcOutcome{key: uint64(g)*1_000_000 + uint64(i)}
+				o := &chaosOutcome{key: uint64(g)*1_000_000 + uint64(i)}
 				outcomes[g] = append(outcomes[g], o)
 				ctx, cancel := context.WithTimeout(guard, reqTimeout)
 				f := conn.Replace(ctx, "test", []any{o.key, "v"})
@@ -157,13 +157,13 @@ func rcChaos(t *testing.T, pool, unix bool) {
 					errs <- fmt.Errorf("key %d: no outcome within the hang guard: %w", o.key, err)
 					return
 				}
-				class, cerr := rcClassify(o.key, r, err)
+				class, cerr := chaosClassify(o.key, r, err)
 				o.class = class
 				if cerr != nil {
 					errs <- cerr
 					return
 				}
-				if class == rcNotConnected {
+				if class == chaosNotConnected {
 					time.Sleep(5 * time.Millisecond) // as a caller would before retrying
 				}
 			}
@@ -173,7 +173,7 @@ func rcChaos(t *testing.T, pool, unix bool) {
 	// The chaos: deterministic, short, irregular intervals.
 	rng := rand.New(rand.NewPCG(20240601, 7))
 	// Twenty restarts, each replaying a longer write-ahead log, take far
-	// more than lcHangGuard on a loaded machine; this bounds them all.
+	// more than hangGuard on a loaded machine; this bounds them all.
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	for range restarts {
@@ -192,7 +192,7 @@ func rcChaos(t *testing.T, pool, unix bool) {
 
 	// Count: every request has exactly one outcome and ran its callback
 	// exactly once.
-	var counts [rcClasses]int
+	var counts [chaosClasses]int
 	issued := 0
 	for _, list := range outcomes {
 		for _, o := range list {
@@ -205,26 +205,26 @@ func rcChaos(t *testing.T, pool, unix bool) {
 		sum += n
 	}
 	require.Equal(t, issued, sum)
-	rcUntil(t, "every Finally callback ran", func() bool { return callbacks.Load() >= int64(issued) })
+	waitUntil(t, "every Finally callback ran", func() bool { return callbacks.Load() >= int64(issued) })
 	require.EqualValues(t, issued, callbacks.Load())
 	for _, list := range outcomes {
 		for _, o := range list {
 			require.EqualValues(t, 1, o.callbacks.Load(), "key %d", o.key)
 		}
 	}
-	require.Zero(t, counts[rcUnexpected])
-	require.Positive(t, counts[rcAcked])
-	require.Positive(t, issued-counts[rcAcked], "no request failed across %d restarts", restarts)
+	require.Zero(t, counts[chaosUnexpected])
+	require.Positive(t, counts[chaosAcked])
+	require.Positive(t, issued-counts[chaosAcked], "no request failed across %d restarts", restarts)
 
 	// The client serves again; the server has every acknowledged write
 	// and none of those reported as not sent.
-	rcUntil(t, "connected after the last restart", func() bool { return rcAllConnected(members) })
-	r, err := lcAwait(t, conn.Ping(ctx))
+	waitUntil(t, "connected after the last restart", func() bool { return allConnected(members) })
+	r, err := await(t, conn.Ping(ctx))
 	require.NoError(t, err)
 	require.NotNil(t, r)
-	r, err = lcAwait(t, conn.Eval(ctx, `local keys = {} for _, t in box.space.test:pairs() do keys[#keys + 1] = t[1] end return keys`))
+	r, err = await(t, conn.Eval(ctx, `local keys = {} for _, t in box.space.test:pairs() do keys[#keys + 1] = t[1] end return keys`))
 	require.NoError(t, err)
-	v := lcValues(t, r)
+	v := responseValues(t, r)
 	require.Len(t, v, 1)
 	keys, ok := v[0].([]any)
 	require.True(t, ok, "%T", v[0])
@@ -238,11 +238,11 @@ func rcChaos(t *testing.T, pool, unix bool) {
 	for _, list := range outcomes {
 		for _, o := range list {
 			switch o.class {
-			case rcAcked:
+			case chaosAcked:
 				if !present[o.key] {
 					missing = append(missing, o.key)
 				}
-			case rcLostNotSent, rcNotConnected, rcCtxNotSent:
+			case chaosLostNotSent, chaosNotConnected, chaosCtxNotSent:
 				if present[o.key] {
 					notSentPresent = append(notSentPresent, o.key)
 				}
@@ -254,16 +254,16 @@ func rcChaos(t *testing.T, pool, unix bool) {
 
 	lost := len(rec.Kind("disconnected"))
 	require.GreaterOrEqual(t, lost, len(members))
-	rcUntil(t, "every loss followed by a reconnection", func() bool { return len(rec.Kind("reconnected")) == lost })
+	waitUntil(t, "every loss followed by a reconnection", func() bool { return len(rec.Kind("reconnected")) == lost })
 	back := len(rec.Kind("reconnected"))
 	require.Len(t, rec.Kind("disconnected"), lost)
 	report := fmt.Sprintf("%s: %d restarts, %d requests, %d tuples stored", t.Name(), restarts, issued, len(keys))
 	for c, n := range counts {
-		report += fmt.Sprintf(", %s %d", rcClassNames[c], n)
+		report += fmt.Sprintf(", %s %d", chaosClassNames[c], n)
 	}
 	t.Logf("%s; %d disconnections, %d reconnections", report, lost, back)
 
 	require.NoError(t, conn.Close())
 	closed = true
-	lcWaitGoroutines(t, baseline)
+	baseline.requireNoneNew(t)
 }

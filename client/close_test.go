@@ -12,22 +12,10 @@ import (
 	"github.com/txtarantool/txtarantool/internal/tarantooltest"
 )
 
-// lcRequireClosedNotSent checks the error of a command issued after Close.
-func lcRequireClosedNotSent(t *testing.T, r *client.Response, err error) {
-	t.Helper()
-	require.Nil(t, r)
-	var ce *client.ConnectionError
-	require.ErrorAs(t, err, &ce)
-	require.False(t, ce.Sent)
-	require.ErrorIs(t, err, client.ErrClosed)
-	require.ErrorIs(t, err, client.ErrNotSent)
-	require.NotErrorIs(t, err, client.ErrOutcomeUnknown)
-}
-
 func TestCloseFailsPendingRequests(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	const n = 20
 	fs := make([]*future.Future[*client.Response], n)
 	caught := make([]*future.Future[*client.Response], n)
@@ -40,7 +28,7 @@ func TestCloseFailsPendingRequests(t *testing.T) {
 			return nil, err
 		})
 	}
-	lcHanded(t, c)
+	requireHanded(t, c)
 	require.Equal(t, n, c.InFlight())
 
 	require.NoError(t, c.Close())
@@ -49,16 +37,10 @@ func TestCloseFailsPendingRequests(t *testing.T) {
 		// Settled by Close itself, not later.
 		r, err, settled := f.Peek()
 		require.True(t, settled, "request %d still pending after Close", i)
-		require.Nil(t, r)
-		var ce *client.ConnectionError
-		require.ErrorAs(t, err, &ce)
-		require.True(t, ce.Sent, "request %d had been written", i)
+		ce := requireConnError(t, r, err, true, client.ErrClosed) // request i had been written
 		require.Equal(t, requireServer(t).Addr(), ce.Addr)
-		require.ErrorIs(t, err, client.ErrClosed)
-		require.ErrorIs(t, err, client.ErrOutcomeUnknown)
-		require.NotErrorIs(t, err, client.ErrNotSent)
 
-		r, err = lcAwait(t, caught[i])
+		r, err = await(t, caught[i])
 		require.Nil(t, r)
 		require.ErrorIs(t, err, client.ErrClosed, "callback %d", i)
 	}
@@ -71,24 +53,24 @@ func TestCloseFailsPendingRequests(t *testing.T) {
 	require.Equal(t, n, count)
 
 	// Later commands fail at once, without being sent.
-	r, err := lcAwait(t, c.Ping(ctx))
-	lcRequireClosedNotSent(t, r, err)
-	r, err = lcAwait(t, c.Select(ctx, "test", nil, 900_000))
-	lcRequireClosedNotSent(t, r, err)
-	r, err = lcAwait(t, c.Call(ctx, "echo", 1))
-	lcRequireClosedNotSent(t, r, err)
+	r, err := await(t, c.Ping(ctx))
+	requireConnError(t, r, err, false, client.ErrClosed)
+	r, err = await(t, c.Select(ctx, "test", nil, 900_000))
+	requireConnError(t, r, err, false, client.ErrClosed)
+	r, err = await(t, c.Call(ctx, "echo", 1))
+	requireConnError(t, r, err, false, client.ErrClosed)
 
 	// Idempotent.
 	require.NoError(t, c.Close())
 	require.NoError(t, c.Close())
-	r, err = lcAwait(t, c.Ping(ctx))
-	lcRequireClosedNotSent(t, r, err)
+	r, err = await(t, c.Ping(ctx))
+	requireConnError(t, r, err, false, client.ErrClosed)
 }
 
 func TestCloseConcurrentWithRequests(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	const workers, perWorker = 8, 200
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*perWorker)
@@ -131,8 +113,8 @@ func TestCloseConcurrentWithRequests(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.Zero(t, c.InFlight())
-	r, err := lcAwait(t, c.Ping(ctx))
-	lcRequireClosedNotSent(t, r, err)
+	r, err := await(t, c.Ping(ctx))
+	requireConnError(t, r, err, false, client.ErrClosed)
 }
 
 // TestCloseWithWriterStuck closes a client whose writer is blocked in a
@@ -140,39 +122,35 @@ func TestCloseConcurrentWithRequests(t *testing.T) {
 // request being written from those still queued.
 func TestCloseWithWriterStuck(t *testing.T) {
 	t.Parallel()
-	c, srv := lcDialFake(t, client.Options{})
-	ctx := lcGuard(t)
+	c, srv := dialPipe(t)
+	ctx := testContext(t)
 	f1 := c.Call(ctx, "echo", 1)
-	srv.holdWriter()
+	holdWriter(t, srv)
 	f2 := c.Call(ctx, "echo", 2)
 
 	require.NoError(t, c.Close())
-	r, err := lcAwait(t, f1)
-	require.Nil(t, r)
-	var ce *client.ConnectionError
-	require.ErrorAs(t, err, &ce)
-	require.True(t, ce.Sent)
-	require.ErrorIs(t, err, client.ErrClosed)
-	r, err = lcAwait(t, f2)
-	lcRequireClosedNotSent(t, r, err)
+	r, err := await(t, f1)
+	requireConnError(t, r, err, true, client.ErrClosed)
+	r, err = await(t, f2)
+	requireConnError(t, r, err, false, client.ErrClosed)
 }
 
 func TestCloseFromCallback(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	pending := c.Call(ctx, "sleep", 30)
-	lcHanded(t, c)
+	requireHanded(t, c)
 	f := c.Call(ctx, "echo", 1).Then(func(r *client.Response) (*client.Response, error) {
 		return r, c.Close() // must not wait for this very callback
 	})
-	r, err := lcAwait(t, f)
+	r, err := await(t, f)
 	require.NoError(t, err)
-	require.Equal(t, []any{int64(1)}, lcValues(t, r))
-	_, err = lcAwait(t, pending)
+	require.Equal(t, []any{int64(1)}, responseValues(t, r))
+	_, err = await(t, pending)
 	require.ErrorIs(t, err, client.ErrClosed)
-	r, err = lcAwait(t, c.Ping(ctx))
-	lcRequireClosedNotSent(t, r, err)
+	r, err = await(t, c.Ping(ctx))
+	requireConnError(t, r, err, false, client.ErrClosed)
 }
 
 // TestServerKilledFailsInFlight kills (SIGKILL) the client's own server
@@ -181,7 +159,7 @@ func TestServerKilledFailsInFlight(t *testing.T) {
 	t.Parallel()
 	inst := tarantooltest.Start(t, tarantooltest.Options{})
 	c := dial(t, inst.Addr())
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	const n = 50
 	fs := make([]*future.Future[*client.Response], n)
 	for i := range fs {
@@ -191,7 +169,7 @@ func TestServerKilledFailsInFlight(t *testing.T) {
 	for i := range thens {
 		thens[i] = fs[i].Then(func(r *client.Response) (*client.Response, error) { return r, nil })
 	}
-	lcHanded(t, c)
+	requireHanded(t, c)
 	require.Equal(t, n, c.InFlight())
 
 	require.NoError(t, inst.Kill())
@@ -199,26 +177,20 @@ func TestServerKilledFailsInFlight(t *testing.T) {
 	// break failed them at once.
 	for i := range fs {
 		for _, f := range []*future.Future[*client.Response]{fs[i], thens[i]} {
-			r, err := lcAwait(t, f)
-			require.Nil(t, r)
-			var ce *client.ConnectionError
-			require.ErrorAs(t, err, &ce, "request %d", i)
-			require.True(t, ce.Sent)
-			require.Equal(t, inst.Addr(), ce.Addr)
-			require.ErrorIs(t, err, client.ErrOutcomeUnknown)
-			require.NotErrorIs(t, err, client.ErrClosed, "the client was not closed")
-			require.NotNil(t, ce.Err)
+			r, err := await(t, f)
+			ce := requireConnError(t, r, err, true, errConnLost) // the client was not closed
+			require.Equal(t, inst.Addr(), ce.Addr, "request %d", i)
 		}
 	}
 	require.Zero(t, c.InFlight())
 
 	// No reconnect: later requests fail at once, unsent.
 	for _, f := range []*future.Future[*client.Response]{c.Ping(ctx), c.Call(ctx, "echo", 1), c.Select(ctx, "test", nil, 900_000)} {
-		r, err := lcAwait(t, f)
-		lcRequireUnsent(t, r, err)
+		r, err := await(t, f)
+		requireConnError(t, r, err, false, nil)
 		require.NotErrorIs(t, err, client.ErrClosed)
 	}
 	require.NoError(t, c.Close())
-	r, err := lcAwait(t, c.Ping(ctx))
-	lcRequireClosedNotSent(t, r, err)
+	r, err := await(t, c.Ping(ctx))
+	requireConnError(t, r, err, false, client.ErrClosed)
 }

@@ -3,7 +3,7 @@ package client_test
 // Integration tests of the data commands against the shared server: Ping,
 // Insert, Replace, Update (every operation), Upsert, Delete,
 // ReplaceExisting, Call, Call16 and Eval. Every test owns a block of keys
-// (itKeys), so they run in parallel with each other and with other files.
+// (keyBlock), so they run in parallel with each other and with other files.
 
 import (
 	"errors"
@@ -50,7 +50,7 @@ func TestCommandInsert(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 
 	resp, err := c.Insert(ctx, "test", []any{k, "first", 42}).Await(ctx)
 	require.NoError(t, err)
@@ -65,7 +65,7 @@ func TestCommandInsert(t *testing.T) {
 
 	// A duplicate primary key fails with ER_TUPLE_FOUND and a stack.
 	_, err = c.Insert(ctx, "test", []any{k, "second"}).Await(ctx)
-	serr := itServerError(t, err, iproto.ER_TUPLE_FOUND)
+	serr := requireServerError(t, err, iproto.ER_TUPLE_FOUND)
 	require.Contains(t, serr.Message, "Duplicate key exists")
 	require.Contains(t, serr.Error(), "ER_TUPLE_FOUND")
 	require.NotEmpty(t, serr.Stack, "Tarantool 2.6 sends the MP_ERROR stack")
@@ -75,34 +75,34 @@ func TestCommandInsert(t *testing.T) {
 	require.NotErrorIs(t, err, client.ErrorCode(iproto.ER_TUPLE_NOT_FOUND))
 
 	// The failed insert changed nothing.
-	require.Equal(t, []any{[]any{int64(k), "first", int64(42)}}, itValues(t, c.Select(ctx, "test", "primary", k)))
+	require.Equal(t, []any{[]any{int64(k), "first", int64(42)}}, awaitValues(t, c.Select(ctx, "test", "primary", k)))
 
 	// By space number too.
-	require.Equal(t, []any{[]any{int64(k + 1)}}, itValues(t, c.Insert(ctx, 512, []any{k + 1})))
+	require.Equal(t, []any{[]any{int64(k + 1)}}, awaitValues(t, c.Insert(ctx, 512, []any{k + 1})))
 }
 
 func TestCommandReplace(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 
 	// Replace of a new key inserts.
-	require.Equal(t, []any{[]any{int64(k), "one"}}, itValues(t, c.Replace(ctx, "test", []any{k, "one"})))
+	require.Equal(t, []any{[]any{int64(k), "one"}}, awaitValues(t, c.Replace(ctx, "test", []any{k, "one"})))
 	// Replace of an existing key replaces the whole tuple.
-	require.Equal(t, []any{[]any{int64(k), "two", true}}, itValues(t, c.Replace(ctx, "test", []any{k, "two", true})))
-	require.Equal(t, []any{[]any{int64(k), "two", true}}, itValues(t, c.Select(ctx, "test", nil, k)))
+	require.Equal(t, []any{[]any{int64(k), "two", true}}, awaitValues(t, c.Replace(ctx, "test", []any{k, "two", true})))
+	require.Equal(t, []any{[]any{int64(k), "two", true}}, awaitValues(t, c.Select(ctx, "test", nil, k)))
 
 	// A tuple breaking the space format is refused by the server.
 	_, err := c.Replace(ctx, "test", []any{k, 12345}).Await(ctx)
-	itServerError(t, err, iproto.ER_FIELD_TYPE)
-	require.Equal(t, []any{[]any{int64(k), "two", true}}, itValues(t, c.Select(ctx, 512, 0, k)))
+	requireServerError(t, err, iproto.ER_FIELD_TYPE)
+	require.Equal(t, []any{[]any{int64(k), "two", true}}, awaitValues(t, c.Select(ctx, 512, 0, k)))
 }
 
 func TestCommandUpdateEveryOperation(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
-	base := itKeys()
+	base := keyBlock()
 
 	// Field numbers are 0-based; field 0 is the primary key.
 	cases := []struct {
@@ -156,7 +156,7 @@ func TestCommandUpdateEveryOperation(t *testing.T) {
 			found, err := resp.First(&got)
 			require.NoError(t, err)
 			require.True(t, found, "the response carries the updated tuple")
-			require.Equal(t, want, itWidenFloats(got))
+			require.Equal(t, want, widenFloats(got))
 			// The stored tuple is the returned one.
 			resp, err = c.Select(ctx, "test", nil, k).Await(ctx)
 			require.NoError(t, err)
@@ -164,7 +164,7 @@ func TestCommandUpdateEveryOperation(t *testing.T) {
 			found, err = resp.First(&stored)
 			require.NoError(t, err)
 			require.True(t, found)
-			require.Equal(t, want, itWidenFloats(stored))
+			require.Equal(t, want, widenFloats(stored))
 		})
 	}
 
@@ -180,7 +180,7 @@ func TestCommandUpdateEveryOperation(t *testing.T) {
 		found, err := resp.First(new([]any))
 		require.NoError(t, err)
 		require.False(t, found)
-		require.Empty(t, itValues(t, c.Select(ctx, "test", nil, k)), "update does not insert")
+		require.Empty(t, awaitValues(t, c.Select(ctx, "test", nil, k)), "update does not insert")
 	})
 
 	t.Run("server rejects a bad operand", func(t *testing.T) {
@@ -190,10 +190,10 @@ func TestCommandUpdateEveryOperation(t *testing.T) {
 		_, err := c.Insert(ctx, "test", []any{k, "a", "text"}).Await(ctx)
 		require.NoError(t, err)
 		_, err = c.Update(ctx, "test", nil, k, []protocol.Op{protocol.OpAdd(2, 1)}).Await(ctx)
-		itServerError(t, err, iproto.ER_UPDATE_ARG_TYPE)
+		requireServerError(t, err, iproto.ER_UPDATE_ARG_TYPE)
 		_, err = c.Update(ctx, "test", nil, k, []protocol.Op{protocol.OpAssign(0, k+1)}).Await(ctx)
-		itServerError(t, err, iproto.ER_CANT_UPDATE_PRIMARY_KEY)
-		require.Equal(t, []any{[]any{int64(k), "a", "text"}}, itValues(t, c.Select(ctx, "test", nil, k)))
+		requireServerError(t, err, iproto.ER_CANT_UPDATE_PRIMARY_KEY)
+		require.Equal(t, []any{[]any{int64(k), "a", "text"}}, awaitValues(t, c.Select(ctx, "test", nil, k)))
 	})
 }
 
@@ -201,7 +201,7 @@ func TestCommandUpsert(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 	ops := []protocol.Op{protocol.OpAdd(1, 5), protocol.OpAssign(2, "updated")}
 
 	// Insert path: the key is new, the tuple is inserted, the ops ignored.
@@ -210,12 +210,12 @@ func TestCommandUpsert(t *testing.T) {
 	values, err := resp.Values()
 	require.NoError(t, err)
 	require.Empty(t, values, "upsert returns no tuple")
-	require.Equal(t, []any{[]any{int64(k), int64(10), "inserted"}}, itValues(t, c.Select(ctx, "counters", nil, k)))
+	require.Equal(t, []any{[]any{int64(k), int64(10), "inserted"}}, awaitValues(t, c.Select(ctx, "counters", nil, k)))
 
 	// Update path: the key exists, the ops apply and the tuple is ignored.
 	_, err = c.Upsert(ctx, "counters", []any{k, 999, "ignored"}, ops).Await(ctx)
 	require.NoError(t, err)
-	require.Equal(t, []any{[]any{int64(k), int64(15), "updated"}}, itValues(t, c.Select(ctx, "counters", nil, k)))
+	require.Equal(t, []any{[]any{int64(k), int64(15), "updated"}}, awaitValues(t, c.Select(ctx, "counters", nil, k)))
 
 	// Many pipelined upserts of one counter all count.
 	const n = 50
@@ -227,14 +227,14 @@ func TestCommandUpsert(t *testing.T) {
 		_, err := f.Await(ctx)
 		require.NoError(t, err)
 	}
-	require.Equal(t, []any{[]any{int64(k + 1), int64(n)}}, itValues(t, c.Select(ctx, "counters", nil, k+1)))
+	require.Equal(t, []any{[]any{int64(k + 1), int64(n)}}, awaitValues(t, c.Select(ctx, "counters", nil, k+1)))
 }
 
 func TestCommandDelete(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 
 	_, err := c.Insert(ctx, "test", []any{k, "doomed"}).Await(ctx)
 	require.NoError(t, err)
@@ -246,7 +246,7 @@ func TestCommandDelete(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, found, "the response carries the deleted tuple")
 	require.Equal(t, []any{int64(k), "doomed"}, deleted)
-	require.Empty(t, itValues(t, c.Select(ctx, "test", nil, k)))
+	require.Empty(t, awaitValues(t, c.Select(ctx, "test", nil, k)))
 
 	// Deleting it again finds nothing.
 	resp, err = c.Delete(ctx, "test", nil, k).Await(ctx)
@@ -271,19 +271,19 @@ func TestCommandReplaceExisting(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 
 	// Missing: ER_TUPLE_NOT_FOUND and nothing inserted.
 	_, err := c.ReplaceExisting(ctx, "test", []any{k, "new"}).Await(ctx)
-	serr := itServerError(t, err, iproto.ER_TUPLE_NOT_FOUND)
+	serr := requireServerError(t, err, iproto.ER_TUPLE_NOT_FOUND)
 	require.Contains(t, serr.Message, "test")
-	require.Empty(t, itValues(t, c.Select(ctx, "test", nil, k)))
+	require.Empty(t, awaitValues(t, c.Select(ctx, "test", nil, k)))
 
 	// Existing: replaced and returned.
 	_, err = c.Insert(ctx, "test", []any{k, "old", 1}).Await(ctx)
 	require.NoError(t, err)
-	require.Equal(t, []any{[]any{int64(k), "new"}}, itValues(t, c.ReplaceExisting(ctx, "test", []any{k, "new"})))
-	require.Equal(t, []any{[]any{int64(k), "new"}}, itValues(t, c.Select(ctx, "test", nil, k)))
+	require.Equal(t, []any{[]any{int64(k), "new"}}, awaitValues(t, c.ReplaceExisting(ctx, "test", []any{k, "new"})))
+	require.Equal(t, []any{[]any{int64(k), "new"}}, awaitValues(t, c.Select(ctx, "test", nil, k)))
 
 	// By space number; through One.
 	opt, err := client.One[any](c.ReplaceExisting(ctx, 512, []any{k, "by id"})).Await(ctx)
@@ -293,12 +293,12 @@ func TestCommandReplaceExisting(t *testing.T) {
 
 	// A tuple breaking the format leaves the old one.
 	_, err = c.ReplaceExisting(ctx, "test", []any{k, 7}).Await(ctx)
-	itServerError(t, err, iproto.ER_FIELD_TYPE)
-	require.Equal(t, []any{[]any{int64(k), "by id"}}, itValues(t, c.Select(ctx, "test", nil, k)))
+	requireServerError(t, err, iproto.ER_FIELD_TYPE)
+	require.Equal(t, []any{[]any{int64(k), "by id"}}, awaitValues(t, c.Select(ctx, "test", nil, k)))
 
 	// An unknown space is the server's ER_NO_SUCH_SPACE.
 	_, err = c.ReplaceExisting(ctx, "no_such_space_for_replace", []any{k}).Await(ctx)
-	itServerError(t, err, iproto.ER_NO_SUCH_SPACE)
+	requireServerError(t, err, iproto.ER_NO_SUCH_SPACE)
 
 	// Atomic against a concurrent delete: either the replace comes first
 	// (it succeeds and the delete removes its tuple) or the delete does
@@ -320,10 +320,10 @@ func TestCommandReplaceExisting(t *testing.T) {
 		if reErr == nil {
 			require.Equal(t, []any{int64(key), "new"}, deleted)
 		} else {
-			itServerError(t, reErr, iproto.ER_TUPLE_NOT_FOUND)
+			requireServerError(t, reErr, iproto.ER_TUPLE_NOT_FOUND)
 			require.Equal(t, []any{int64(key), "old"}, deleted)
 		}
-		require.Empty(t, itValues(t, c.Select(ctx, "test", nil, key)))
+		require.Empty(t, awaitValues(t, c.Select(ctx, "test", nil, key)))
 	}
 }
 
@@ -336,20 +336,20 @@ func TestCommandCall(t *testing.T) {
 	args := []any{1, -2, "two", 3.5, true, nil, []any{1, "x"}, map[string]any{"k": "v"}, []byte{1, 2}, uint64(math.MaxUint64)}
 	require.Equal(t, []any{
 		int64(1), int64(-2), "two", 3.5, true, nil, []any{int64(1), "x"}, map[string]any{"k": "v"}, "\x01\x02", uint64(math.MaxUint64),
-	}, itValues(t, c.Call(ctx, "echo", args...)))
-	require.Empty(t, itValues(t, c.Call(ctx, "echo")), "no arguments, no results")
+	}, awaitValues(t, c.Call(ctx, "echo", args...)))
+	require.Empty(t, awaitValues(t, c.Call(ctx, "echo")), "no arguments, no results")
 
-	require.Equal(t, []any{int64(5)}, itValues(t, c.Call(ctx, "sum", 2, 3)))
+	require.Equal(t, []any{int64(5)}, awaitValues(t, c.Call(ctx, "sum", 2, 3)))
 	sums, err := client.Tuples[int](c.Call(ctx, "sum", 40, 2)).Await(ctx)
 	require.NoError(t, err)
 	require.Equal(t, []int{42}, sums)
 
 	// A function returning a tuple: CALL returns it as one value.
-	require.Equal(t, []any{[]any{int64(1), "a", true}}, itValues(t, c.Call(ctx, "tuple_of", 1, "a", true)))
+	require.Equal(t, []any{[]any{int64(1), "a", true}}, awaitValues(t, c.Call(ctx, "tuple_of", 1, "a", true)))
 
 	// Errors raised by the function.
 	_, err = c.Call(ctx, "fail", "it broke").Await(ctx)
-	serr := itServerError(t, err, iproto.ER_PROC_LUA)
+	serr := requireServerError(t, err, iproto.ER_PROC_LUA)
 	require.Equal(t, "it broke", serr.Message)
 	require.NotEmpty(t, serr.Stack)
 
@@ -360,10 +360,10 @@ func TestCommandCall(t *testing.T) {
 	require.Equal(t, "custom failure", custom.Message)
 
 	_, err = c.Call(ctx, "no_such_function").Await(ctx)
-	itServerError(t, err, iproto.ER_NO_SUCH_PROC)
+	requireServerError(t, err, iproto.ER_NO_SUCH_PROC)
 
 	// The connection keeps serving after errors.
-	require.Equal(t, []any{"still here"}, itValues(t, c.Call(ctx, "echo", "still here")))
+	require.Equal(t, []any{"still here"}, awaitValues(t, c.Call(ctx, "echo", "still here")))
 }
 
 func TestCommandCall16(t *testing.T) {
@@ -381,13 +381,13 @@ func TestCommandCall16(t *testing.T) {
 	require.NoError(t, resp.Decode(&rows))
 	require.Equal(t, [][]int{{5}}, rows)
 
-	require.Equal(t, []any{[]any{int64(1)}, []any{"a"}}, itValues(t, c.Call16(ctx, "echo", 1, "a")))
+	require.Equal(t, []any{[]any{int64(1)}, []any{"a"}}, awaitValues(t, c.Call16(ctx, "echo", 1, "a")))
 	// A returned tuple stays one tuple.
-	require.Equal(t, []any{[]any{int64(1), "a"}}, itValues(t, c.Call16(ctx, "tuple_of", 1, "a")))
-	require.Empty(t, itValues(t, c.Call16(ctx, "echo")))
+	require.Equal(t, []any{[]any{int64(1), "a"}}, awaitValues(t, c.Call16(ctx, "tuple_of", 1, "a")))
+	require.Empty(t, awaitValues(t, c.Call16(ctx, "echo")))
 
 	_, err = c.Call16(ctx, "fail", "old style").Await(ctx)
-	serr := itServerError(t, err, iproto.ER_PROC_LUA)
+	serr := requireServerError(t, err, iproto.ER_PROC_LUA)
 	require.Equal(t, "old style", serr.Message)
 }
 
@@ -397,24 +397,24 @@ func TestCommandEval(t *testing.T) {
 	ctx := testContext(t)
 
 	require.Equal(t, []any{int64(42), "number", "x!"},
-		itValues(t, c.Eval(ctx, "local a, b, s = ... return a * b, type(a), s .. '!'", 6, 7, "x")))
-	require.Equal(t, []any{int64(3)}, itValues(t, c.Eval(ctx, "return select('#', ...)", nil, "b", nil)))
-	require.Equal(t, []any{int64(0)}, itValues(t, c.Eval(ctx, "return select('#', ...)")))
-	require.Empty(t, itValues(t, c.Eval(ctx, "local x = 1")))
+		awaitValues(t, c.Eval(ctx, "local a, b, s = ... return a * b, type(a), s .. '!'", 6, 7, "x")))
+	require.Equal(t, []any{int64(3)}, awaitValues(t, c.Eval(ctx, "return select('#', ...)", nil, "b", nil)))
+	require.Equal(t, []any{int64(0)}, awaitValues(t, c.Eval(ctx, "return select('#', ...)")))
+	require.Empty(t, awaitValues(t, c.Eval(ctx, "local x = 1")))
 	// A table argument arrives as a Lua table.
-	require.Equal(t, []any{int64(3), "v"}, itValues(t, c.Eval(ctx, "local t, m = ... return #t, m.k", []int{1, 2, 3}, map[string]any{"k": "v"})))
+	require.Equal(t, []any{int64(3), "v"}, awaitValues(t, c.Eval(ctx, "local t, m = ... return #t, m.k", []int{1, 2, 3}, map[string]any{"k": "v"})))
 	// Eval sees the box API.
-	k := itKeys()
-	require.Equal(t, []any{[]any{int64(k), "from eval"}}, itValues(t, c.Eval(ctx, "return box.space.test:insert{...}", k, "from eval")))
-	require.Equal(t, []any{[]any{int64(k), "from eval"}}, itValues(t, c.Select(ctx, "test", nil, k)))
+	k := keyBlock()
+	require.Equal(t, []any{[]any{int64(k), "from eval"}}, awaitValues(t, c.Eval(ctx, "return box.space.test:insert{...}", k, "from eval")))
+	require.Equal(t, []any{[]any{int64(k), "from eval"}}, awaitValues(t, c.Select(ctx, "test", nil, k)))
 
 	_, err := c.Eval(ctx, "error('eval failed')").Await(ctx)
-	serr := itServerError(t, err, iproto.ER_PROC_LUA)
+	serr := requireServerError(t, err, iproto.ER_PROC_LUA)
 	require.Contains(t, serr.Message, "eval failed")
 	_, err = c.Eval(ctx, "return (").Await(ctx)
-	itServerError(t, err, iproto.ER_PROC_LUA)
+	requireServerError(t, err, iproto.ER_PROC_LUA)
 	_, err = c.Eval(ctx, "box.error(box.error.ILLEGAL_PARAMS, 'bad params')").Await(ctx)
-	serr = itServerError(t, err, iproto.ER_ILLEGAL_PARAMS)
+	serr = requireServerError(t, err, iproto.ER_ILLEGAL_PARAMS)
 	require.Equal(t, "Illegal parameters, bad params", serr.Message)
 }
 
@@ -425,7 +425,7 @@ func TestCommandsPipelined(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 
 	ins := c.Insert(ctx, "test", []any{k, "a"})
 	rep := c.Replace(ctx, "test", []any{k + 1, "b"})
@@ -439,16 +439,16 @@ func TestCommandsPipelined(t *testing.T) {
 	sleep := c.Call(ctx, "sleep", 0)
 	ping := c.Ping(ctx)
 
-	require.Equal(t, []any{[]any{int64(k), "a"}}, itValues(t, ins))
-	require.Equal(t, []any{[]any{int64(k + 1), "b"}}, itValues(t, rep))
-	require.Equal(t, []any{[]any{int64(k), "a2"}}, itValues(t, upd))
-	require.Empty(t, itValues(t, ups))
-	require.Equal(t, []any{[]any{int64(k + 1), "b"}}, itValues(t, del))
-	require.Equal(t, []any{[]any{int64(k), "a2"}}, itValues(t, sel))
-	require.Equal(t, []any{int64(3)}, itValues(t, call))
-	require.Equal(t, []any{[]any{int64(7)}}, itValues(t, c16))
-	require.Equal(t, []any{"e"}, itValues(t, ev))
-	require.Equal(t, []any{int64(0)}, itValues(t, sleep))
+	require.Equal(t, []any{[]any{int64(k), "a"}}, awaitValues(t, ins))
+	require.Equal(t, []any{[]any{int64(k + 1), "b"}}, awaitValues(t, rep))
+	require.Equal(t, []any{[]any{int64(k), "a2"}}, awaitValues(t, upd))
+	require.Empty(t, awaitValues(t, ups))
+	require.Equal(t, []any{[]any{int64(k + 1), "b"}}, awaitValues(t, del))
+	require.Equal(t, []any{[]any{int64(k), "a2"}}, awaitValues(t, sel))
+	require.Equal(t, []any{int64(3)}, awaitValues(t, call))
+	require.Equal(t, []any{[]any{int64(7)}}, awaitValues(t, c16))
+	require.Equal(t, []any{"e"}, awaitValues(t, ev))
+	require.Equal(t, []any{int64(0)}, awaitValues(t, sleep))
 	_, err := ping.Await(ctx)
 	require.NoError(t, err)
 	require.Zero(t, c.InFlight())
@@ -475,9 +475,9 @@ func TestCommandsPipelined(t *testing.T) {
 	}
 }
 
-// itWidenFloats turns float32 fields of a tuple into float64: Tarantool
+// widenFloats turns float32 fields of a tuple into float64: Tarantool
 // stores the result of 10 + 0.5 as a float32.
-func itWidenFloats(v any) any {
+func widenFloats(v any) any {
 	tuple, ok := v.([]any)
 	if !ok {
 		return v

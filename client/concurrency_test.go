@@ -13,11 +13,11 @@ import (
 	"github.com/txtarantool/txtarantool/future"
 )
 
-// lcDeleteRange deletes the keys [from, from+n) of space test when the
+// deleteRange deletes the keys [from, from+n) of space test when the
 // test ends.
-func lcDeleteRange(t *testing.T, c *client.Client, from, n int) {
+func deleteRange(t *testing.T, c *client.Client, from, n int) {
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), lcHangGuard)
+		ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
 		defer cancel()
 		_, err := c.Eval(ctx, "local from, n = ... for k = from, from + n - 1 do box.space.test:delete(k) end", from, n).Await(ctx)
 		if err != nil {
@@ -26,20 +26,20 @@ func lcDeleteRange(t *testing.T, c *client.Client, from, n int) {
 	})
 }
 
-// lcIssueMixed issues request i of a mixed batch: even i a Replace of key
+// issueMixed issues request i of a mixed batch: even i a Replace of key
 // base+i, odd i a Call of echo.
-func lcIssueMixed(ctx context.Context, c *client.Client, base, i int) *future.Future[*client.Response] {
+func issueMixed(ctx context.Context, c *client.Client, base, i int) *future.Future[*client.Response] {
 	if i%2 == 0 {
 		return c.Replace(ctx, "test", []any{base + i, fmt.Sprintf("lc-%d", i)})
 	}
 	return c.Call(ctx, "echo", i, fmt.Sprintf("echo-%d", i))
 }
 
-// lcCheckMixed checks the response to request i of a mixed batch.
-func lcCheckMixed(t *testing.T, base, i int, r *client.Response, err error) {
+// checkMixed checks the response to request i of a mixed batch.
+func checkMixed(t *testing.T, base, i int, r *client.Response, err error) {
 	t.Helper()
 	require.NoError(t, err, "request %d", i)
-	got := lcValues(t, r)
+	got := responseValues(t, r)
 	if i%2 == 0 {
 		require.Equal(t, []any{[]any{int64(base + i), fmt.Sprintf("lc-%d", i)}}, got, "replace %d", i)
 	} else {
@@ -51,17 +51,17 @@ func TestConcurrent10kOneGoroutine(t *testing.T) {
 	t.Parallel()
 	const n, base = 10_000, 900_000
 	c := dialShared(t)
-	lcDeleteRange(t, c, base, n)
-	ctx := lcGuard(t)
+	deleteRange(t, c, base, n)
+	ctx := testContext(t)
 
 	// Issue every request before awaiting any.
 	fs := make([]*future.Future[*client.Response], n)
 	for i := range fs {
-		fs[i] = lcIssueMixed(ctx, c, base, i)
+		fs[i] = issueMixed(ctx, c, base, i)
 	}
 	for i, f := range fs {
-		r, err := lcAwait(t, f)
-		lcCheckMixed(t, base, i, r, err)
+		r, err := await(t, f)
+		checkMixed(t, base, i, r, err)
 	}
 	require.Zero(t, c.InFlight())
 
@@ -72,9 +72,9 @@ func TestConcurrent10kOneGoroutine(t *testing.T) {
 	}
 	for j, f := range sel {
 		i := 2 * j
-		r, err := lcAwait(t, f)
+		r, err := await(t, f)
 		require.NoError(t, err)
-		require.Equal(t, []any{[]any{int64(base + i), fmt.Sprintf("lc-%d", i)}}, lcValues(t, r))
+		require.Equal(t, []any{[]any{int64(base + i), fmt.Sprintf("lc-%d", i)}}, responseValues(t, r))
 	}
 	require.Zero(t, c.InFlight())
 }
@@ -83,8 +83,8 @@ func TestConcurrent10kFrom64Goroutines(t *testing.T) {
 	t.Parallel()
 	const goroutines, perG, base = 64, 10_000 / 64, 910_000
 	c := dialShared(t)
-	lcDeleteRange(t, c, base, goroutines*perG)
-	ctx := lcGuard(t)
+	deleteRange(t, c, base, goroutines*perG)
+	ctx := testContext(t)
 
 	// Each goroutine issues all its requests, then awaits them; all of
 	// them start issuing together.
@@ -98,7 +98,7 @@ func TestConcurrent10kFrom64Goroutines(t *testing.T) {
 			<-start
 			fs := make([]*future.Future[*client.Response], perG)
 			for k := range fs {
-				fs[k] = lcIssueMixed(ctx, c, base, g*perG+k)
+				fs[k] = issueMixed(ctx, c, base, g*perG+k)
 				if k%16 == 0 {
 					runtime.Gosched() // interleave with the other goroutines
 				}
@@ -119,7 +119,7 @@ func TestConcurrent10kFrom64Goroutines(t *testing.T) {
 				if i%2 == 0 {
 					want = []any{[]any{int64(base + i), fmt.Sprintf("lc-%d", i)}}
 				}
-				if !lcEqualValues(want, v) {
+				if !equalValues(want, v) {
 					errs <- fmt.Errorf("request %d: got %#v, want %#v", i, v, want)
 					return
 				}
@@ -135,9 +135,9 @@ func TestConcurrent10kFrom64Goroutines(t *testing.T) {
 	require.Zero(t, c.InFlight())
 }
 
-// lcEqualValues compares decoded values (no testing.T: it runs on
+// equalValues compares decoded values (no testing.T: it runs on
 // worker goroutines).
-func lcEqualValues(want, got []any) bool {
+func equalValues(want, got []any) bool {
 	return fmt.Sprintf("%#v", want) == fmt.Sprintf("%#v", got)
 }
 
@@ -146,7 +146,7 @@ func lcEqualValues(want, got []any) bool {
 func TestConcurrentAwaitersAndCallbacksOnOneFuture(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	f := c.Call(ctx, "echo", "shared")
 	const n = 100
 	var wg sync.WaitGroup
@@ -173,7 +173,7 @@ func TestConcurrentAwaitersAndCallbacksOnOneFuture(t *testing.T) {
 		})
 	}
 	for _, tf := range thens {
-		_, err := lcAwait(t, tf)
+		_, err := await(t, tf)
 		require.NoError(t, err)
 	}
 	wg.Wait()

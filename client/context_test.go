@@ -3,7 +3,6 @@ package client_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -13,54 +12,19 @@ import (
 	"github.com/txtarantool/txtarantool/future"
 )
 
-// lcDialLogged connects to the shared server with a client whose log is
-// recorded.
-func lcDialLogged(t *testing.T, opts ...func(*client.Options)) (*client.Client, *lcLog) {
-	t.Helper()
-	l := newLcLog()
-	c := dialShared(t, append([]func(*client.Options){func(o *client.Options) { o.Logger = slog.New(l) }}, opts...)...)
-	return c, l
-}
-
-// lcHanded makes sure every request issued on c so far has been handed to
-// the network: the writer hands over everything queued before a request,
-// so once a later Ping is answered the earlier ones were written.
-func lcHanded(t *testing.T, c *client.Client) {
-	t.Helper()
-	r, err := lcAwait(t, c.Ping(lcGuard(t)))
-	require.NoError(t, err)
-	require.NotNil(t, r)
-}
-
-// lcCheckServes checks that c still works and matches responses to
-// requests: several calls in flight at once, each with its own value.
-func lcCheckServes(t *testing.T, c *client.Client, base int) {
-	t.Helper()
-	ctx := lcGuard(t)
-	fs := make([]*future.Future[*client.Response], 50)
-	for i := range fs {
-		fs[i] = c.Call(ctx, "echo", base+i)
-	}
-	for i, f := range fs {
-		r, err := lcAwait(t, f)
-		require.NoError(t, err)
-		require.Equal(t, []any{int64(base + i)}, lcValues(t, r))
-	}
-	require.Zero(t, c.InFlight())
-}
-
 func TestContextCancelledInFlight(t *testing.T) {
 	t.Parallel()
-	c, log := lcDialLogged(t)
-	ctx, cancel := context.WithCancel(lcGuard(t))
+	log := newLogRecorder()
+	c := dialShared(t, withLog(log))
+	ctx, cancel := context.WithCancel(testContext(t))
 	defer cancel()
 
 	f := c.Call(ctx, "sleep", 0.5)
-	lcHanded(t, c)
+	requireHanded(t, c)
 	require.Equal(t, 1, c.InFlight())
 	cancel()
 
-	r, err := lcAwait(t, f)
+	r, err := await(t, f)
 	require.Nil(t, r)
 	var ce *client.ContextError
 	require.ErrorAs(t, err, &ce)
@@ -72,12 +36,12 @@ func TestContextCancelledInFlight(t *testing.T) {
 
 	// The server still answers after its sleep; the client drops that
 	// reply without settling anything.
-	log.waitFor(t, lcDiscarded, 1)
+	log.waitFor(t, logDiscarded, 1)
 	again, errAgain, settled := f.Peek()
 	require.True(t, settled)
 	require.Nil(t, again)
 	require.Equal(t, err, errAgain)
-	lcCheckServes(t, c, 100)
+	requireServesMany(t, c, 100)
 }
 
 func TestContextCancelledBeforeCall(t *testing.T) {
@@ -86,7 +50,7 @@ func TestContextCancelledBeforeCall(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 
-	r, err := lcAwait(t, c.Call(ctx, "echo", 1))
+	r, err := await(t, c.Call(ctx, "echo", 1))
 	require.Nil(t, r)
 	var ce *client.ContextError
 	require.ErrorAs(t, err, &ce)
@@ -96,24 +60,24 @@ func TestContextCancelledBeforeCall(t *testing.T) {
 	require.NotErrorIs(t, err, client.ErrOutcomeUnknown)
 
 	// A bound command takes the same path.
-	r, err = lcAwait(t, c.Select(ctx, "test", nil, 900_001))
+	r, err = await(t, c.Select(ctx, "test", nil, 900_001))
 	require.Nil(t, r)
 	require.ErrorAs(t, err, &ce)
 	require.False(t, ce.Sent)
 	require.ErrorIs(t, err, context.Canceled)
 	require.Zero(t, c.InFlight())
-	lcCheckServes(t, c, 200)
+	requireServesMany(t, c, 200)
 }
 
 func TestContextCancelCause(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
 	cause := errors.New("lc: user went away")
-	ctx, cancel := context.WithCancelCause(lcGuard(t))
+	ctx, cancel := context.WithCancelCause(testContext(t))
 	f := c.Call(ctx, "sleep", 0.3)
-	lcHanded(t, c)
+	requireHanded(t, c)
 	cancel(cause)
-	_, err := lcAwait(t, f)
+	_, err := await(t, f)
 	var ce *client.ContextError
 	require.ErrorAs(t, err, &ce)
 	require.ErrorIs(t, err, cause, "the context's cause is kept")
@@ -122,11 +86,12 @@ func TestContextCancelCause(t *testing.T) {
 
 func TestContextDeadline(t *testing.T) {
 	t.Parallel()
-	c, log := lcDialLogged(t)
-	ctx, cancel := context.WithTimeout(lcGuard(t), 100*time.Millisecond)
+	log := newLogRecorder()
+	c := dialShared(t, withLog(log))
+	ctx, cancel := context.WithTimeout(testContext(t), 100*time.Millisecond)
 	defer cancel()
 
-	r, err := lcAwait(t, c.Call(ctx, "sleep", 0.5))
+	r, err := await(t, c.Call(ctx, "sleep", 0.5))
 	require.Nil(t, r)
 	var ce *client.ContextError
 	require.ErrorAs(t, err, &ce)
@@ -134,14 +99,14 @@ func TestContextDeadline(t *testing.T) {
 	require.NotErrorIs(t, err, client.ErrRequestTimeout, "no RequestTimeout is set")
 	require.Zero(t, c.InFlight())
 	if ce.Sent {
-		log.waitFor(t, lcDiscarded, 1)
+		log.waitFor(t, logDiscarded, 1)
 	}
-	lcCheckServes(t, c, 300)
+	requireServesMany(t, c, 300)
 
 	// A deadline already passed: nothing is sent.
 	past, cancelPast := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancelPast()
-	r, err = lcAwait(t, c.Ping(past))
+	r, err = await(t, c.Ping(past))
 	require.Nil(t, r)
 	require.ErrorAs(t, err, &ce)
 	require.False(t, ce.Sent)
@@ -153,7 +118,7 @@ func TestRequestTimeoutOption(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t, func(o *client.Options) { o.RequestTimeout = time.Second })
 
-	r, err := lcAwait(t, c.Call(lcGuard(t), "sleep", 3))
+	r, err := await(t, c.Call(testContext(t), "sleep", 3))
 	require.Nil(t, r)
 	var ce *client.ContextError
 	require.ErrorAs(t, err, &ce)
@@ -165,21 +130,21 @@ func TestRequestTimeoutOption(t *testing.T) {
 
 	// The request timeout also applies with a context that has no
 	// deadline at all.
-	r, err = lcAwait(t, c.Call(context.Background(), "sleep", 3))
+	r, err = await(t, c.Call(context.Background(), "sleep", 3))
 	require.Nil(t, r)
 	require.ErrorIs(t, err, client.ErrRequestTimeout)
 
 	// Quick requests are not affected.
-	lcCheckServes(t, c, 400)
+	requireServesMany(t, c, 400)
 }
 
 func TestRequestTimeoutEarlierContextDeadlineWins(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t, func(o *client.Options) { o.RequestTimeout = time.Hour })
-	ctx, cancel := context.WithTimeout(lcGuard(t), 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(testContext(t), 100*time.Millisecond)
 	defer cancel()
 
-	r, err := lcAwait(t, c.Call(ctx, "sleep", 0.5))
+	r, err := await(t, c.Call(ctx, "sleep", 0.5))
 	require.Nil(t, r)
 	var ce *client.ContextError
 	require.ErrorAs(t, err, &ce)
@@ -190,43 +155,45 @@ func TestRequestTimeoutEarlierContextDeadlineWins(t *testing.T) {
 
 func TestFutureCancelPendingCommand(t *testing.T) {
 	t.Parallel()
-	c, log := lcDialLogged(t)
-	f := c.Call(lcGuard(t), "sleep", 0.3)
-	lcHanded(t, c)
+	log := newLogRecorder()
+	c := dialShared(t, withLog(log))
+	f := c.Call(testContext(t), "sleep", 0.3)
+	requireHanded(t, c)
 	require.Equal(t, 1, c.InFlight())
 
 	require.True(t, f.Cancel())
 	require.Zero(t, c.InFlight(), "Cancel forgets the request at once")
-	r, err := lcAwait(t, f)
+	r, err := await(t, f)
 	require.Nil(t, r)
 	require.ErrorIs(t, err, future.ErrCancelled)
 	require.False(t, f.Cancel(), "a second Cancel does nothing")
 
-	log.waitFor(t, lcDiscarded, 1)
+	log.waitFor(t, logDiscarded, 1)
 	_, err2, _ := f.Peek()
 	require.ErrorIs(t, err2, future.ErrCancelled, "the late reply changes nothing")
-	lcCheckServes(t, c, 500)
+	requireServesMany(t, c, 500)
 }
 
 func TestFutureCancelDerivedCancelsRequest(t *testing.T) {
 	t.Parallel()
-	c, log := lcDialLogged(t)
-	root := c.Call(lcGuard(t), "sleep", 0.3)
+	log := newLogRecorder()
+	c := dialShared(t, withLog(log))
+	root := c.Call(testContext(t), "sleep", 0.3)
 	ran := make(chan struct{}, 1)
 	end := client.Tuples[float64](root).Finally(func(v []float64, err error) ([]float64, error) {
 		ran <- struct{}{}
 		return v, err
 	})
-	lcHanded(t, c)
+	requireHanded(t, c)
 
 	require.True(t, end.Cancel())
-	_, err := lcAwait(t, end)
+	_, err := await(t, end)
 	require.ErrorIs(t, err, future.ErrCancelled)
-	_, err = lcAwait(t, root)
+	_, err = await(t, root)
 	require.ErrorIs(t, err, future.ErrCancelled, "cancelling the end of the chain cancels the request")
 	require.Zero(t, c.InFlight())
-	log.waitFor(t, lcDiscarded, 1)
-	lcCheckServes(t, c, 600)
+	log.waitFor(t, logDiscarded, 1)
+	requireServesMany(t, c, 600)
 	select {
 	case <-ran:
 		t.Fatal("the Finally step of a cancelled future ran")
@@ -236,24 +203,25 @@ func TestFutureCancelDerivedCancelsRequest(t *testing.T) {
 
 func TestFutureTimeoutOnCommand(t *testing.T) {
 	t.Parallel()
-	c, log := lcDialLogged(t)
-	f := c.Call(lcGuard(t), "sleep", 0.3)
-	lcHanded(t, c)
+	log := newLogRecorder()
+	c := dialShared(t, withLog(log))
+	f := c.Call(testContext(t), "sleep", 0.3)
+	requireHanded(t, c)
 	tf := f.Timeout(50 * time.Millisecond)
 
-	r, err := lcAwait(t, tf)
+	r, err := await(t, tf)
 	require.Nil(t, r)
 	require.ErrorIs(t, err, future.ErrTimeout)
-	_, err = lcAwait(t, f)
+	_, err = await(t, f)
 	require.ErrorIs(t, err, future.ErrCancelled, "the timed-out request is cancelled")
 	require.Zero(t, c.InFlight())
-	log.waitFor(t, lcDiscarded, 1)
-	lcCheckServes(t, c, 700)
+	log.waitFor(t, logDiscarded, 1)
+	requireServesMany(t, c, 700)
 
 	// A command that answers in time passes through Timeout unchanged.
-	r, err = lcAwait(t, c.Call(lcGuard(t), "echo", "in time").Timeout(lcHangGuard))
+	r, err = await(t, c.Call(testContext(t), "echo", "in time").Timeout(hangGuard))
 	require.NoError(t, err)
-	require.Equal(t, []any{"in time"}, lcValues(t, r))
+	require.Equal(t, []any{"in time"}, responseValues(t, r))
 }
 
 // TestContextCancelQueuedRequestIsNeverSent checks the promise behind
@@ -261,11 +229,11 @@ func TestFutureTimeoutOnCommand(t *testing.T) {
 // ContextError says Sent=false) never reaches the server afterwards.
 func TestContextCancelQueuedRequestIsNeverSent(t *testing.T) {
 	t.Parallel()
-	c, srv := lcDialFake(t, client.Options{})
-	guard := lcGuard(t)
+	c, srv := dialPipe(t)
+	guard := testContext(t)
 
 	f1 := c.Call(guard, "echo", 1)
-	srv.holdWriter() // the writer is stuck writing f1
+	holdWriter(t, srv) // the writer is stuck writing f1
 	ctx2, cancel2 := context.WithCancel(guard)
 	f2 := c.Call(ctx2, "echo", 2)
 	f3 := c.Call(guard, "echo", 3)
@@ -273,7 +241,7 @@ func TestContextCancelQueuedRequestIsNeverSent(t *testing.T) {
 	require.Equal(t, 4, c.InFlight())
 
 	cancel2()
-	_, err := lcAwait(t, f2)
+	_, err := await(t, f2)
 	var ce *client.ContextError
 	require.ErrorAs(t, err, &ce)
 	require.False(t, ce.Sent, "f2 was still queued in the client")
@@ -282,28 +250,28 @@ func TestContextCancelQueuedRequestIsNeverSent(t *testing.T) {
 	require.Equal(t, 2, c.InFlight())
 
 	// The server must see f1 and f3 only.
-	sync1, args := srv.readCall()
+	req1, args := readCall(t, srv)
 	require.Equal(t, []any{int64(1)}, args)
-	sync3, args := srv.readCall()
+	req3, args := readCall(t, srv)
 	require.Equal(t, []any{int64(3)}, args, "the abandoned f2 reached the server")
-	require.NoError(t, srv.reply(sync3, 30))
-	require.NoError(t, srv.reply(sync1, 10))
-	r, err := lcAwait(t, f1)
+	require.NoError(t, srv.ReplyOK(req3, 30))
+	require.NoError(t, srv.ReplyOK(req1, 10))
+	r, err := await(t, f1)
 	require.NoError(t, err)
-	require.Equal(t, []any{int64(10)}, lcValues(t, r))
-	r, err = lcAwait(t, f3)
+	require.Equal(t, []any{int64(10)}, responseValues(t, r))
+	r, err = await(t, f3)
 	require.NoError(t, err)
-	require.Equal(t, []any{int64(30)}, lcValues(t, r))
+	require.Equal(t, []any{int64(30)}, responseValues(t, r))
 
 	// One more request: the next frame the server reads must be this one,
 	// not the abandoned f4.
 	f5 := c.Call(guard, "echo", 5)
-	sync5, args := srv.readCall()
+	req5, args := readCall(t, srv)
 	require.Equal(t, []any{int64(5)}, args, "the cancelled f4 reached the server")
-	require.NoError(t, srv.reply(sync5, 50))
-	r, err = lcAwait(t, f5)
+	require.NoError(t, srv.ReplyOK(req5, 50))
+	r, err = await(t, f5)
 	require.NoError(t, err)
-	require.Equal(t, []any{int64(50)}, lcValues(t, r))
+	require.Equal(t, []any{int64(50)}, responseValues(t, r))
 	require.Zero(t, c.InFlight())
 }
 
@@ -311,33 +279,24 @@ func TestContextCancelQueuedRequestIsNeverSent(t *testing.T) {
 // the request being written, false for those still queued in the client.
 func TestConnectionBreakSentFlag(t *testing.T) {
 	t.Parallel()
-	c, srv := lcDialFake(t, client.Options{})
-	guard := lcGuard(t)
+	c, srv := dialPipe(t)
+	guard := testContext(t)
 
 	f1 := c.Call(guard, "echo", 1)
-	srv.holdWriter()
+	holdWriter(t, srv)
 	f2 := c.Call(guard, "echo", 2)
 	f3 := c.Ping(guard)
-	require.NoError(t, srv.conn.Close())
+	require.NoError(t, srv.Close())
 
-	_, err := lcAwait(t, f1)
-	var ce *client.ConnectionError
-	require.ErrorAs(t, err, &ce)
-	require.True(t, ce.Sent)
+	r, err := await(t, f1)
+	ce := requireConnError(t, r, err, true, nil)
 	require.Equal(t, "pipe", ce.Addr)
-	require.ErrorIs(t, err, client.ErrOutcomeUnknown)
 	for _, f := range []*future.Future[*client.Response]{f2, f3} {
-		r, err := lcAwait(t, f)
-		require.Nil(t, r)
-		require.ErrorAs(t, err, &ce)
-		require.False(t, ce.Sent)
-		require.ErrorIs(t, err, client.ErrNotSent)
+		r, err := await(t, f)
+		requireConnError(t, r, err, false, nil)
 	}
 	require.Zero(t, c.InFlight())
 
-	r, err := lcAwait(t, c.Ping(guard))
-	require.Nil(t, r)
-	require.ErrorAs(t, err, &ce)
-	require.False(t, ce.Sent)
-	require.ErrorIs(t, err, client.ErrNotSent)
+	r, err = await(t, c.Ping(guard))
+	requireConnError(t, r, err, false, nil)
 }

@@ -34,7 +34,7 @@ func TestDecodeStructs(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 	note := "noted"
 
 	recs := []decRecord{
@@ -98,9 +98,9 @@ func TestDecodeStructs(t *testing.T) {
 
 	// A server error passes through Tuples and One unchanged.
 	_, err = client.Tuples[decRecord](c.Insert(ctx, "test", recs[0])).Await(ctx)
-	itServerError(t, err, iproto.ER_TUPLE_FOUND)
+	requireServerError(t, err, iproto.ER_TUPLE_FOUND)
 	_, err = client.One[decRecord](c.Insert(ctx, "test", recs[0])).Await(ctx)
-	itServerError(t, err, iproto.ER_TUPLE_FOUND)
+	requireServerError(t, err, iproto.ER_TUPLE_FOUND)
 
 	// Call results decode the same way: one element per returned value.
 	type pair struct {
@@ -131,22 +131,22 @@ func TestDecodeUUIDAndDecimal(t *testing.T) {
 		want, err := protocol.ParseUUID(s)
 		require.NoError(t, err)
 		// Server-made UUID decodes to the same value.
-		require.Equal(t, []any{want}, itValues(t, c.Call(ctx, "uuid_of", s)))
+		require.Equal(t, []any{want}, awaitValues(t, c.Call(ctx, "uuid_of", s)))
 		typed, err := client.Tuples[protocol.UUID](c.Call(ctx, "uuid_of", s)).Await(ctx)
 		require.NoError(t, err)
 		require.Equal(t, []protocol.UUID{want}, typed)
 		// A client-made UUID is a UUID to the server.
-		require.Equal(t, []any{true, s}, itValues(t, c.Eval(ctx,
+		require.Equal(t, []any{true, s}, awaitValues(t, c.Eval(ctx,
 			"local u = ... return require('uuid').fromstr(tostring(u)) == u, tostring(u)", want)))
 		// And round trips through it.
-		require.Equal(t, []any{want}, itValues(t, c.Call(ctx, "echo", want)))
+		require.Equal(t, []any{want}, awaitValues(t, c.Call(ctx, "echo", want)))
 	}
 
 	decimals := []string{"0", "1", "-1", "1.10", "-12.345", "0.001", "123456789012345678901234567890.12345678",
 		"99999999999999999999999999999999999999", "-0.00000000000000000000000000000000000001"}
 	for _, s := range decimals {
 		want := protocol.MustParseDecimal(s)
-		values := itValues(t, c.Call(ctx, "decimal_of", s))
+		values := awaitValues(t, c.Call(ctx, "decimal_of", s))
 		require.Len(t, values, 1)
 		got, ok := values[0].(protocol.Decimal)
 		require.True(t, ok, "decimal_of(%s) is %T", s, values[0])
@@ -155,13 +155,13 @@ func TestDecodeUUIDAndDecimal(t *testing.T) {
 		typed, err := client.Tuples[protocol.Decimal](c.Call(ctx, "decimal_of", s)).Await(ctx)
 		require.NoError(t, err)
 		require.Equal(t, []protocol.Decimal{want}, typed)
-		require.Equal(t, []any{true, s}, itValues(t, c.Eval(ctx,
+		require.Equal(t, []any{true, s}, awaitValues(t, c.Eval(ctx,
 			"local d = ... return d == require('decimal').new(tostring(d)), tostring(d)", want)))
-		require.Equal(t, []any{want}, itValues(t, c.Call(ctx, "echo", want)))
+		require.Equal(t, []any{want}, awaitValues(t, c.Call(ctx, "echo", want)))
 	}
 	// Server-side arithmetic on a client-made decimal.
 	require.Equal(t, []any{protocol.MustParseDecimal("24.690")},
-		itValues(t, c.Eval(ctx, "local d = ... return d * 2", protocol.MustParseDecimal("12.345"))))
+		awaitValues(t, c.Eval(ctx, "local d = ... return d * 2", protocol.MustParseDecimal("12.345"))))
 
 	// Stored in a tuple, read back as typed fields and as generic values.
 	type extRow struct {
@@ -173,7 +173,7 @@ func TestDecodeUUIDAndDecimal(t *testing.T) {
 		D        protocol.Decimal
 		Us       []protocol.UUID
 	}
-	k := itKeys()
+	k := keyBlock()
 	u1, err := protocol.ParseUUID(uuids[2])
 	require.NoError(t, err)
 	u2, err := protocol.ParseUUID(uuids[1])
@@ -186,24 +186,24 @@ func TestDecodeUUIDAndDecimal(t *testing.T) {
 	require.True(t, got.Found)
 	require.Equal(t, row, got.Value)
 	require.Equal(t, []any{[]any{int64(k), "ext", u1, protocol.MustParseDecimal("-12.345"), []any{u2, u1}}},
-		itValues(t, c.Select(ctx, "test", nil, k)))
+		awaitValues(t, c.Select(ctx, "test", nil, k)))
 	// The server sees real uuid and decimal fields.
-	require.Equal(t, []any{"cdata", "cdata", uuids[2], "-12.345"}, itValues(t, c.Eval(ctx,
+	require.Equal(t, []any{"cdata", "cdata", uuids[2], "-12.345"}, awaitValues(t, c.Eval(ctx,
 		"local t = box.space.test:get(...) return type(t[3]), type(t[4]), tostring(t[3]), tostring(t[4])", k)))
 
 	// Also given as []any, not a struct.
 	_, err = c.Replace(ctx, "test", []any{k + 1, "ext2", u2, protocol.MustParseDecimal("0.5")}).Await(ctx)
 	require.NoError(t, err)
 	require.Equal(t, []any{[]any{int64(k + 1), "ext2", u2, protocol.MustParseDecimal("0.5")}},
-		itValues(t, c.Select(ctx, "test", nil, k+1)))
+		awaitValues(t, c.Select(ctx, "test", nil, k+1)))
 }
 
 // Not parallel: creates a space (a schema change).
 func TestDecodeUUIDAndDecimalKeys(t *testing.T) {
 	c := dialShared(t)
 	ctx := testContext(t)
-	name := itName("dec_keys")
-	itCreateSpace(t, c, name, `s:format({{name = 'u', type = 'uuid'}, {name = 'd', type = 'decimal'}})
+	name := uniqueName("dec_keys")
+	createSpace(t, c, name, `s:format({{name = 'u', type = 'uuid'}, {name = 'd', type = 'decimal'}})
 s:create_index('primary', {parts = {1, 'uuid'}})
 s:create_index('by_d', {parts = {2, 'decimal'}, unique = false})`)
 
@@ -218,13 +218,13 @@ s:create_index('by_d', {parts = {2, 'decimal'}, unique = false})`)
 	}
 
 	// A UUID or Decimal given alone is a one-part key.
-	require.Equal(t, []any{[]any{u2, d2}}, itValues(t, c.Select(ctx, name, nil, u2)))
-	require.Equal(t, []any{[]any{u1, d1}}, itValues(t, c.Select(ctx, name, "by_d", d1)))
-	require.Equal(t, []any{[]any{u1, d1}}, itValues(t, c.Select(ctx, name, "by_d", []any{protocol.MustParseDecimal("1.50")})),
+	require.Equal(t, []any{[]any{u2, d2}}, awaitValues(t, c.Select(ctx, name, nil, u2)))
+	require.Equal(t, []any{[]any{u1, d1}}, awaitValues(t, c.Select(ctx, name, "by_d", d1)))
+	require.Equal(t, []any{[]any{u1, d1}}, awaitValues(t, c.Select(ctx, name, "by_d", []any{protocol.MustParseDecimal("1.50")})),
 		"decimals compare by value")
-	require.Equal(t, []any{[]any{u2, d2}, []any{u1, d1}}, itValues(t, c.Select(ctx, name, "by_d", nil, client.Iterator(iproto.ITER_ALL))))
-	require.Equal(t, []any{[]any{u1, d1}}, itValues(t, c.Delete(ctx, name, nil, u1)))
-	require.Empty(t, itValues(t, c.Select(ctx, name, nil, u1)))
+	require.Equal(t, []any{[]any{u2, d2}, []any{u1, d1}}, awaitValues(t, c.Select(ctx, name, "by_d", nil, client.Iterator(iproto.ITER_ALL))))
+	require.Equal(t, []any{[]any{u1, d1}}, awaitValues(t, c.Delete(ctx, name, nil, u1)))
+	require.Empty(t, awaitValues(t, c.Select(ctx, name, nil, u1)))
 }
 
 // TestDecodeErrorValue decodes an error object returned (not raised) by a
@@ -236,7 +236,7 @@ func TestDecodeErrorValue(t *testing.T) {
 	c := dialShared(t)
 	ctx := testContext(t)
 
-	values := itValues(t, c.Call(ctx, "get_errors_as_ext"))
+	values := awaitValues(t, c.Call(ctx, "get_errors_as_ext"))
 	require.Len(t, values, 1)
 	serr, ok := values[0].(*client.ServerError)
 	require.True(t, ok, "value is %T", values[0])

@@ -3,66 +3,21 @@ package client_test
 import (
 	"context"
 	"errors"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/txtarantool/txtarantool/client"
+	"github.com/txtarantool/txtarantool/internal/fakeiproto"
 	"github.com/txtarantool/txtarantool/protocol"
 	"github.com/txtarantool/txtarantool/transport"
 )
 
-// lcClosedPort returns a loopback address nobody listens on.
-func lcClosedPort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
-}
-
-// lcSilentServer accepts connections and never writes to them, like a
-// server that hangs before its greeting. It returns the address.
-func lcSilentServer(t *testing.T, greeting []byte) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			if greeting != nil {
-				_, _ = nc.Write(greeting)
-			}
-			mu.Lock()
-			conns = append(conns, nc)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		for _, nc := range conns {
-			_ = nc.Close()
-		}
-	})
-	return ln.Addr().String()
-}
-
 func TestDialClosedPort(t *testing.T) {
 	t.Parallel()
-	addr := lcClosedPort(t)
-	c, err := client.Dial(lcGuard(t), addr, client.Options{User: testUser, Password: testPassword})
+	addr := closedPort(t)
+	c, err := client.Dial(testContext(t), addr, client.Options{User: testUser, Password: testPassword})
 	require.Nil(t, c)
 	var de *transport.DialError
 	require.ErrorAs(t, err, &de)
@@ -72,7 +27,7 @@ func TestDialClosedPort(t *testing.T) {
 
 func TestDialBadAddress(t *testing.T) {
 	t.Parallel()
-	c, err := client.Dial(lcGuard(t), "tcp://", client.Options{})
+	c, err := client.Dial(testContext(t), "tcp://", client.Options{})
 	require.Nil(t, c)
 	var ae *transport.AddressError
 	require.ErrorAs(t, err, &ae)
@@ -80,12 +35,12 @@ func TestDialBadAddress(t *testing.T) {
 
 func TestDialContextDeadlineBoundsHandshake(t *testing.T) {
 	t.Parallel()
-	addr := lcSilentServer(t, nil)
+	addr := silentServer(t, nil)
 	// Many attempts: the socket deadline and the context's timer expire
 	// at the same instant, and whichever is seen first the error must
 	// match the context's.
 	for i := range 20 {
-		ctx, cancel := context.WithTimeout(lcGuard(t), 20*time.Millisecond)
+		ctx, cancel := context.WithTimeout(testContext(t), 20*time.Millisecond)
 		c, err := client.Dial(ctx, addr, client.Options{})
 		cancel()
 		require.Nil(t, c)
@@ -95,8 +50,8 @@ func TestDialContextDeadlineBoundsHandshake(t *testing.T) {
 
 func TestDialContextCancelledDuringHandshake(t *testing.T) {
 	t.Parallel()
-	addr := lcSilentServer(t, nil)
-	ctx, cancel := context.WithCancel(lcGuard(t))
+	addr := silentServer(t, nil)
+	ctx, cancel := context.WithCancel(testContext(t))
 	time.AfterFunc(50*time.Millisecond, cancel)
 	c, err := client.Dial(ctx, addr, client.Options{})
 	require.Nil(t, c)
@@ -105,7 +60,7 @@ func TestDialContextCancelledDuringHandshake(t *testing.T) {
 
 func TestDialTimeoutOption(t *testing.T) {
 	t.Parallel()
-	addr := lcSilentServer(t, nil)
+	addr := silentServer(t, nil)
 	for i := range 10 {
 		c, err := client.Dial(context.Background(), addr, client.Options{DialTimeout: 20 * time.Millisecond})
 		require.Nil(t, c)
@@ -113,7 +68,7 @@ func TestDialTimeoutOption(t *testing.T) {
 	}
 
 	// The earlier of the context's deadline and DialTimeout applies.
-	ctx, cancel := context.WithTimeout(lcGuard(t), 20*time.Millisecond)
+	ctx, cancel := context.WithTimeout(testContext(t), 20*time.Millisecond)
 	defer cancel()
 	c, err := client.Dial(ctx, addr, client.Options{DialTimeout: time.Hour})
 	require.Nil(t, c)
@@ -124,7 +79,7 @@ func TestDialTimeoutOption(t *testing.T) {
 // the AUTH request is bounded the same way.
 func TestDialTimeoutWaitsForAuthAnswer(t *testing.T) {
 	t.Parallel()
-	addr := lcSilentServer(t, lcGreeting())
+	addr := silentServer(t, fakeiproto.Greeting())
 	c, err := client.Dial(context.Background(), addr, client.Options{User: "u", Password: "p", DialTimeout: 50 * time.Millisecond})
 	require.Nil(t, c)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
@@ -136,8 +91,8 @@ func TestDialNotTarantool(t *testing.T) {
 	t.Parallel()
 	junk := make([]byte, protocol.GreetingSize)
 	copy(junk, "HTTP/1.1 400 Bad Request\r\n")
-	addr := lcSilentServer(t, junk)
-	c, err := client.Dial(lcGuard(t), addr, client.Options{})
+	addr := silentServer(t, junk)
+	c, err := client.Dial(testContext(t), addr, client.Options{})
 	require.Nil(t, c)
 	var ge *protocol.GreetingError
 	require.ErrorAs(t, err, &ge)

@@ -212,9 +212,9 @@ func lcCaptureStdout(t *testing.T, fn func()) string {
 func TestExamples(t *testing.T) {
 	srv := requireServer(t)
 	admin := dialShared(t)
-	lcDeleteRange(t, admin, 930_001, 7)
+	deleteRange(t, admin, 930_001, 7)
 	// Start from an empty key range whatever an earlier run left.
-	_, err := lcAwait(t, admin.Eval(lcGuard(t), "for k = 930001, 930007 do box.space.test:delete(k) end"))
+	_, err := await(t, admin.Eval(testContext(t), "for k = 930001, 930007 do box.space.test:delete(k) end"))
 	require.NoError(t, err)
 
 	saved := [3]string{exampleAddr, exampleUser, examplePassword}
@@ -237,7 +237,7 @@ func TestExamples(t *testing.T) {
 
 	// What the examples wrote is on the server; the refused insert and
 	// the one never sent are not.
-	r, err := lcAwait(t, admin.Eval(lcGuard(t), "local t = {} for k = 930001, 930007 do t[#t + 1] = box.space.test:get(k) end return t"))
+	r, err := await(t, admin.Eval(testContext(t), "local t = {} for k = 930001, 930007 do t[#t + 1] = box.space.test:get(k) end return t"))
 	require.NoError(t, err)
 	require.Equal(t, []any{[]any{
 		[]any{int64(930_001), "ann"},
@@ -246,5 +246,5 @@ func TestExamples(t *testing.T) {
 		[]any{int64(930_004), "di"},
 		[]any{int64(930_005), "eve"},
 		[]any{int64(930_007), "gia"},
-	}}, lcValues(t, r))
+	}}, responseValues(t, r))
 }

@@ -25,7 +25,7 @@ import (
 func TestCallbackDoesNotRunOnReader(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	var inner []any
 	f := c.Call(ctx, "echo", "a").Then(func(r *client.Response) (*client.Response, error) {
 		rb, err := c.Call(ctx, "echo", "b").Await(ctx)
@@ -35,9 +35,9 @@ func TestCallbackDoesNotRunOnReader(t *testing.T) {
 		inner, err = rb.Values()
 		return r, err
 	})
-	r, err := lcAwait(t, f)
+	r, err := await(t, f)
 	require.NoError(t, err)
-	require.Equal(t, []any{"a"}, lcValues(t, r))
+	require.Equal(t, []any{"a"}, responseValues(t, r))
 	require.Equal(t, []any{"b"}, inner)
 
 	// Catch callbacks too: the error of A is handled while B is awaited.
@@ -47,9 +47,9 @@ func TestCallbackDoesNotRunOnReader(t *testing.T) {
 		}
 		return c.Call(ctx, "echo", "recovered").Await(ctx)
 	})
-	r, err = lcAwait(t, g)
+	r, err = await(t, g)
 	require.NoError(t, err)
-	require.Equal(t, []any{"recovered"}, lcValues(t, r))
+	require.Equal(t, []any{"recovered"}, responseValues(t, r))
 }
 
 // TestCallbacksRunOneAtATimeOnOneGoroutine checks the Serial executor:
@@ -59,9 +59,9 @@ func TestCallbacksRunOneAtATimeOnOneGoroutine(t *testing.T) {
 	t.Parallel()
 	td, err := transport.NewDialer(requireServer(t).Addr())
 	require.NoError(t, err)
-	readers := &lcReadersDialer{Dialer: td}
-	c := dialShared(t, func(o *client.Options) { o.Dialer = readers })
-	ctx := lcGuard(t)
+	readers := &readersDialer{Dialer: td}
+	c := dialShared(t, withDialer(readers))
+	ctx := testContext(t)
 	const n = 2000
 	var running, overlaps, ran atomic.Int64
 	var mu sync.Mutex
@@ -71,7 +71,7 @@ func TestCallbacksRunOneAtATimeOnOneGoroutine(t *testing.T) {
 			overlaps.Add(1)
 		}
 		mu.Lock()
-		goroutines[lcGoroutineID()]++
+		goroutines[goroutineID()]++
 		mu.Unlock()
 		runtime.Gosched() // give another callback every chance to overlap
 		ran.Add(1)
@@ -129,7 +129,7 @@ func TestCallbacksRunOneAtATimeOnOneGoroutine(t *testing.T) {
 	require.EqualValues(t, n, ran.Load())
 	require.Zero(t, overlaps.Load(), "callbacks ran concurrently")
 	require.Len(t, goroutines, 1, "callbacks ran on several goroutines: %v", goroutines)
-	require.NotContains(t, goroutines, lcGoroutineID())
+	require.NotContains(t, goroutines, goroutineID())
 	for id := range goroutines {
 		require.False(t, readers.isReader(id), "callbacks ran on the network reader")
 	}
@@ -142,7 +142,7 @@ func TestCallbacksRunOneAtATimeOnOneGoroutine(t *testing.T) {
 func TestAwaitNotBlockedByBusyExecutor(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	entered, release := make(chan struct{}), make(chan struct{})
 	blocker := c.Call(ctx, "echo", "blocker").Then(func(r *client.Response) (*client.Response, error) {
 		close(entered)
@@ -165,20 +165,20 @@ func TestAwaitNotBlockedByBusyExecutor(t *testing.T) {
 		thenRan.Store(true)
 		return r, nil
 	})
-	r, err := lcAwait(t, f)
+	r, err := await(t, f)
 	require.NoError(t, err)
-	require.Equal(t, []any{"while blocked"}, lcValues(t, r))
+	require.Equal(t, []any{"while blocked"}, responseValues(t, r))
 	// Deterministic: the executor is held until release is closed.
 	_, _, settled := then.Peek()
 	require.False(t, settled, "the callback cannot have run while the executor is held")
 	require.False(t, thenRan.Load())
 
 	close(release)
-	r, err = lcAwait(t, then)
+	r, err = await(t, then)
 	require.NoError(t, err)
-	require.Equal(t, []any{"while blocked"}, lcValues(t, r))
+	require.Equal(t, []any{"while blocked"}, responseValues(t, r))
 	require.True(t, thenRan.Load())
-	_, err = lcAwait(t, blocker)
+	_, err = await(t, blocker)
 	require.NoError(t, err)
 }
 
@@ -187,17 +187,17 @@ func TestAwaitNotBlockedByBusyExecutor(t *testing.T) {
 func TestCallbackPanicDoesNotStopClient(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	boom := errors.New("lc: boom")
 	f := c.Call(ctx, "echo", 1).Then(func(*client.Response) (*client.Response, error) { panic(boom) })
-	_, err := lcAwait(t, f)
+	_, err := await(t, f)
 	var pe *future.PanicError
 	require.ErrorAs(t, err, &pe)
 	require.ErrorIs(t, err, boom)
-	lcCheckServes(t, c, 800)
+	requireServesMany(t, c, 800)
 
 	// Callbacks after it still run on the executor.
-	r, err := lcAwait(t, c.Call(ctx, "echo", 2).Then(func(r *client.Response) (*client.Response, error) { return r, nil }))
+	r, err := await(t, c.Call(ctx, "echo", 2).Then(func(r *client.Response) (*client.Response, error) { return r, nil }))
 	require.NoError(t, err)
-	require.Equal(t, []any{int64(2)}, lcValues(t, r))
+	require.Equal(t, []any{int64(2)}, responseValues(t, r))
 }

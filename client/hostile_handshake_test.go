@@ -20,35 +20,35 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
-// hsSend is a handler that sends b and closes the connection.
-func hsSend(b []byte) fakeiproto.Handler {
+// sendBytes is a handler that sends b and closes the connection.
+func sendBytes(b []byte) fakeiproto.Handler {
 	return func(c *fakeiproto.Conn) error { return c.Write(b) }
 }
 
-// hsDialFails dials srv once and returns the error, which must come
-// without a client.
-func hsDialFails(t *testing.T, srv *fakeiproto.Server, opts client.Options) error {
+// dialFails dials srv once with fakeOptions(opts...) and returns the
+// error, which must come without a client.
+func dialFails(t *testing.T, srv *fakeiproto.Server, opts ...clientOption) error {
 	t.Helper()
-	c, err := client.Dial(lcGuard(t), srv.Addr(), opts)
+	c, err := client.Dial(testContext(t), srv.Addr(), fakeOptions(opts...))
 	require.Error(t, err)
 	require.Nil(t, c)
 	return err
 }
 
-// hsLazyRecovers makes a lazy client of srv, whose first connection
+// requireLazyRecovers makes a lazy client of srv, whose first connection
 // misbehaves and whose later ones are healthy, and checks that it
-// connects and serves per its reconnect policy.
-func hsLazyRecovers(t *testing.T, srv *fakeiproto.Server, opts client.Options) {
+// connects and serves per its reconnect policy (fakeOptions(opts...)).
+func requireLazyRecovers(t *testing.T, srv *fakeiproto.Server, opts ...clientOption) {
 	t.Helper()
-	c, err := client.Lazy(srv.Addr(), opts)
+	c, err := client.Lazy(srv.Addr(), fakeOptions(opts...))
 	require.NoError(t, err)
 	defer c.Close()
-	hsRequireServes(t, c, "after a bad first connection")
+	requireEchoes(t, c, "after a bad first connection")
 	require.GreaterOrEqual(t, srv.Accepted(), 2)
 }
 
 func TestHostileGarbageGreeting(t *testing.T) {
-	hsNoLeaks(t)
+	requireNoLeaks(t)
 	garbage := make([]byte, protocol.GreetingSize)
 	for i := range garbage {
 		garbage[i] = byte(i*37 + 11) // binary junk, no newline structure
@@ -56,29 +56,29 @@ func TestHostileGarbageGreeting(t *testing.T) {
 	ssh := fakeiproto.GreetingLines("SSH-2.0-OpenSSH_9.6", "")
 
 	for _, g := range [][]byte{garbage, ssh} {
-		srv := hsServer(t, hsSend(g), fakeiproto.Healthy)
-		err := hsDialFails(t, srv, hsOptions())
+		srv := startFake(t, sendBytes(g), fakeiproto.Healthy)
+		err := dialFails(t, srv)
 		var ge *protocol.GreetingError
 		require.ErrorAs(t, err, &ge)
 
-		hsLazyRecovers(t, srv, hsOptions())
+		requireLazyRecovers(t, srv)
 	}
 }
 
 func TestHostileTruncatedGreeting(t *testing.T) {
-	hsNoLeaks(t)
-	srv := hsServer(t, hsSend(fakeiproto.Greeting()[:50]), fakeiproto.Healthy)
-	err := hsDialFails(t, srv, hsOptions())
+	requireNoLeaks(t)
+	srv := startFake(t, sendBytes(fakeiproto.Greeting()[:50]), fakeiproto.Healthy)
+	err := dialFails(t, srv)
 	var ge *protocol.GreetingError
 	require.ErrorAs(t, err, &ge, "%v", err)
 	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 	require.ErrorContains(t, err, "50 of 128 bytes")
 
-	hsLazyRecovers(t, srv, hsOptions())
+	requireLazyRecovers(t, srv)
 }
 
 func TestHostileGreetingWrongSalt(t *testing.T) {
-	hsNoLeaks(t)
+	requireNoLeaks(t)
 	for _, tc := range []struct {
 		name     string
 		greeting []byte
@@ -90,18 +90,18 @@ func TestHostileGreetingWrongSalt(t *testing.T) {
 		{"salt not base64", fakeiproto.GreetingLines("Tarantool 2.6.0 (Binary)", "!!not*base64!!"), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := hsServer(t, hsSend(tc.greeting), hsSend(tc.greeting), fakeiproto.Healthy)
+			srv := startFake(t, sendBytes(tc.greeting), sendBytes(tc.greeting), fakeiproto.Healthy)
 			// With and without authentication: the greeting is checked
 			// before anything else.
-			for _, opts := range []client.Options{hsOptions(), {User: "u", Password: "p", SkipSchema: true}} {
-				err := hsDialFails(t, srv, opts)
+			for _, opts := range []client.Options{fakeOptions(), {User: "u", Password: "p", SkipSchema: true}} {
+				err := dialFails(t, srv, withOptions(opts))
 				var ge *protocol.GreetingError
 				require.ErrorAs(t, err, &ge)
 				if tc.target != nil {
 					require.ErrorIs(t, err, tc.target)
 				}
 			}
-			hsLazyRecovers(t, srv, hsOptions())
+			requireLazyRecovers(t, srv)
 		})
 	}
 }
@@ -111,28 +111,27 @@ func TestHostileGreetingWrongSalt(t *testing.T) {
 // trying, each attempt bounded the same way, and a request waiting for it
 // fails by its own context, unsent.
 func TestHostileNoGreeting(t *testing.T) {
-	hsNoLeaks(t)
-	srv := hsServer(t, (*fakeiproto.Conn).Hold)
+	requireNoLeaks(t)
+	srv := startFake(t, (*fakeiproto.Conn).Hold)
 
-	opts := hsOptions()
-	opts.DialTimeout = 50 * time.Millisecond
-	err := hsDialFails(t, srv, opts)
+	opts := fakeOptions(func(o *client.Options) { o.DialTimeout = 50 * time.Millisecond })
+	err := dialFails(t, srv, withOptions(opts))
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	var ge *protocol.GreetingError
 	require.False(t, errors.As(err, &ge), "silence is not a bad greeting: %v", err)
 
-	ctx, cancel := context.WithCancel(lcGuard(t))
+	ctx, cancel := context.WithCancel(testContext(t))
 	time.AfterFunc(50*time.Millisecond, cancel)
-	c, err := client.Dial(ctx, srv.Addr(), hsOptions())
+	c, err := client.Dial(ctx, srv.Addr(), fakeOptions())
 	require.Nil(t, c)
 	require.ErrorIs(t, err, context.Canceled)
 
 	c, err = client.Lazy(srv.Addr(), opts)
 	require.NoError(t, err)
 	defer c.Close()
-	ctx, cancel = context.WithTimeout(lcGuard(t), 200*time.Millisecond)
+	ctx, cancel = context.WithTimeout(testContext(t), 200*time.Millisecond)
 	defer cancel()
-	r, err := lcAwait(t, c.Ping(ctx))
+	r, err := await(t, c.Ping(ctx))
 	require.Nil(t, r)
 	var cte *client.ContextError
 	require.ErrorAs(t, err, &cte)
@@ -145,7 +144,7 @@ func TestHostileNoGreeting(t *testing.T) {
 // MaxFrameSize, or malformed. Dial fails with the protocol error, never
 // an *AuthError.
 func TestHostileAuthResponse(t *testing.T) {
-	hsNoLeaks(t)
+	requireNoLeaks(t)
 	for _, tc := range []struct {
 		name   string
 		answer []byte
@@ -156,8 +155,8 @@ func TestHostileAuthResponse(t *testing.T) {
 		{"error body not a map", fakeiproto.Frame(fakeiproto.ResponseHeader(fakeiproto.ErrorCode(iproto.ER_CREDS_MISMATCH), 1), []byte{0xa1, 'x'}), new(*protocol.MalformedError)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := hsServer(t, func(c *fakeiproto.Conn) error {
-				req, err := hsGreetThenRead(c)
+			srv := startFake(t, func(c *fakeiproto.Conn) error {
+				req, err := greetThenRead(c)
 				if err != nil {
 					return err
 				}
@@ -166,8 +165,7 @@ func TestHostileAuthResponse(t *testing.T) {
 				}
 				return c.Write(tc.answer)
 			})
-			opts := client.Options{User: "u", Password: "p", SkipSchema: true, MaxFrameSize: 4096}
-			err := hsDialFails(t, srv, opts)
+			err := dialFails(t, srv, withOptions(client.Options{User: "u", Password: "p", SkipSchema: true, MaxFrameSize: 4096}))
 			require.ErrorAs(t, err, tc.target)
 			var ae *client.AuthError
 			require.False(t, errors.As(err, &ae), "not a refusal: %v", err)

@@ -21,13 +21,13 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
-// hsNeverSent is the log message of a response to a sync id the client
+// logNeverSent is the log message of a response to a sync id the client
 // never sent.
-const hsNeverSent = "discarding a response to a request never sent"
+const logNeverSent = "discarding a response to a request never sent"
 
-// hsScripted is a handler that greets, answers the n-th request with
+// scripted is a handler that greets, answers the n-th request with
 // answers[n](request) as a raw frame, then serves normally.
-func hsScripted(answers ...func(req fakeiproto.Request) []byte) fakeiproto.Handler {
+func scripted(answers ...func(req fakeiproto.Request) []byte) fakeiproto.Handler {
 	return func(c *fakeiproto.Conn) error {
 		if err := c.WriteGreeting(); err != nil {
 			return err
@@ -45,23 +45,23 @@ func hsScripted(answers ...func(req fakeiproto.Request) []byte) fakeiproto.Handl
 	}
 }
 
-// hsOK is an OK frame for sync with the given raw body.
-func hsOK(sync uint64, body []byte) []byte {
+// okFrame is an OK frame for sync with the given raw body.
+func okFrame(sync uint64, body []byte) []byte {
 	return fakeiproto.Frame(fakeiproto.ResponseHeader(uint32(iproto.IPROTO_OK), sync), body)
 }
 
-// hsOKData is an OK frame for sync whose IPROTO_DATA is [values...].
-func hsOKData(t *testing.T, sync uint64, values ...any) []byte {
+// okDataFrame is an OK frame for sync whose IPROTO_DATA is [values...].
+func okDataFrame(t *testing.T, sync uint64, values ...any) []byte {
 	body, err := fakeiproto.OKBody(values...)
 	require.NoError(t, err)
-	return hsOK(sync, body)
+	return okFrame(sync, body)
 }
 
-// hsStillServes checks that c serves on the connection it has (the fake
+// requireStillServes checks that c serves on the connection it has (the fake
 // server accepted one connection only).
-func hsStillServes(t *testing.T, c *client.Client, srv *fakeiproto.Server) {
+func requireStillServes(t *testing.T, c *client.Client, srv *fakeiproto.Server) {
 	t.Helper()
-	hsRequireServes(t, c, "same connection")
+	requireEchoes(t, c, "same connection")
 	require.True(t, c.Connected())
 	require.Equal(t, 1, srv.Accepted(), "the connection was never broken")
 	require.Zero(t, c.InFlight())
@@ -70,49 +70,51 @@ func hsStillServes(t *testing.T, c *client.Client, srv *fakeiproto.Server) {
 // TestHostileUnknownSync: responses to sync ids the client never sent are
 // discarded with a warning; the request in flight gets its own response.
 func TestHostileUnknownSync(t *testing.T) {
-	hsNoLeaks(t)
-	srv := hsServer(t, hsScripted(func(req fakeiproto.Request) []byte {
-		out := hsOKData(t, req.Sync+1000, "bogus")
-		out = append(out, hsOKData(t, 1<<64-1, "bogus")...)
-		return append(out, hsOKData(t, req.Sync, "real")...)
+	requireNoLeaks(t)
+	srv := startFake(t, scripted(func(req fakeiproto.Request) []byte {
+		out := okDataFrame(t, req.Sync+1000, "bogus")
+		out = append(out, okDataFrame(t, 1<<64-1, "bogus")...)
+		return append(out, okDataFrame(t, req.Sync, "real")...)
 	}))
-	c, log := hsDialLogged(t, srv, hsOptions())
-	r, err := lcAwait(t, c.Call(lcGuard(t), "f", "real"))
+	log := newLogRecorder()
+	c := dialFake(t, srv, withLog(log))
+	r, err := await(t, c.Call(testContext(t), "f", "real"))
 	require.NoError(t, err)
-	require.Equal(t, []any{"real"}, lcValues(t, r))
-	log.waitFor(t, hsNeverSent, 2)
-	hsStillServes(t, c, srv)
+	require.Equal(t, []any{"real"}, responseValues(t, r))
+	log.waitFor(t, logNeverSent, 2)
+	requireStillServes(t, c, srv)
 }
 
 // TestHostileDuplicateSync: a second response to a request already
 // answered is discarded (like a late response to a forgotten request);
 // it never settles the next request, which gets its own response.
 func TestHostileDuplicateSync(t *testing.T) {
-	hsNoLeaks(t)
-	srv := hsServer(t, hsScripted(
+	requireNoLeaks(t)
+	srv := startFake(t, scripted(
 		func(req fakeiproto.Request) []byte {
-			return append(hsOKData(t, req.Sync, "first"), hsOKData(t, req.Sync, "again")...)
+			return append(okDataFrame(t, req.Sync, "first"), okDataFrame(t, req.Sync, "again")...)
 		},
-		func(req fakeiproto.Request) []byte { return hsOKData(t, req.Sync, "second") },
+		func(req fakeiproto.Request) []byte { return okDataFrame(t, req.Sync, "second") },
 	))
-	c, log := hsDialLogged(t, srv, hsOptions())
-	ctx := lcGuard(t)
-	r, err := lcAwait(t, c.Call(ctx, "f"))
+	log := newLogRecorder()
+	c := dialFake(t, srv, withLog(log))
+	ctx := testContext(t)
+	r, err := await(t, c.Call(ctx, "f"))
 	require.NoError(t, err)
-	require.Equal(t, []any{"first"}, lcValues(t, r))
-	r, err = lcAwait(t, c.Call(ctx, "f"))
+	require.Equal(t, []any{"first"}, responseValues(t, r))
+	r, err = await(t, c.Call(ctx, "f"))
 	require.NoError(t, err)
-	require.Equal(t, []any{"second"}, lcValues(t, r))
-	log.waitFor(t, lcDiscarded, 1)
-	require.Zero(t, log.count(hsNeverSent))
-	hsStillServes(t, c, srv)
+	require.Equal(t, []any{"second"}, responseValues(t, r))
+	log.waitFor(t, logDiscarded, 1)
+	require.Zero(t, log.count(logNeverSent))
+	requireStillServes(t, c, srv)
 }
 
 // TestHostileBodyWrongTypes: an OK response whose body has the wrong
 // shape settles its request (the frame is whole, the response is kept raw
 // until decoded), and decoding it fails with a typed protocol error.
 func TestHostileBodyWrongTypes(t *testing.T) {
-	hsNoLeaks(t)
+	requireNoLeaks(t)
 	data := protocol.AppendUint(protocol.AppendMapHeader(nil, 1), uint64(iproto.IPROTO_DATA))
 	for _, tc := range []struct {
 		name string
@@ -126,44 +128,44 @@ func TestHostileBodyWrongTypes(t *testing.T) {
 		{"metadata a string", protocol.AppendString(protocol.AppendUint(protocol.AppendMapHeader(nil, 1), uint64(iproto.IPROTO_METADATA)), "x")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := hsServer(t, hsScripted(func(req fakeiproto.Request) []byte { return hsOK(req.Sync, tc.body) }))
-			c := hsDial(t, srv, hsOptions())
-			hsRequireUndecodable(t, c)
-			hsStillServes(t, c, srv)
+			srv := startFake(t, scripted(func(req fakeiproto.Request) []byte { return okFrame(req.Sync, tc.body) }))
+			c := dialFake(t, srv)
+			requireUndecodable(t, c)
+			requireStillServes(t, c, srv)
 		})
 	}
 
 	// A select answered with no IPROTO_DATA at all: Values and First find
 	// nothing, Decode (which needs data) fails with a typed error.
-	srv := hsServer(t, hsScripted(func(req fakeiproto.Request) []byte { return hsOK(req.Sync, protocol.AppendMapHeader(nil, 0)) }))
-	c := hsDial(t, srv, hsOptions())
-	r, err := lcAwait(t, c.Select(lcGuard(t), 512, 0, 1))
+	srv := startFake(t, scripted(func(req fakeiproto.Request) []byte { return okFrame(req.Sync, protocol.AppendMapHeader(nil, 0)) }))
+	c := dialFake(t, srv)
+	r, err := await(t, c.Select(testContext(t), 512, 0, 1))
 	require.NoError(t, err)
 	values, err := r.Values()
 	require.NoError(t, err)
 	require.Nil(t, values)
 	var tuples []any
-	hsRequireTyped(t, r.Decode(&tuples))
-	hsStillServes(t, c, srv)
+	requireTyped(t, r.Decode(&tuples))
+	requireStillServes(t, c, srv)
 }
 
-// hsRequireUndecodable sends a select whose response (scripted by the
+// requireUndecodable sends a select whose response (scripted by the
 // test's server) is whole but cannot be decoded: the request succeeds and
 // every way of decoding the response fails with a typed error (or, for
 // Decode of nil data, gives a nil slice).
-func hsRequireUndecodable(t *testing.T, c *client.Client) {
+func requireUndecodable(t *testing.T, c *client.Client) {
 	t.Helper()
-	r, err := lcAwait(t, c.Select(lcGuard(t), 512, 0, 1))
+	r, err := await(t, c.Select(testContext(t), 512, 0, 1))
 	require.NoError(t, err, "the frame is whole: the request is answered")
 	require.NotNil(t, r)
 
 	_, err = r.Values()
-	hsRequireTyped(t, err)
+	requireTyped(t, err)
 	// Decode follows msgpack, which decodes nil into a nil slice; anything
 	// else fails.
 	var tuples []any
 	if err := r.Decode(&tuples); err != nil {
-		hsRequireTyped(t, err)
+		requireTyped(t, err)
 	} else {
 		require.Nil(t, tuples)
 	}
@@ -172,7 +174,7 @@ func hsRequireUndecodable(t *testing.T, c *client.Client) {
 		ID       uint64
 	}
 	if err := r.Decode(&rows); err != nil {
-		hsRequireTyped(t, err)
+		requireTyped(t, err)
 	} else {
 		require.Nil(t, rows)
 	}
@@ -181,16 +183,16 @@ func hsRequireUndecodable(t *testing.T, c *client.Client) {
 		var first []any
 		_, err = r.First(&first)
 		if err != nil {
-			hsRequireTyped(t, err)
+			requireTyped(t, err)
 		}
 	} else {
-		hsRequireTyped(t, err)
+		requireTyped(t, err)
 	}
 }
 
-// hsRequireTyped checks that err is a protocol error a caller can match:
+// requireTyped checks that err is a protocol error a caller can match:
 // *protocol.MalformedError or *protocol.UnmarshalError.
-func hsRequireTyped(t *testing.T, err error) {
+func requireTyped(t *testing.T, err error) {
 	t.Helper()
 	require.Error(t, err)
 	var me *protocol.MalformedError
@@ -202,7 +204,7 @@ func hsRequireTyped(t *testing.T, err error) {
 // valid MessagePack is answered and fails to decode with a
 // *protocol.MalformedError; the connection keeps serving.
 func TestHostileMalformedBodyMsgpack(t *testing.T) {
-	hsNoLeaks(t)
+	requireNoLeaks(t)
 	data := protocol.AppendUint(protocol.AppendMapHeader(nil, 1), uint64(iproto.IPROTO_DATA))
 	for _, tc := range []struct {
 		name string
@@ -217,10 +219,10 @@ func TestHostileMalformedBodyMsgpack(t *testing.T) {
 		{"extension longer than the data", append(append([]byte(nil), data...), 0x91, 0xc9, 0x7f, 0xff, 0xff, 0xff, 0x01)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := hsServer(t, hsScripted(func(req fakeiproto.Request) []byte { return hsOK(req.Sync, tc.body) }))
-			c := hsDial(t, srv, hsOptions())
-			hsRequireUndecodable(t, c)
-			hsStillServes(t, c, srv)
+			srv := startFake(t, scripted(func(req fakeiproto.Request) []byte { return okFrame(req.Sync, tc.body) }))
+			c := dialFake(t, srv)
+			requireUndecodable(t, c)
+			requireStillServes(t, c, srv)
 		})
 	}
 }
@@ -230,7 +232,7 @@ func TestHostileMalformedBodyMsgpack(t *testing.T) {
 // *protocol.MalformedError; the frame was whole, so the connection keeps
 // serving.
 func TestHostileMalformedErrorBody(t *testing.T) {
-	hsNoLeaks(t)
+	requireNoLeaks(t)
 	mpError := protocol.AppendUint(protocol.AppendMapHeader(nil, 1), uint64(iproto.IPROTO_ERROR))
 	with := func(raw ...byte) []byte { return append(append([]byte(nil), mpError...), raw...) }
 	for _, tc := range []struct {
@@ -249,17 +251,17 @@ func TestHostileMalformedErrorBody(t *testing.T) {
 		{"body an array", []byte{0x91, 0x00}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := hsServer(t, hsScripted(func(req fakeiproto.Request) []byte {
+			srv := startFake(t, scripted(func(req fakeiproto.Request) []byte {
 				return fakeiproto.Frame(fakeiproto.ResponseHeader(fakeiproto.ErrorCode(iproto.ER_PROC_LUA), req.Sync), tc.body)
 			}))
-			c := hsDial(t, srv, hsOptions())
-			r, err := lcAwait(t, c.Call(lcGuard(t), "f"))
+			c := dialFake(t, srv)
+			r, err := await(t, c.Call(testContext(t), "f"))
 			require.Nil(t, r)
 			var me *protocol.MalformedError
 			require.ErrorAs(t, err, &me)
 			var ce *client.ConnectionError
 			require.False(t, errors.As(err, &ce), "the connection is fine: %v", err)
-			hsStillServes(t, c, srv)
+			requireStillServes(t, c, srv)
 		})
 	}
 }

@@ -19,9 +19,9 @@ import (
 	"github.com/txtarantool/txtarantool/internal/fakeiproto"
 )
 
-// hsRequireAbandoned checks that a request failed with a *ContextError
+// requireAbandoned checks that a request failed with a *ContextError
 // whose cause matches cause, and returns it.
-func hsRequireAbandoned(t *testing.T, r *client.Response, err error, cause error) *client.ContextError {
+func requireAbandoned(t *testing.T, r *client.Response, err error, cause error) *client.ContextError {
 	t.Helper()
 	require.Nil(t, r)
 	var cte *client.ContextError
@@ -34,34 +34,32 @@ func hsRequireAbandoned(t *testing.T, r *client.Response, err error, cause error
 // never answers. Requests fail by Options.RequestTimeout or by their own
 // deadline, as sent; the connection stays up.
 func TestHostileSilentServer(t *testing.T) {
-	hsNoLeaks(t)
-	srv := hsServer(t, func(c *fakeiproto.Conn) error {
+	requireNoLeaks(t)
+	srv := startFake(t, func(c *fakeiproto.Conn) error {
 		if err := c.WriteGreeting(); err != nil {
 			return err
 		}
 		return c.Discard()
 	})
-	opts := hsOptions()
-	opts.RequestTimeout = 100 * time.Millisecond
-	c := hsDial(t, srv, opts)
+	c := dialFake(t, srv, func(o *client.Options) { o.RequestTimeout = 100 * time.Millisecond })
 
 	fs := make([]*future.Future[*client.Response], 10)
 	for i := range fs {
-		fs[i] = c.Call(lcGuard(t), "f", i)
+		fs[i] = c.Call(testContext(t), "f", i)
 	}
 	for _, f := range fs {
-		r, err := lcAwait(t, f)
-		cte := hsRequireAbandoned(t, r, err, client.ErrRequestTimeout)
+		r, err := await(t, f)
+		cte := requireAbandoned(t, r, err, client.ErrRequestTimeout)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		require.True(t, cte.Sent, "the server read it")
 		require.ErrorIs(t, err, client.ErrOutcomeUnknown)
 	}
 
 	// The request's own, earlier, deadline is reported as such.
-	ctx, cancel := context.WithTimeout(lcGuard(t), 30*time.Millisecond)
+	ctx, cancel := context.WithTimeout(testContext(t), 30*time.Millisecond)
 	defer cancel()
-	r, err := lcAwait(t, c.Ping(ctx))
-	hsRequireAbandoned(t, r, err, context.DeadlineExceeded)
+	r, err := await(t, c.Ping(ctx))
+	requireAbandoned(t, r, err, context.DeadlineExceeded)
 	require.NotErrorIs(t, err, client.ErrRequestTimeout)
 
 	require.True(t, c.Connected(), "silence is not a broken connection")
@@ -74,7 +72,7 @@ func TestHostileSilentServer(t *testing.T) {
 // whose answer drips in longer than its timeout fails cleanly and the
 // late answer is discarded; a greeting slower than DialTimeout fails Dial.
 func TestHostileSlowLoris(t *testing.T) {
-	hsNoLeaks(t)
+	requireNoLeaks(t)
 	dripping := func(pause time.Duration) fakeiproto.Handler {
 		return func(c *fakeiproto.Conn) error {
 			c.Drip(pause)
@@ -83,48 +81,45 @@ func TestHostileSlowLoris(t *testing.T) {
 	}
 
 	t.Run("works", func(t *testing.T) {
-		srv := hsServer(t, dripping(200*time.Microsecond))
-		opts := hsOptions()
-		opts.SkipSchema = false // the schema load drips in too
-		opts.User, opts.Password = "u", "p"
-		c := hsDial(t, srv, opts)
-		ctx := lcGuard(t)
+		srv := startFake(t, dripping(200*time.Microsecond))
+		c := dialFake(t, srv, func(o *client.Options) {
+			o.SkipSchema = false // the schema load drips in too
+			o.User, o.Password = "u", "p"
+		})
+		ctx := testContext(t)
 		fs := make([]*future.Future[*client.Response], 5)
 		for i := range fs {
 			fs[i] = c.Call(ctx, "echo", i, strings.Repeat("x", i*10))
 		}
 		for i, f := range fs {
-			r, err := lcAwait(t, f)
+			r, err := await(t, f)
 			require.NoError(t, err)
-			require.Equal(t, []any{int64(i), strings.Repeat("x", i*10)}, lcValues(t, r))
+			require.Equal(t, []any{int64(i), strings.Repeat("x", i*10)}, responseValues(t, r))
 		}
 		require.Equal(t, 1, srv.Accepted())
 	})
 
 	t.Run("times out cleanly", func(t *testing.T) {
-		srv := hsServer(t, dripping(2*time.Millisecond))
-		opts := hsOptions()
-		opts.DialTimeout = time.Minute
-		c, log := hsDialLogged(t, srv, opts)
+		srv := startFake(t, dripping(2*time.Millisecond))
+		log := newLogRecorder()
+		c := dialFake(t, srv, withLog(log), func(o *client.Options) { o.DialTimeout = time.Minute })
 		// About 150 bytes at 2 ms each: far beyond 30 ms.
-		ctx, cancel := context.WithTimeout(lcGuard(t), 30*time.Millisecond)
+		ctx, cancel := context.WithTimeout(testContext(t), 30*time.Millisecond)
 		defer cancel()
-		r, err := lcAwait(t, c.Call(ctx, "echo", strings.Repeat("y", 100)))
-		cte := hsRequireAbandoned(t, r, err, context.DeadlineExceeded)
+		r, err := await(t, c.Call(ctx, "echo", strings.Repeat("y", 100)))
+		cte := requireAbandoned(t, r, err, context.DeadlineExceeded)
 		require.True(t, cte.Sent)
 
 		// The next request waits behind the late answer, which is
 		// discarded, and gets its own.
-		hsRequireServes(t, c, "after the drip")
-		log.waitFor(t, lcDiscarded, 1)
+		requireEchoes(t, c, "after the drip")
+		log.waitFor(t, logDiscarded, 1)
 		require.Equal(t, 1, srv.Accepted())
 	})
 
 	t.Run("greeting slower than DialTimeout", func(t *testing.T) {
-		srv := hsServer(t, dripping(5*time.Millisecond))
-		opts := hsOptions()
-		opts.DialTimeout = 50 * time.Millisecond
-		err := hsDialFails(t, srv, opts)
+		srv := startFake(t, dripping(5*time.Millisecond))
+		err := dialFails(t, srv, func(o *client.Options) { o.DialTimeout = 50 * time.Millisecond })
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 	})
 }
@@ -134,8 +129,8 @@ func TestHostileSlowLoris(t *testing.T) {
 // blocked in Write. Requests fail by their timeout (those stuck behind
 // the blocked write as not sent), and Close returns at once.
 func TestHostileServerStopsReading(t *testing.T) {
-	hsNoLeaks(t)
-	srv := hsServer(t, func(c *fakeiproto.Conn) error {
+	requireNoLeaks(t)
+	srv := startFake(t, func(c *fakeiproto.Conn) error {
 		if err := c.SetReadBuffer(4096); err != nil {
 			return err
 		}
@@ -144,11 +139,11 @@ func TestHostileServerStopsReading(t *testing.T) {
 		}
 		return c.Hold()
 	})
-	opts := hsOptions()
-	// Long enough for the writer to take the first batch whatever the
-	// machine's load.
-	opts.RequestTimeout = time.Second
-	c, err := client.Dial(lcGuard(t), srv.Addr(), opts)
+	c, err := client.Dial(testContext(t), srv.Addr(), fakeOptions(func(o *client.Options) {
+		// Long enough for the writer to take the first batch whatever
+		// the machine's load.
+		o.RequestTimeout = time.Second
+	}))
 	require.NoError(t, err)
 	defer c.Close() // after a failure only
 
@@ -156,12 +151,12 @@ func TestHostileServerStopsReading(t *testing.T) {
 	big := strings.Repeat("z", 1<<20)
 	fs := make([]*future.Future[*client.Response], 16)
 	for i := range fs {
-		fs[i] = c.Call(lcGuard(t), "f", big)
+		fs[i] = c.Call(testContext(t), "f", big)
 	}
 	sent := 0
 	for _, f := range fs {
-		r, err := lcAwait(t, f)
-		cte := hsRequireAbandoned(t, r, err, client.ErrRequestTimeout)
+		r, err := await(t, f)
+		cte := requireAbandoned(t, r, err, client.ErrRequestTimeout)
 		if cte.Sent {
 			sent++
 		}
@@ -170,8 +165,8 @@ func TestHostileServerStopsReading(t *testing.T) {
 
 	// The writer is still stuck in that batch's Write: a new request
 	// never leaves the client.
-	r, err := lcAwait(t, c.Ping(lcGuard(t)))
-	cte := hsRequireAbandoned(t, r, err, client.ErrRequestTimeout)
+	r, err := await(t, c.Ping(testContext(t)))
+	cte := requireAbandoned(t, r, err, client.ErrRequestTimeout)
 	require.False(t, cte.Sent, "queued behind a blocked write")
 	require.ErrorIs(t, err, client.ErrNotSent)
 
@@ -184,13 +179,9 @@ func TestHostileServerStopsReading(t *testing.T) {
 	}()
 	select {
 	case <-closed:
-	case <-time.After(lcHangGuard):
-		t.Fatalf("Close hung with the writer blocked; stacks:\n%s", lcAllStacks())
+	case <-time.After(hangGuard):
+		t.Fatalf("Close hung with the writer blocked; stacks:\n%s", allStacks())
 	}
-	r, err = lcAwait(t, pending)
-	require.Nil(t, r)
-	var ce *client.ConnectionError
-	require.ErrorAs(t, err, &ce)
-	require.ErrorIs(t, err, client.ErrClosed)
-	require.False(t, ce.Sent, "never handed to the blocked writer")
+	r, err = await(t, pending)
+	requireConnError(t, r, err, false, client.ErrClosed) // never handed to the blocked writer
 }

@@ -21,26 +21,26 @@ import (
 	"github.com/txtarantool/txtarantool/future"
 )
 
-// ilGateLua returns once the global named by its argument is set.
-const ilGateLua = `local key = ...
+// limitGateLua returns once the global named by its argument is set.
+const limitGateLua = `local key = ...
 local fiber = require('fiber')
 while rawget(_G, key) == nil do fiber.sleep(0.002) end
 return key`
 
-// ilGate holds requests on a server until the test opens their key.
-type ilGate struct {
+// limitGate holds requests on a server until the test opens their key.
+type limitGate struct {
 	t      *testing.T
 	opener *client.Client // unlimited: opening never waits for a slot
 	mu     sync.Mutex
 	keys   []string
 }
 
-var ilGateCounter atomic.Uint64
+var limitGateCounter atomic.Uint64
 
-// ilNewGate makes a gate opened through opener; every key it handed out is
+// newLimitGate makes a gate opened through opener; every key it handed out is
 // opened when the test ends, so no fiber is left looping on the server.
-func ilNewGate(t *testing.T, opener *client.Client) *ilGate {
-	g := &ilGate{t: t, opener: opener}
+func newLimitGate(t *testing.T, opener *client.Client) *limitGate {
+	g := &limitGate{t: t, opener: opener}
 	t.Cleanup(func() {
 		g.mu.Lock()
 		keys := g.keys
@@ -55,8 +55,8 @@ func ilNewGate(t *testing.T, opener *client.Client) *ilGate {
 }
 
 // Key returns a new, closed key.
-func (g *ilGate) Key() string {
-	k := fmt.Sprintf("il_gate_%d", ilGateCounter.Add(1))
+func (g *limitGate) Key() string {
+	k := fmt.Sprintf("il_gate_%d", limitGateCounter.Add(1))
 	g.mu.Lock()
 	g.keys = append(g.keys, k)
 	g.mu.Unlock()
@@ -64,27 +64,27 @@ func (g *ilGate) Key() string {
 }
 
 // Open lets the requests held on key return.
-func (g *ilGate) Open(key string) {
+func (g *limitGate) Open(key string) {
 	g.t.Helper()
-	_, err := lcAwait(g.t, g.opener.Eval(lcGuard(g.t), `rawset(_G, ..., true)`, key))
+	_, err := await(g.t, g.opener.Eval(testContext(g.t), `rawset(_G, ..., true)`, key))
 	require.NoError(g.t, err)
 }
 
 // Hold issues on c a request that returns when key is opened.
-func ilHold(ctx context.Context, c client.Conn, key string) *future.Future[*client.Response] {
-	return c.Eval(ctx, ilGateLua, key)
+func holdSlot(ctx context.Context, c client.Conn, key string) *future.Future[*client.Response] {
+	return c.Eval(ctx, limitGateLua, key)
 }
 
-// ilRequireHeld checks that f is pending: it took a slot and was queued.
-func ilRequireHeld(t testing.TB, f *future.Future[*client.Response]) {
+// requireHeld checks that f is pending: it took a slot and was queued.
+func requireHeld(t testing.TB, f *future.Future[*client.Response]) {
 	t.Helper()
 	_, err, settled := f.Peek()
 	require.False(t, settled, "a held request settled: %v", err)
 }
 
-// ilRequireFull checks the error of a request refused by a full client
+// requireLimitFull checks the error of a request refused by a full client
 // with FailWhenFull.
-func ilRequireFull(t testing.TB, f *future.Future[*client.Response], limit int) {
+func requireLimitFull(t testing.TB, f *future.Future[*client.Response], limit int) {
 	t.Helper()
 	r, err, settled := f.Peek()
 	require.True(t, settled, "a refused request must fail at once")
@@ -97,9 +97,9 @@ func ilRequireFull(t testing.TB, f *future.Future[*client.Response], limit int) 
 	require.Equal(t, limit, le.Limit)
 }
 
-// ilRequireCtxNotSent checks the error of a request whose context ended
+// requireCtxNotSent checks the error of a request whose context ended
 // while it waited for a slot (or before): a *ContextError, not sent.
-func ilRequireCtxNotSent(t testing.TB, f *future.Future[*client.Response], cause error) {
+func requireCtxNotSent(t testing.TB, f *future.Future[*client.Response], cause error) {
 	t.Helper()
 	r, err, settled := f.Peek()
 	require.True(t, settled, "the command must return a settled future")
@@ -111,55 +111,55 @@ func ilRequireCtxNotSent(t testing.TB, f *future.Future[*client.Response], cause
 	require.ErrorIs(t, err, client.ErrNotSent)
 }
 
-// ilRequireFree checks that all n slots of c are free: n held requests are
+// requireSlotsFree checks that all n slots of c are free: n held requests are
 // all accepted at once (with BlockWhenFull a missing slot would block the
 // last one until the hang guard), fill the connection, and all succeed
 // once opened; InFlight then returns to 0. With failFast the n+1th request
 // is refused.
-func ilRequireFree(t *testing.T, c *client.Client, g *ilGate, n int, failFast bool) {
+func requireSlotsFree(t *testing.T, c *client.Client, g *limitGate, n int, failFast bool) {
 	t.Helper()
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	key := g.Key()
 	fs := make([]*future.Future[*client.Response], n)
 	for i := range fs {
-		fs[i] = ilHold(ctx, c, key)
-		ilRequireHeld(t, fs[i])
+		fs[i] = holdSlot(ctx, c, key)
+		requireHeld(t, fs[i])
 	}
 	require.Equal(t, n, c.InFlight())
 	if failFast {
-		ilRequireFull(t, c.Ping(ctx), n)
+		requireLimitFull(t, c.Ping(ctx), n)
 	}
 	g.Open(key)
 	for _, f := range fs {
-		r, err := lcAwait(t, f)
+		r, err := await(t, f)
 		require.NoError(t, err)
-		require.Equal(t, []any{key}, lcValues(t, r))
+		require.Equal(t, []any{key}, responseValues(t, r))
 	}
-	rcUntil(t, "InFlight back to 0", func() bool { return c.InFlight() == 0 })
+	waitUntil(t, "InFlight back to 0", func() bool { return c.InFlight() == 0 })
 }
 
-// ilRequireAllOK awaits every future in fs and requires it to succeed.
-func ilRequireAllOK(t *testing.T, fs []*future.Future[*client.Response]) {
+// requireAllOK awaits every future in fs and requires it to succeed.
+func requireAllOK(t *testing.T, fs []*future.Future[*client.Response]) {
 	t.Helper()
 	for _, f := range fs {
-		_, err := lcAwait(t, f)
+		_, err := await(t, f)
 		require.NoError(t, err)
 	}
 }
 
-// ilOptions sets a limit and a policy.
-func ilOptions(limit int, when client.FullPolicy) func(*client.Options) {
+// withLimit sets a limit and a policy.
+func withLimit(limit int, when client.FullPolicy) func(*client.Options) {
 	return func(o *client.Options) { o.MaxInFlight, o.WhenFull = limit, when }
 }
 
-// ilBlocked is a command issued on another goroutine because it may block.
-type ilBlocked struct {
+// blockedCommand is a command issued on another goroutine because it may block.
+type blockedCommand struct {
 	done chan struct{}
 	fut  *future.Future[*client.Response]
 }
 
-func ilIssue(issue func() *future.Future[*client.Response]) *ilBlocked {
-	b := &ilBlocked{done: make(chan struct{})}
+func issueBlocking(issue func() *future.Future[*client.Response]) *blockedCommand {
+	b := &blockedCommand{done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
 		b.fut = issue()
@@ -168,7 +168,7 @@ func ilIssue(issue func() *future.Future[*client.Response]) *ilBlocked {
 }
 
 // returned reports whether the command has returned.
-func (b *ilBlocked) returned() bool {
+func (b *blockedCommand) returned() bool {
 	select {
 	case <-b.done:
 		return true
@@ -178,21 +178,21 @@ func (b *ilBlocked) returned() bool {
 }
 
 // wait waits for the command to return, under the hang guard.
-func (b *ilBlocked) wait(t testing.TB) *future.Future[*client.Response] {
+func (b *blockedCommand) wait(t testing.TB) *future.Future[*client.Response] {
 	t.Helper()
 	select {
 	case <-b.done:
 		return b.fut
-	case <-time.After(lcHangGuard):
-		t.Fatalf("a blocked command did not return within %v", lcHangGuard)
+	case <-time.After(hangGuard):
+		t.Fatalf("a blocked command did not return within %v", hangGuard)
 		return nil
 	}
 }
 
-// ilNotYet gives blocked goroutines a moment to run (were the limit
+// giveBlockedAMoment gives blocked goroutines a moment to run (were the limit
 // broken, they would return meanwhile). A correct client passes whatever
 // the machine's speed: the pause only gives a broken one a chance to show.
-func ilNotYet() { time.Sleep(30 * time.Millisecond) }
+func giveBlockedAMoment() { time.Sleep(30 * time.Millisecond) }
 
 // TestInFlightLimitBlocks: with BlockWhenFull, exactly N requests are in
 // flight; the next commands block until a slot frees, one per freed slot;
@@ -201,9 +201,9 @@ func ilNotYet() { time.Sleep(30 * time.Millisecond) }
 func TestInFlightLimitBlocks(t *testing.T) {
 	t.Parallel()
 	const n = 4
-	c := dialShared(t, ilOptions(n, client.BlockWhenFull))
-	g := ilNewGate(t, dialShared(t))
-	ctx := lcGuard(t)
+	c := dialShared(t, withLimit(n, client.BlockWhenFull))
+	g := newLimitGate(t, dialShared(t))
+	ctx := testContext(t)
 
 	keys := make([]string, 3*n)
 	for i := range keys {
@@ -211,16 +211,16 @@ func TestInFlightLimitBlocks(t *testing.T) {
 	}
 	held := make([]*future.Future[*client.Response], n)
 	for i := range held {
-		held[i] = ilHold(ctx, c, keys[i])
-		ilRequireHeld(t, held[i])
+		held[i] = holdSlot(ctx, c, keys[i])
+		requireHeld(t, held[i])
 	}
 	require.Equal(t, n, c.InFlight())
 
 	// 2N more commands block, each with its own key.
-	blocked := make([]*ilBlocked, 2*n)
+	blocked := make([]*blockedCommand, 2*n)
 	for i := range blocked {
 		key := keys[n+i]
-		blocked[i] = ilIssue(func() *future.Future[*client.Response] { return ilHold(ctx, c, key) })
+		blocked[i] = issueBlocking(func() *future.Future[*client.Response] { return holdSlot(ctx, c, key) })
 	}
 	returned := func() int {
 		k := 0
@@ -231,18 +231,18 @@ func TestInFlightLimitBlocks(t *testing.T) {
 		}
 		return k
 	}
-	ilNotYet()
+	giveBlockedAMoment()
 	require.Zero(t, returned(), "a command returned while every slot was taken")
 	require.Equal(t, n, c.InFlight())
 
 	// Freeing one slot lets exactly one blocked command through.
 	g.Open(keys[0])
-	r, err := lcAwait(t, held[0])
+	r, err := await(t, held[0])
 	require.NoError(t, err)
-	require.Equal(t, []any{keys[0]}, lcValues(t, r))
-	rcUntil(t, "one blocked command returned", func() bool { return returned() == 1 })
+	require.Equal(t, []any{keys[0]}, responseValues(t, r))
+	waitUntil(t, "one blocked command returned", func() bool { return returned() == 1 })
 	require.Equal(t, n, c.InFlight())
-	ilNotYet()
+	giveBlockedAMoment()
 	require.Equal(t, 1, returned(), "one freed slot let more than one command through")
 
 	// Open everything: all finish, never more than N in flight.
@@ -267,41 +267,41 @@ func TestInFlightLimitBlocks(t *testing.T) {
 		g.Open(k)
 	}
 	for i := 1; i < n; i++ {
-		_, err := lcAwait(t, held[i])
+		_, err := await(t, held[i])
 		require.NoError(t, err)
 	}
 	for _, b := range blocked {
-		r, err := lcAwait(t, b.wait(t))
+		r, err := await(t, b.wait(t))
 		require.NoError(t, err)
-		require.Len(t, lcValues(t, r), 1)
+		require.Len(t, responseValues(t, r), 1)
 	}
 	close(stop)
 	<-sampled
 	require.LessOrEqual(t, maxSeen.Load(), int64(n))
-	rcUntil(t, "InFlight back to 0", func() bool { return c.InFlight() == 0 })
+	waitUntil(t, "InFlight back to 0", func() bool { return c.InFlight() == 0 })
 
 	// A blocked command whose context ends returns a failed future.
 	key := g.Key()
 	for i := range held {
-		held[i] = ilHold(ctx, c, key)
-		ilRequireHeld(t, held[i])
+		held[i] = holdSlot(ctx, c, key)
+		requireHeld(t, held[i])
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	ilRequireCtxNotSent(t, c.Ping(cancelled), context.Canceled)
+	requireCtxNotSent(t, c.Ping(cancelled), context.Canceled)
 	short, cancelShort := context.WithTimeout(ctx, 20*time.Millisecond)
-	ilRequireCtxNotSent(t, c.Ping(short), context.DeadlineExceeded)
+	requireCtxNotSent(t, c.Ping(short), context.DeadlineExceeded)
 	cancelShort()
 	cancellable, cancel := context.WithCancel(ctx)
-	b := ilIssue(func() *future.Future[*client.Response] { return c.Ping(cancellable) })
-	ilNotYet()
+	b := issueBlocking(func() *future.Future[*client.Response] { return c.Ping(cancellable) })
+	giveBlockedAMoment()
 	require.False(t, b.returned())
 	cancel()
-	ilRequireCtxNotSent(t, b.wait(t), context.Canceled)
+	requireCtxNotSent(t, b.wait(t), context.Canceled)
 	require.Equal(t, n, c.InFlight(), "a refused command took no slot")
 	g.Open(key)
-	ilRequireAllOK(t, held)
-	ilRequireFree(t, c, g, n, false)
+	requireAllOK(t, held)
+	requireSlotsFree(t, c, g, n, false)
 }
 
 // TestInFlightLimitBlockedCommandsEndOnClose: Close releases a command
@@ -309,24 +309,24 @@ func TestInFlightLimitBlocks(t *testing.T) {
 func TestInFlightLimitBlockedCommandsEndOnClose(t *testing.T) {
 	t.Parallel()
 	const n = 2
-	c, err := client.Dial(lcGuard(t), requireServer(t).Addr(),
+	c, err := client.Dial(testContext(t), requireServer(t).Addr(),
 		client.Options{User: testUser, Password: testPassword, MaxInFlight: n})
 	require.NoError(t, err)
 	defer c.Close()
-	g := ilNewGate(t, dialShared(t))
-	ctx := lcGuard(t)
+	g := newLimitGate(t, dialShared(t))
+	ctx := testContext(t)
 	key := g.Key()
-	held := []*future.Future[*client.Response]{ilHold(ctx, c, key), ilHold(ctx, c, key)}
-	b := ilIssue(func() *future.Future[*client.Response] { return c.Ping(ctx) })
-	ilNotYet()
+	held := []*future.Future[*client.Response]{holdSlot(ctx, c, key), holdSlot(ctx, c, key)}
+	b := issueBlocking(func() *future.Future[*client.Response] { return c.Ping(ctx) })
+	giveBlockedAMoment()
 	require.False(t, b.returned())
 	require.NoError(t, c.Close())
-	r, err := lcAwait(t, b.wait(t))
+	r, err := await(t, b.wait(t))
 	require.Nil(t, r)
 	require.ErrorIs(t, err, client.ErrClosed)
 	require.ErrorIs(t, err, client.ErrNotSent)
 	for _, f := range held {
-		_, err := lcAwait(t, f)
+		_, err := await(t, f)
 		require.ErrorIs(t, err, client.ErrClosed)
 	}
 }
@@ -337,66 +337,66 @@ func TestInFlightLimitBlockedCommandsEndOnClose(t *testing.T) {
 func TestInFlightLimitFailsFast(t *testing.T) {
 	t.Parallel()
 	const n = 4
-	c := dialShared(t, ilOptions(n, client.FailWhenFull))
-	g := ilNewGate(t, dialShared(t))
-	ctx := lcGuard(t)
+	c := dialShared(t, withLimit(n, client.FailWhenFull))
+	g := newLimitGate(t, dialShared(t))
+	ctx := testContext(t)
 
 	keys := make([]string, n)
 	held := make([]*future.Future[*client.Response], n)
 	for i := range held {
 		keys[i] = g.Key()
-		held[i] = ilHold(ctx, c, keys[i])
-		ilRequireHeld(t, held[i])
+		held[i] = holdSlot(ctx, c, keys[i])
+		requireHeld(t, held[i])
 	}
 	require.Equal(t, n, c.InFlight())
 	for range 3 {
-		ilRequireFull(t, c.Ping(ctx), n)
-		ilRequireFull(t, c.Select(ctx, "test", nil, 1), n)
+		requireLimitFull(t, c.Ping(ctx), n)
+		requireLimitFull(t, c.Select(ctx, "test", nil, 1), n)
 	}
 	require.Equal(t, n, c.InFlight())
 
 	// The slot is back before the future settles: a caller that awaited
 	// one request can issue the next.
 	g.Open(keys[0])
-	_, err := lcAwait(t, held[0])
+	_, err := await(t, held[0])
 	require.NoError(t, err)
-	r, err := lcAwait(t, c.Ping(ctx))
+	r, err := await(t, c.Ping(ctx))
 	require.NoError(t, err)
 	require.NotNil(t, r)
-	held[0] = ilHold(ctx, c, keys[0]) // open: returns at once
-	_, err = lcAwait(t, held[0])
+	held[0] = holdSlot(ctx, c, keys[0]) // open: returns at once
+	_, err = await(t, held[0])
 	require.NoError(t, err)
 	for _, k := range keys[1:] {
 		g.Open(k)
 	}
-	ilRequireAllOK(t, held)
-	ilRequireFree(t, c, g, n, true)
+	requireAllOK(t, held)
+	requireSlotsFree(t, c, g, n, true)
 }
 
 // TestInFlightLimitPoolPerMember: a pool applies the limit to each member.
 func TestInFlightLimitPoolPerMember(t *testing.T) {
 	t.Parallel()
 	const n, size = 2, 3
-	p, err := client.DialPool(lcGuard(t), requireServer(t).Addr(), size,
+	p, err := client.DialPool(testContext(t), requireServer(t).Addr(), size,
 		client.Options{User: testUser, Password: testPassword, MaxInFlight: n, WhenFull: client.FailWhenFull})
 	require.NoError(t, err)
 	defer p.Close()
-	g := ilNewGate(t, dialShared(t))
-	ctx := lcGuard(t)
+	g := newLimitGate(t, dialShared(t))
+	ctx := testContext(t)
 	key := g.Key()
 	var held []*future.Future[*client.Response]
 	for range n * size {
-		f := ilHold(ctx, p, key)
-		ilRequireHeld(t, f)
+		f := holdSlot(ctx, p, key)
+		requireHeld(t, f)
 		held = append(held, f)
 	}
 	for _, m := range p.Members() {
 		require.Equal(t, n, m.InFlight())
 	}
-	ilRequireFull(t, p.Ping(ctx), n)
+	requireLimitFull(t, p.Ping(ctx), n)
 	g.Open(key)
-	ilRequireAllOK(t, held)
-	rcUntil(t, "InFlight back to 0", func() bool { return p.InFlight() == 0 })
+	requireAllOK(t, held)
+	waitUntil(t, "InFlight back to 0", func() bool { return p.InFlight() == 0 })
 }
 
 // TestInFlightLimitReleasesOnEveryPath runs many requests that settle
@@ -409,10 +409,10 @@ func TestInFlightLimitReleasesOnEveryPath(t *testing.T) {
 		t.Run(when.String(), func(t *testing.T) {
 			t.Parallel()
 			const n = 8
-			c := dialShared(t, ilOptions(n, when))
-			g := ilNewGate(t, dialShared(t))
+			c := dialShared(t, withLimit(n, when))
+			g := newLimitGate(t, dialShared(t))
 			never := g.Key() // held until the test ends: only ctx or Cancel ends these
-			ctx := lcGuard(t)
+			ctx := testContext(t)
 			const workers, perWorker = 12, 100
 			var refused, failed, ok atomic.Int64
 			var wg sync.WaitGroup
@@ -436,15 +436,15 @@ func TestInFlightLimitReleasesOnEveryPath(t *testing.T) {
 							cancel() // ended before sending
 							f = c.Ping(rctx)
 						case 5:
-							f = ilHold(rctx, c, never)
+							f = holdSlot(rctx, c, never)
 							cancel() // ended after queueing (maybe after sending)
 						case 6:
-							f = ilHold(rctx, c, never)
+							f = holdSlot(rctx, c, never)
 							f.Cancel()
 						case 7:
 							cancel()
 							rctx, cancel = context.WithTimeout(ctx, time.Millisecond)
-							f = ilHold(rctx, c, never) // its deadline ends it
+							f = holdSlot(rctx, c, never) // its deadline ends it
 						case 8:
 							f = c.Select(rctx, "test", nil, uint64(i))
 						case 9:
@@ -453,7 +453,7 @@ func TestInFlightLimitReleasesOnEveryPath(t *testing.T) {
 								f.Cancel()
 							}
 						}
-						_, err := lcAwait(t, f)
+						_, err := await(t, f)
 						cancel()
 						switch {
 						case err == nil:
@@ -473,8 +473,8 @@ func TestInFlightLimitReleasesOnEveryPath(t *testing.T) {
 			if when == client.BlockWhenFull {
 				require.Zero(t, refused.Load())
 			}
-			rcUntil(t, "InFlight back to 0", func() bool { return c.InFlight() == 0 })
-			ilRequireFree(t, c, g, n, when == client.FailWhenFull)
+			waitUntil(t, "InFlight back to 0", func() bool { return c.InFlight() == 0 })
+			requireSlotsFree(t, c, g, n, when == client.FailWhenFull)
 		})
 	}
 }
@@ -486,38 +486,38 @@ func TestInFlightLimitReleasesOnEveryPath(t *testing.T) {
 // changes the schema.
 func TestInFlightLimitSchemaRetry(t *testing.T) {
 	const n = 2
-	a := dialShared(t, ilOptions(n, client.BlockWhenFull))
+	a := dialShared(t, withLimit(n, client.BlockWhenFull))
 	b := dialShared(t)
-	g := ilNewGate(t, b)
-	ctx := lcGuard(t)
-	k := itKeys()
-	_, err := lcAwait(t, a.Replace(ctx, "test", []any{k, "x"}))
+	g := newLimitGate(t, b)
+	ctx := testContext(t)
+	k := keyBlock()
+	_, err := await(t, a.Replace(ctx, "test", []any{k, "x"}))
 	require.NoError(t, err)
 
 	v0 := a.Schema().Version
-	name := itName("il_retry")
-	itCreateSpace(t, b, name, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
+	name := uniqueName("il_retry")
+	createSpace(t, b, name, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
 	require.Equal(t, v0, a.Schema().Version, "a has not noticed yet")
 	fs := []*future.Future[*client.Response]{
 		a.Select(ctx, "test", nil, k), // stale: refused, resent after a reload
 		a.Select(ctx, "test", nil, k),
 	}
 	for _, f := range fs {
-		require.Equal(t, []any{[]any{int64(k), "x"}}, itValues(t, f))
+		require.Equal(t, []any{[]any{int64(k), "x"}}, awaitValues(t, f))
 	}
 	require.Greater(t, a.Schema().Version, v0)
-	ilRequireFree(t, a, g, n, false)
+	requireSlotsFree(t, a, g, n, false)
 
-	name2 := itName("il_later")
-	itCreateSpace(t, b, name2, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
+	name2 := uniqueName("il_later")
+	createSpace(t, b, name2, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
 	fs = []*future.Future[*client.Response]{
 		a.Insert(ctx, name2, []any{1}), // unknown name: reloaded, then sent
 		a.Insert(ctx, name2, []any{2}),
 	}
 	for i, f := range fs {
-		require.Equal(t, []any{[]any{int64(i + 1)}}, itValues(t, f))
+		require.Equal(t, []any{[]any{int64(i + 1)}}, awaitValues(t, f))
 	}
-	ilRequireFree(t, a, g, n, false)
+	requireSlotsFree(t, a, g, n, false)
 }
 
 // TestInFlightLimitConnectionLoss: a killed server fails the held requests
@@ -527,35 +527,35 @@ func TestInFlightLimitSchemaRetry(t *testing.T) {
 func TestInFlightLimitConnectionLoss(t *testing.T) {
 	t.Parallel()
 	const n = 4
-	inst := rcStart(t, false)
-	c, err := client.Dial(lcGuard(t), inst.Addr(), rcOptions(nil, ilOptions(n, client.FailWhenFull),
+	inst := startServer(t, false)
+	c, err := client.Dial(testContext(t), inst.Addr(), testOptions(fastReconnect, withLimit(n, client.FailWhenFull),
 		func(o *client.Options) { o.WaitForReconnect = 4 * n }))
 	require.NoError(t, err)
 	defer c.Close()
-	opener, err := client.Dial(lcGuard(t), inst.Addr(), rcOptions(nil))
+	opener, err := client.Dial(testContext(t), inst.Addr(), testOptions(fastReconnect))
 	require.NoError(t, err)
 	defer opener.Close()
-	g := ilNewGate(t, opener)
-	ctx := lcGuard(t)
+	g := newLimitGate(t, opener)
+	ctx := testContext(t)
 
 	key := g.Key()
 	held := make([]*future.Future[*client.Response], n)
 	for i := range held {
-		held[i] = ilHold(ctx, c, key)
-		ilRequireHeld(t, held[i])
+		held[i] = holdSlot(ctx, c, key)
+		requireHeld(t, held[i])
 	}
-	ilRequireFull(t, c.Ping(ctx), n)
+	requireLimitFull(t, c.Ping(ctx), n)
 
 	// The kill fails every held request and frees its slot.
 	require.NoError(t, inst.Kill())
 	for _, f := range held {
-		r, err := lcAwait(t, f)
+		r, err := await(t, f)
 		require.Nil(t, r)
 		var ce *client.ConnectionError
 		require.ErrorAs(t, err, &ce, "%v", err)
 	}
 	require.Zero(t, c.InFlight())
-	rcUntil(t, "disconnected", func() bool { return !c.Connected() })
+	waitUntil(t, "disconnected", func() bool { return !c.Connected() })
 
 	// Waiting for the next connection holds a slot; a wait ended by the
 	// context frees it.
@@ -566,45 +566,45 @@ func TestInFlightLimitConnectionLoss(t *testing.T) {
 		waiting[i] = c.Ping(ctx)
 	}
 	for _, f := range waiting {
-		ilRequireHeld(t, f)
+		requireHeld(t, f)
 	}
-	ilRequireFull(t, c.Ping(ctx), n)
+	requireLimitFull(t, c.Ping(ctx), n)
 	cancel()
-	_, err = lcAwait(t, waiting[0])
+	_, err = await(t, waiting[0])
 	var xe *client.ContextError
 	require.ErrorAs(t, err, &xe)
 	require.False(t, xe.Sent)
 	waiting[0] = c.Ping(ctx) // takes the freed slot
-	ilRequireHeld(t, waiting[0])
-	ilRequireFull(t, c.Ping(ctx), n)
+	requireHeld(t, waiting[0])
+	requireLimitFull(t, c.Ping(ctx), n)
 
 	// Once reconnected the waiting requests are sent and free their slots.
-	rcRestart(t, inst)
+	restartServer(t, inst)
 	for _, f := range waiting {
-		r, err := lcAwait(t, f)
+		r, err := await(t, f)
 		require.NoError(t, err)
 		require.NotNil(t, r)
 	}
-	rcUntil(t, "reconnected", func() bool { return c.Connected() && opener.Connected() })
-	ilRequireFree(t, c, g, n, true)
+	waitUntil(t, "reconnected", func() bool { return c.Connected() && opener.Connected() })
+	requireSlotsFree(t, c, g, n, true)
 
 	// Close fails held and waiting requests alike.
 	for i := range held {
-		held[i] = ilHold(ctx, c, g.Key())
+		held[i] = holdSlot(ctx, c, g.Key())
 	}
 	require.NoError(t, inst.Kill())
 	for _, f := range held {
-		_, err := lcAwait(t, f)
+		_, err := await(t, f)
 		require.Error(t, err)
 	}
-	rcUntil(t, "disconnected", func() bool { return !c.Connected() })
+	waitUntil(t, "disconnected", func() bool { return !c.Connected() })
 	for i := range waiting {
 		waiting[i] = c.Ping(ctx)
-		ilRequireHeld(t, waiting[i])
+		requireHeld(t, waiting[i])
 	}
 	require.NoError(t, c.Close())
 	for _, f := range waiting {
-		r, err := lcAwait(t, f)
-		rcRequireClosedWaiting(t, r, err)
+		r, err := await(t, f)
+		requireConnError(t, r, err, false, client.ErrClosed)
 	}
 }

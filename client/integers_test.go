@@ -56,8 +56,8 @@ func intVariants(v any) []any {
 func TestIntegersUnsignedField(t *testing.T) {
 	c := dialShared(t)
 	ctx := testContext(t)
-	name := itName("ints_unsigned")
-	itCreateSpace(t, c, name, `s:format({{name = 'id', type = 'unsigned'}, {name = 'n', type = 'unsigned', is_nullable = true}})
+	name := uniqueName("ints_unsigned")
+	createSpace(t, c, name, `s:format({{name = 'id', type = 'unsigned'}, {name = 'n', type = 'unsigned', is_nullable = true}})
 s:create_index('primary', {type = 'hash', parts = {1, 'unsigned'}})
 s:create_index('by_n', {type = 'tree', parts = {2, 'unsigned'}, unique = false})`)
 
@@ -67,14 +67,14 @@ s:create_index('by_n', {type = 'tree', parts = {2, 'unsigned'}, unique = false})
 	require.NoError(t, err)
 	want := []any{[]any{int64(5), int64(50)}}
 	for _, key := range intVariants(int64(5)) {
-		require.Equal(t, want, itValues(t, c.Select(ctx, name, nil, key)), "key %T", key)
-		require.Equal(t, want, itValues(t, c.Select(ctx, name, nil, []any{key})), "key []any{%T}", key)
+		require.Equal(t, want, awaitValues(t, c.Select(ctx, name, nil, key)), "key %T", key)
+		require.Equal(t, want, awaitValues(t, c.Select(ctx, name, nil, []any{key})), "key []any{%T}", key)
 		// A duplicate is a duplicate whatever its Go type.
 		_, err := c.Insert(ctx, name, []any{key, 51}).Await(ctx)
-		itServerError(t, err, iproto.ER_TUPLE_FOUND)
+		requireServerError(t, err, iproto.ER_TUPLE_FOUND)
 	}
 	for _, key := range []any{[]int{5}, []int64{5}, []uint64{5}, []int8{5}, []uint32{5}, [1]uint16{5}} {
-		require.Equal(t, want, itValues(t, c.Select(ctx, name, nil, key)), "key %T", key)
+		require.Equal(t, want, awaitValues(t, c.Select(ctx, name, nil, key)), "key %T", key)
 	}
 
 	// Every Go integer type is accepted by an 'unsigned' field, also the
@@ -89,31 +89,31 @@ s:create_index('by_n', {type = 'tree', parts = {2, 'unsigned'}, unique = false})
 		require.True(t, found)
 		require.Equal(t, []any{int64(10 + i), int64(1000 + 10*i)}, got, "%T", id)
 		// Found through the secondary index with another type.
-		require.Equal(t, []any{got}, itValues(t, c.Select(ctx, name, "by_n", int16(1000+10*i))))
+		require.Equal(t, []any{got}, awaitValues(t, c.Select(ctx, name, "by_n", int16(1000+10*i))))
 		// Updated with an operand of yet another type.
 		require.Equal(t, []any{[]any{int64(10 + i), int64(1001 + 10*i)}},
-			itValues(t, c.Update(ctx, name, nil, uint64(10+i), []protocol.Op{protocol.OpAdd(1, int8(1))})))
+			awaitValues(t, c.Update(ctx, name, nil, uint64(10+i), []protocol.Op{protocol.OpAdd(1, int8(1))})))
 	}
 
 	// The unsigned range ends at MaxUint64.
 	maxU := []any{[]any{uint64(math.MaxUint64), uint64(math.MaxUint64)}}
-	require.Equal(t, maxU, itValues(t, c.Insert(ctx, name, []any{uint64(math.MaxUint64), uint(math.MaxUint64)})))
-	require.Equal(t, maxU, itValues(t, c.Select(ctx, name, nil, uint(math.MaxUint64))))
-	require.Equal(t, maxU, itValues(t, c.Select(ctx, name, "by_n", uint64(math.MaxUint64))))
+	require.Equal(t, maxU, awaitValues(t, c.Insert(ctx, name, []any{uint64(math.MaxUint64), uint(math.MaxUint64)})))
+	require.Equal(t, maxU, awaitValues(t, c.Select(ctx, name, nil, uint(math.MaxUint64))))
+	require.Equal(t, maxU, awaitValues(t, c.Select(ctx, name, "by_n", uint64(math.MaxUint64))))
 	_, err = c.Insert(ctx, name, []any{-1, 1}).Await(ctx)
-	itServerError(t, err, iproto.ER_FIELD_TYPE)
+	requireServerError(t, err, iproto.ER_FIELD_TYPE)
 	_, err = c.Insert(ctx, name, []any{int64(math.MinInt64), 1}).Await(ctx)
-	itServerError(t, err, iproto.ER_FIELD_TYPE)
+	requireServerError(t, err, iproto.ER_FIELD_TYPE)
 }
 
 // Not parallel: creates a space (a schema change).
 func TestIntegersBoundaries(t *testing.T) {
 	c := dialShared(t)
 	ctx := testContext(t)
-	name := itName("ints_integer")
+	name := uniqueName("ints_integer")
 	// Shaped like the shared 'ints' space: a TREE primary key of type
 	// 'integer', which takes [MinInt64, MaxUint64].
-	itCreateSpace(t, c, name, `s:format({{name = 'id', type = 'integer'}})
+	createSpace(t, c, name, `s:format({{name = 'id', type = 'integer'}})
 s:create_index('primary', {type = 'tree', parts = {1, 'integer'}})`)
 
 	values := []any{
@@ -129,13 +129,13 @@ s:create_index('primary', {type = 'tree', parts = {1, 'integer'}})`)
 		variants := intVariants(v)
 		// Insert with one type (a different one for each value) ...
 		ins := variants[i%len(variants)]
-		require.Equal(t, []any{[]any{v}}, itValues(t, c.Insert(ctx, name, []any{ins})), "insert %T(%v)", ins, v)
+		require.Equal(t, []any{[]any{v}}, awaitValues(t, c.Insert(ctx, name, []any{ins})), "insert %T(%v)", ins, v)
 		for _, key := range variants {
 			// ... select with every other ...
-			require.Equal(t, []any{[]any{v}}, itValues(t, c.Select(ctx, name, nil, key)), "select %T(%v)", key, v)
+			require.Equal(t, []any{[]any{v}}, awaitValues(t, c.Select(ctx, name, nil, key)), "select %T(%v)", key, v)
 			// ... and the unique index refuses it again in any type.
 			_, err := c.Insert(ctx, name, []any{key}).Await(ctx)
-			itServerError(t, err, iproto.ER_TUPLE_FOUND)
+			requireServerError(t, err, iproto.ER_TUPLE_FOUND)
 		}
 	}
 
@@ -168,7 +168,7 @@ s:create_index('primary', {type = 'tree', parts = {1, 'integer'}})`)
 	for _, v := range sorted {
 		want = append(want, []any{v})
 	}
-	require.Equal(t, want, itValues(t, c.Select(ctx, name, nil, nil, client.Iterator(iproto.ITER_ALL))))
+	require.Equal(t, want, awaitValues(t, c.Select(ctx, name, nil, nil, client.Iterator(iproto.ITER_ALL))))
 
 	// Range scans from keys of small types.
 	negatives := 0
@@ -177,20 +177,20 @@ s:create_index('primary', {type = 'tree', parts = {1, 'integer'}})`)
 			negatives++
 		}
 	}
-	require.Equal(t, want[negatives:], itValues(t, c.Select(ctx, name, nil, uint8(0), client.Iterator(iproto.ITER_GE))))
-	require.Equal(t, want[negatives-1:], itValues(t, c.Select(ctx, name, nil, int8(-1), client.Iterator(iproto.ITER_GE))))
+	require.Equal(t, want[negatives:], awaitValues(t, c.Select(ctx, name, nil, uint8(0), client.Iterator(iproto.ITER_GE))))
+	require.Equal(t, want[negatives-1:], awaitValues(t, c.Select(ctx, name, nil, int8(-1), client.Iterator(iproto.ITER_GE))))
 	require.Equal(t, []any{[]any{int64(-1)}, []any{int64(-32)}},
-		itValues(t, c.Select(ctx, name, nil, uint16(0), client.Iterator(iproto.ITER_LT), client.Limit(2))))
+		awaitValues(t, c.Select(ctx, name, nil, uint16(0), client.Iterator(iproto.ITER_LT), client.Limit(2))))
 	require.Equal(t, []any{[]any{uint64(math.MaxUint64)}, []any{uint64(1 << 63)}},
-		itValues(t, c.Select(ctx, name, nil, uint64(math.MaxUint64), client.Iterator(iproto.ITER_LE), client.Limit(2))))
+		awaitValues(t, c.Select(ctx, name, nil, uint64(math.MaxUint64), client.Iterator(iproto.ITER_LE), client.Limit(2))))
 	require.Equal(t, []any{[]any{uint64(1 << 63)}},
-		itValues(t, c.Select(ctx, name, nil, int64(math.MaxInt64), client.Iterator(iproto.ITER_GT), client.Limit(1))))
+		awaitValues(t, c.Select(ctx, name, nil, int64(math.MaxInt64), client.Iterator(iproto.ITER_GT), client.Limit(1))))
 
 	// Update arithmetic crosses the int64/uint64 boundary both ways.
 	require.Equal(t, []any{[]any{int64(0), uint64(1 << 63)}},
-		itValues(t, c.Update(ctx, name, nil, 0, []protocol.Op{protocol.OpAssign(1, int64(math.MaxInt64)), protocol.OpAdd(1, uint8(1))})))
+		awaitValues(t, c.Update(ctx, name, nil, 0, []protocol.Op{protocol.OpAssign(1, int64(math.MaxInt64)), protocol.OpAdd(1, uint8(1))})))
 	require.Equal(t, []any{[]any{int64(0), int64(-1)}},
-		itValues(t, c.Update(ctx, name, nil, uint32(0), []protocol.Op{protocol.OpSub(1, uint64(1<<63)+1)})))
+		awaitValues(t, c.Update(ctx, name, nil, uint32(0), []protocol.Op{protocol.OpSub(1, uint64(1<<63)+1)})))
 }
 
 // intLess orders int64 and uint64 values numerically.
@@ -214,19 +214,19 @@ func TestIntegersSharedSpace(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
 	ctx := testContext(t)
-	k := int64(itKeys())
+	k := int64(keyBlock())
 
 	for _, v := range []any{k, uint64(k + 1), -k, int(-k - 1)} {
 		_, err := c.Insert(ctx, "ints", []any{v}).Await(ctx)
 		require.NoError(t, err, "%T(%v)", v, v)
 	}
 	require.Equal(t, []any{[]any{k}, []any{k + 1}},
-		itValues(t, c.Select(ctx, 515, 0, uint64(k), client.Iterator(iproto.ITER_GE), client.Limit(2))))
+		awaitValues(t, c.Select(ctx, 515, 0, uint64(k), client.Iterator(iproto.ITER_GE), client.Limit(2))))
 	require.Equal(t, []any{[]any{-k}, []any{-k - 1}},
-		itValues(t, c.Select(ctx, "ints", "primary", -k, client.Iterator(iproto.ITER_LE), client.Limit(2))))
-	require.Equal(t, []any{[]any{-k - 1}}, itValues(t, c.Select(ctx, "ints", nil, int64(-k-1))))
+		awaitValues(t, c.Select(ctx, "ints", "primary", -k, client.Iterator(iproto.ITER_LE), client.Limit(2))))
+	require.Equal(t, []any{[]any{-k - 1}}, awaitValues(t, c.Select(ctx, "ints", nil, int64(-k-1))))
 	_, err := c.Insert(ctx, "ints", []any{uint64(k)}).Await(ctx)
-	itServerError(t, err, iproto.ER_TUPLE_FOUND)
+	requireServerError(t, err, iproto.ER_TUPLE_FOUND)
 	_, err = c.Insert(ctx, "ints", []any{int(-k)}).Await(ctx)
-	itServerError(t, err, iproto.ER_TUPLE_FOUND)
+	requireServerError(t, err, iproto.ER_TUPLE_FOUND)
 }

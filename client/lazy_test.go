@@ -24,12 +24,12 @@ import (
 func TestDialDeadAddress(t *testing.T) {
 	t.Parallel()
 	for _, unix := range []bool{false, true} {
-		t.Run(rcNetwork(unix), func(t *testing.T) {
+		t.Run(networkName(unix), func(t *testing.T) {
 			t.Parallel()
-			inst := rcStart(t, unix)
+			inst := startServer(t, unix)
 			require.NoError(t, inst.Kill())
-			d := rcNewDialer(t, inst.Addr())
-			c, err := client.Dial(lcGuard(t), inst.Addr(), rcOptions(nil, func(o *client.Options) { o.Dialer = d }))
+			d := newCountingDialer(t, inst.Addr())
+			c, err := client.Dial(testContext(t), inst.Addr(), testOptions(fastReconnect, withDialer(d)))
 			require.Nil(t, c)
 			var de *transport.DialError
 			require.ErrorAs(t, err, &de)
@@ -44,21 +44,21 @@ func TestDialDeadAddress(t *testing.T) {
 // for a dead address, and abandons the attempt when cancelled.
 func TestConnectFuture(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, false)
-	ctx := lcGuard(t)
+	inst := startServer(t, false)
+	ctx := testContext(t)
 
 	t.Run("up", func(t *testing.T) {
-		rec := newRcRecorder()
-		f := client.Connect(ctx, inst.Addr(), rcOptions(rec))
-		c, err := lcAwait(t, f)
+		rec := newEventRecorder()
+		f := client.Connect(ctx, inst.Addr(), testOptions(fastReconnect, withEvents(rec)))
+		c, err := await(t, f)
 		require.NoError(t, err)
 		require.NotNil(t, c)
 		defer c.Close()
 		require.True(t, c.Connected())
 		require.NotNil(t, c.Schema(), "the schema is loaded before the future fires")
-		r, err := lcAwait(t, c.Select(ctx, "test", "primary", itKeys()))
+		r, err := await(t, c.Select(ctx, "test", "primary", keyBlock()))
 		require.NoError(t, err)
-		require.Empty(t, lcValues(t, r))
+		require.Empty(t, responseValues(t, r))
 		rec.Wait(t, "connected", 1)
 		require.Equal(t, []string{"connected"}, rec.Kinds())
 	})
@@ -79,18 +79,18 @@ func TestConnectFuture(t *testing.T) {
 		var nc net.Conn
 		select {
 		case nc = <-accepted:
-		case <-time.After(lcHangGuard):
+		case <-time.After(hangGuard):
 			t.Fatal("Connect did not dial")
 		}
 		defer nc.Close()
 		_, _, settled := f.Peek()
 		require.False(t, settled)
 		require.True(t, f.Cancel())
-		c, err := lcAwait(t, f)
+		c, err := await(t, f)
 		require.Nil(t, c)
 		require.ErrorIs(t, err, future.ErrCancelled)
 		// The client side hangs up: the server reads EOF.
-		require.NoError(t, nc.SetReadDeadline(time.Now().Add(lcHangGuard)))
+		require.NoError(t, nc.SetReadDeadline(time.Now().Add(hangGuard)))
 		n, err := nc.Read(make([]byte, 1))
 		require.Zero(t, n)
 		require.ErrorIs(t, err, io.EOF, "the abandoned attempt kept its connection")
@@ -98,7 +98,7 @@ func TestConnectFuture(t *testing.T) {
 
 	t.Run("dead", func(t *testing.T) {
 		require.NoError(t, inst.Kill())
-		c, err := lcAwait(t, client.Connect(ctx, inst.Addr(), rcOptions(nil)))
+		c, err := await(t, client.Connect(ctx, inst.Addr(), testOptions(fastReconnect)))
 		require.Nil(t, c)
 		var de *transport.DialError
 		require.ErrorAs(t, err, &de)
@@ -112,19 +112,19 @@ func TestConnectFuture(t *testing.T) {
 func TestLazyServerDownThenUp(t *testing.T) {
 	t.Parallel()
 	for _, unix := range []bool{false, true} {
-		t.Run(rcNetwork(unix), func(t *testing.T) {
+		t.Run(networkName(unix), func(t *testing.T) {
 			t.Parallel()
-			inst := rcStart(t, unix)
+			inst := startServer(t, unix)
 			require.NoError(t, inst.Kill())
-			rec := newRcRecorder()
-			c, err := client.Lazy(inst.Addr(), rcOptions(rec))
+			rec := newEventRecorder()
+			c, err := client.Lazy(inst.Addr(), testOptions(fastReconnect, withEvents(rec)))
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = c.Close() })
 			require.Equal(t, inst.Addr(), c.Addr())
 			require.False(t, c.Connected())
 			require.Nil(t, c.Schema())
-			ctx := lcGuard(t)
-			base := itKeys()
+			ctx := testContext(t)
+			base := keyBlock()
 
 			// By name too: without a connection the client has no schema
 			// yet, and that is "not connected", not "no such space".
@@ -135,22 +135,22 @@ func TestLazyServerDownThenUp(t *testing.T) {
 				c.Replace(ctx, "test", []any{base, "down"}),
 				c.Select(ctx, 512, 0, base),
 			} {
-				r, err := lcAwait(t, f)
-				rcRequireNotConnected(t, r, err)
+				r, err := await(t, f)
+				requireConnError(t, r, err, false, client.ErrNotConnected)
 				require.NotContains(t, err.Error(), "connection lost", "no connection was ever made")
 			}
 			rec.Wait(t, "reconnecting", 1)
 
-			rcRestart(t, inst)
+			restartServer(t, inst)
 			rec.Wait(t, "connected", 1)
 			require.True(t, c.Connected())
 			require.NotNil(t, c.Schema())
-			r, err := lcAwait(t, c.Replace(ctx, "test", []any{base, "up"}))
+			r, err := await(t, c.Replace(ctx, "test", []any{base, "up"}))
 			require.NoError(t, err)
-			require.Equal(t, []any{[]any{int64(base), "up"}}, lcValues(t, r))
-			r, err = lcAwait(t, c.Select(ctx, "test", "primary", base))
+			require.Equal(t, []any{[]any{int64(base), "up"}}, responseValues(t, r))
+			r, err = await(t, c.Select(ctx, "test", "primary", base))
 			require.NoError(t, err)
-			require.Equal(t, []any{[]any{int64(base), "up"}}, lcValues(t, r))
+			require.Equal(t, []any{[]any{int64(base), "up"}}, responseValues(t, r))
 
 			// Retries before the first connection are reconnecting
 			// events counted from 1; the success is "connected".
@@ -161,7 +161,7 @@ func TestLazyServerDownThenUp(t *testing.T) {
 			for i, e := range events[:len(events)-1] {
 				require.Equal(t, "reconnecting", e.Kind)
 				require.Equal(t, i+1, e.Attempt)
-				require.Equal(t, rcFast.Delay, e.Delay)
+				require.Equal(t, quickReconnect.Delay, e.Delay)
 			}
 		})
 	}
@@ -173,37 +173,37 @@ func TestLazyServerDownThenUp(t *testing.T) {
 // stuck behind the waiting requests fails the test.
 func TestLazyWaitForReconnect(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, false)
+	inst := startServer(t, false)
 	require.NoError(t, inst.Kill())
-	c, err := client.Lazy(inst.Addr(), rcOptions(nil, func(o *client.Options) {
+	c, err := client.Lazy(inst.Addr(), testOptions(fastReconnect, func(o *client.Options) {
 		o.WaitForReconnect = 3
-		o.DialTimeout = 2 * lcHangGuard
+		o.DialTimeout = 2 * hangGuard
 	}))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	ctx := lcGuard(t)
-	base := itKeys()
+	ctx := testContext(t)
+	base := keyBlock()
 
 	replace := c.Replace(ctx, "test", []any{base, "queued"})
 	sel := c.Select(ctx, "test", "primary", base+1)
 	call := c.Call(ctx, "echo", "queued")
-	r, err := lcAwait(t, c.Ping(ctx))
-	rcRequireNotConnected(t, r, err)
+	r, err := await(t, c.Ping(ctx))
+	requireConnError(t, r, err, false, client.ErrNotConnected)
 	for _, f := range []*future.Future[*client.Response]{replace, sel, call} {
 		_, _, settled := f.Peek()
 		require.False(t, settled)
 	}
 
-	rcRestart(t, inst)
-	r, err = lcAwait(t, replace)
+	restartServer(t, inst)
+	r, err = await(t, replace)
 	require.NoError(t, err)
-	require.Equal(t, []any{[]any{int64(base), "queued"}}, lcValues(t, r))
-	r, err = lcAwait(t, sel)
+	require.Equal(t, []any{[]any{int64(base), "queued"}}, responseValues(t, r))
+	r, err = await(t, sel)
 	require.NoError(t, err)
-	require.Empty(t, lcValues(t, r))
-	r, err = lcAwait(t, call)
+	require.Empty(t, responseValues(t, r))
+	r, err = await(t, call)
 	require.NoError(t, err)
-	require.Equal(t, []any{"queued"}, lcValues(t, r))
+	require.Equal(t, []any{"queued"}, responseValues(t, r))
 	require.True(t, c.Connected())
 }
 
@@ -213,14 +213,14 @@ func TestLazyWaitForReconnect(t *testing.T) {
 // dial timeout). The dial timeout is longer than the hang guard.
 func TestReloadSchemaWhileDown(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, false)
-	rec := newRcRecorder()
-	c, _ := rcConnect(t, inst.Addr(), false, 0, rcOptions(rec, func(o *client.Options) {
+	inst := startServer(t, false)
+	rec := newEventRecorder()
+	c, _ := dialClientOrPool(t, inst.Addr(), false, 0, fastReconnect, withEvents(rec), func(o *client.Options) {
 		o.WaitForReconnect = 10
-		o.DialTimeout = 2 * lcHangGuard
-	}))
+		o.DialTimeout = 2 * hangGuard
+	})
 	cl := c.(*client.Client)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 
 	require.NoError(t, inst.Kill())
 	rec.Wait(t, "disconnected", 1)
@@ -228,14 +228,14 @@ func TestReloadSchemaWhileDown(t *testing.T) {
 	defer cancel()
 	s, err := cl.ReloadSchema(short)
 	require.Nil(t, s)
-	rcRequireNotConnected(t, nil, err)
+	requireConnError(t, nil, err, false, client.ErrNotConnected)
 	waiting := c.Call(ctx, "echo", "w")
 
-	rcRestart(t, inst)
+	restartServer(t, inst)
 	rec.Wait(t, "reconnected", 1)
-	r, err := lcAwait(t, waiting)
+	r, err := await(t, waiting)
 	require.NoError(t, err)
-	require.Equal(t, []any{"w"}, lcValues(t, r))
+	require.Equal(t, []any{"w"}, responseValues(t, r))
 	s, err = cl.ReloadSchema(ctx)
 	require.NoError(t, err)
 	require.Same(t, s, cl.Schema())
@@ -259,20 +259,20 @@ func TestLazyInvalidAddress(t *testing.T) {
 // server is up.
 func TestLazyPool(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, true)
+	inst := startServer(t, true)
 	require.NoError(t, inst.Kill())
-	rec := newRcRecorder()
-	p, err := client.LazyPool(inst.Addr(), 0, rcOptions(rec))
+	rec := newEventRecorder()
+	p, err := client.LazyPool(inst.Addr(), 0, testOptions(fastReconnect, withEvents(rec)))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.Close() })
 	require.Len(t, p.Members(), client.DefaultPoolSize)
 	require.Equal(t, 10, client.DefaultPoolSize)
 	require.False(t, p.Connected())
-	ctx := lcGuard(t)
-	r, err := lcAwait(t, p.Ping(ctx))
-	rcRequireNotConnected(t, r, err)
+	ctx := testContext(t)
+	r, err := await(t, p.Ping(ctx))
+	requireConnError(t, r, err, false, client.ErrNotConnected)
 
-	rcRestart(t, inst)
+	restartServer(t, inst)
 	connected := rec.Wait(t, "connected", client.DefaultPoolSize)
 	require.Len(t, connected, client.DefaultPoolSize)
 	members := map[*client.Client]bool{}
@@ -284,21 +284,21 @@ func TestLazyPool(t *testing.T) {
 		require.True(t, m.Connected())
 	}
 	require.True(t, p.Connected())
-	r, err = lcAwait(t, p.Call(ctx, "echo", 5))
+	r, err = await(t, p.Call(ctx, "echo", 5))
 	require.NoError(t, err)
-	require.Equal(t, []any{int64(5)}, lcValues(t, r))
+	require.Equal(t, []any{int64(5)}, responseValues(t, r))
 }
 
 // TestLazyConcurrentFirstUse: many goroutines use a lazy client while it
 // connects; every request either succeeds or fails as not connected.
 func TestLazyConcurrentFirstUse(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, false)
+	inst := startServer(t, false)
 	require.NoError(t, inst.Kill())
-	c, err := client.Lazy(inst.Addr(), rcOptions(nil))
+	c, err := client.Lazy(inst.Addr(), testOptions(fastReconnect))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -336,9 +336,9 @@ func TestLazyConcurrentFirstUse(t *testing.T) {
 		}()
 	}
 	time.Sleep(50 * time.Millisecond)
-	rcRestart(t, inst)
-	rcUntil(t, "connected", c.Connected)
-	rcUntil(t, "requests succeeding", func() bool {
+	restartServer(t, inst)
+	waitUntil(t, "connected", c.Connected)
+	waitUntil(t, "requests succeeding", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return ok >= 100

@@ -15,18 +15,18 @@ import (
 	"github.com/txtarantool/txtarantool/future"
 )
 
-// lcGoroutineSlack is how many goroutines beyond the baseline the
+// goroutineSlack is how many goroutines beyond the baseline the
 // runtime, the race detector or a timer firing may add at any moment.
-const lcGoroutineSlack = 20
+const goroutineSlack = 20
 
 // TestNoGoroutinePerRequest keeps 1,000 requests with cancellable
 // contexts (and a request timeout, so a timer each) in flight and checks
 // that they cost no goroutine each.
 func TestNoGoroutinePerRequest(t *testing.T) {
 	c := dialShared(t, func(o *client.Options) { o.RequestTimeout = time.Minute })
-	guard := lcGuard(t)
-	lcCheckServes(t, c, 1100) // warm up: the connection's goroutines exist
-	baseline := lcSettleGoroutines()
+	guard := testContext(t)
+	requireServesMany(t, c, 1100) // warm up: the connection's goroutines exist
+	baseline := settledGoroutines()
 
 	const n = 1000
 	fs := make([]*future.Future[*client.Response], n)
@@ -38,29 +38,29 @@ func TestNoGoroutinePerRequest(t *testing.T) {
 	}
 	during := runtime.NumGoroutine()
 	inFlight := c.InFlight()
-	require.LessOrEqual(t, during, baseline+lcGoroutineSlack,
-		"%d goroutines with %d requests in flight (baseline %d); stacks:\n%s", during, inFlight, baseline, lcAllStacks())
+	require.LessOrEqual(t, during, len(baseline)+goroutineSlack,
+		"%d goroutines with %d requests in flight (baseline %d); stacks:\n%s", during, inFlight, len(baseline), allStacks())
 
-	lcHanded(t, c)
+	requireHanded(t, c)
 	during = runtime.NumGoroutine()
-	require.LessOrEqual(t, during, baseline+lcGoroutineSlack,
-		"%d goroutines with %d requests in flight (baseline %d)", during, c.InFlight(), baseline)
+	require.LessOrEqual(t, during, len(baseline)+goroutineSlack,
+		"%d goroutines with %d requests in flight (baseline %d)", during, c.InFlight(), len(baseline))
 
 	for i, f := range fs {
-		r, err := lcAwait(t, f)
+		r, err := await(t, f)
 		require.NoError(t, err, "request %d", i)
-		require.Equal(t, []any{0.2}, lcValues(t, r))
+		require.Equal(t, []any{0.2}, responseValues(t, r))
 		cancels[i]()
 	}
 	require.Zero(t, c.InFlight())
-	lcWaitGoroutines(t, baseline)
+	baseline.requireNoneNew(t)
 }
 
 // TestCloseLeavesNoGoroutines checks that nothing of a client outlives
 // Close: reader, writer, callback executor, context watchers, timers.
 func TestCloseLeavesNoGoroutines(t *testing.T) {
 	srv := requireServer(t)
-	baseline := lcSettleGoroutines()
+	baseline := settledGoroutines()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -71,7 +71,7 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 		fs = append(fs, c.Call(ctx, "sleep", 30))
 		fs = append(fs, c.Call(ctx, "echo", i).Then(func(r *client.Response) (*client.Response, error) { return r, nil }))
 	}
-	lcHanded(t, c)
+	requireHanded(t, c)
 	require.NoError(t, c.Close())
 	for i, f := range fs {
 		_, err, settled := f.Peek()
@@ -79,23 +79,23 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 			require.True(t, settled, "a pending request outlived Close")
 			require.ErrorIs(t, err, client.ErrClosed)
 		} else {
-			_, err = lcAwait(t, f) // an echo answered before Close, or failed by it
+			_, err = await(t, f) // an echo answered before Close, or failed by it
 			if err != nil {
 				require.ErrorIs(t, err, client.ErrClosed)
 			}
 		}
 	}
-	lcWaitGoroutines(t, baseline)
+	baseline.requireNoneNew(t)
 }
 
 // TestFailedDialLeavesNoGoroutines covers every way Dial can fail.
 func TestFailedDialLeavesNoGoroutines(t *testing.T) {
 	srv := requireServer(t)
-	closed := lcClosedPort(t)
-	silent := lcSilentServer(t, nil)
-	baseline := lcSettleGoroutines()
+	closed := closedPort(t)
+	silent := silentServer(t, nil)
+	baseline := settledGoroutines()
 
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	for _, tc := range []struct {
 		name string
 		addr string
@@ -103,12 +103,12 @@ func TestFailedDialLeavesNoGoroutines(t *testing.T) {
 	}{
 		{"closed port", closed, client.Options{}},
 		{"no greeting", silent, client.Options{DialTimeout: 20 * time.Millisecond}},
-		{"wrong password", srv.Addr(), client.Options{User: testUser, Password: lcSecret}},
+		{"wrong password", srv.Addr(), client.Options{User: testUser, Password: printerSecret}},
 		{"schema too large for the frame limit", srv.Addr(), client.Options{User: testUser, Password: testPassword, MaxFrameSize: 256}},
 	} {
 		c, err := client.Dial(ctx, tc.addr, tc.opts)
 		require.Error(t, err, tc.name)
 		require.Nil(t, c, tc.name)
 	}
-	lcWaitGoroutines(t, baseline)
+	baseline.requireNoneNew(t)
 }

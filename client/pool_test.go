@@ -13,22 +13,22 @@ import (
 	"github.com/txtarantool/txtarantool/transport"
 )
 
-// rcExercise runs one sequence of commands through the client.Conn
+// exercise runs one sequence of commands through the client.Conn
 // interface, checking every result, then closes conn. The keys from base
 // to base+9 belong to the caller.
-func rcExercise(t *testing.T, conn client.Conn, base uint64) {
+func exercise(t *testing.T, conn client.Conn, base uint64) {
 	t.Helper()
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	k := int64(base)
 	values := func(f *future.Future[*client.Response]) []any {
 		t.Helper()
-		r, err := lcAwait(t, f)
+		r, err := await(t, f)
 		require.NoError(t, err)
-		return lcValues(t, r)
+		return responseValues(t, r)
 	}
 
 	require.True(t, conn.Connected())
-	_, err := lcAwait(t, conn.Ping(ctx))
+	_, err := await(t, conn.Ping(ctx))
 	require.NoError(t, err)
 	require.Equal(t, []any{[]any{k, "a"}}, values(conn.Insert(ctx, "test", []any{base, "a"})))
 	require.Equal(t, []any{[]any{k + 1, "b"}}, values(conn.Replace(ctx, "test", []any{base + 1, "b"})))
@@ -44,18 +44,18 @@ func rcExercise(t *testing.T, conn client.Conn, base uint64) {
 	require.Equal(t, []any{[]any{int64(1), "a"}}, values(conn.Call16(ctx, "tuple_of", 1, "a")))
 	require.Equal(t, []any{int64(3)}, values(conn.Eval(ctx, "local a, b = ... return a + b", 1, 2)))
 	require.Equal(t, []any{[]any{int64(42)}}, values(conn.Execute(ctx, "SELECT ? + 1", 41)))
-	prep, err := lcAwait(t, conn.Prepare(ctx, "SELECT ? || 'x'"))
+	prep, err := await(t, conn.Prepare(ctx, "SELECT ? || 'x'"))
 	require.NoError(t, err)
 	require.NotNil(t, prep)
 	require.Equal(t, []any{[]any{"ax"}}, values(prep.Execute(ctx, "a")))
 	require.Equal(t, []any{[]any{"bx"}}, values(prep.Execute(ctx, "b")))
-	_, err = lcAwait(t, prep.Unprepare(ctx))
+	_, err = await(t, prep.Unprepare(ctx))
 	require.NoError(t, err)
 
 	require.NoError(t, conn.Close())
 	require.False(t, conn.Connected())
-	r, err := lcAwait(t, conn.Ping(ctx))
-	lcRequireClosedNotSent(t, r, err)
+	r, err := await(t, conn.Ping(ctx))
+	requireConnError(t, r, err, false, client.ErrClosed)
 	require.NoError(t, conn.Close(), "Close is idempotent")
 }
 
@@ -66,15 +66,15 @@ func TestConnInterface(t *testing.T) {
 	opts := client.Options{User: testUser, Password: testPassword}
 	t.Run("client", func(t *testing.T) {
 		t.Parallel()
-		c, err := client.Dial(lcGuard(t), addr, opts)
+		c, err := client.Dial(testContext(t), addr, opts)
 		require.NoError(t, err)
-		rcExercise(t, c, itKeys())
+		exercise(t, c, keyBlock())
 	})
 	t.Run("pool", func(t *testing.T) {
 		t.Parallel()
-		p, err := client.DialPool(lcGuard(t), addr, 3, opts)
+		p, err := client.DialPool(testContext(t), addr, 3, opts)
 		require.NoError(t, err)
-		rcExercise(t, p, itKeys())
+		exercise(t, p, keyBlock())
 	})
 }
 
@@ -83,11 +83,11 @@ func TestConnInterface(t *testing.T) {
 // fails with a *transport.DialError and leaves no pool.
 func TestDialPool(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, false)
-	ctx := lcGuard(t)
+	inst := startServer(t, false)
+	ctx := testContext(t)
 
-	rec := newRcRecorder()
-	p, err := client.DialPool(ctx, inst.Addr(), 4, rcOptions(rec))
+	rec := newEventRecorder()
+	p, err := client.DialPool(ctx, inst.Addr(), 4, testOptions(fastReconnect, withEvents(rec)))
 	require.NoError(t, err)
 	defer p.Close()
 	require.Len(t, p.Members(), 4)
@@ -103,61 +103,61 @@ func TestDialPool(t *testing.T) {
 		require.True(t, seen[e.Client])
 	}
 
-	p0, err := client.DialPool(ctx, inst.Addr(), 0, rcOptions(nil))
+	p0, err := client.DialPool(ctx, inst.Addr(), 0, testOptions(fastReconnect))
 	require.NoError(t, err)
 	defer p0.Close()
 	require.Len(t, p0.Members(), client.DefaultPoolSize)
-	require.True(t, rcAllConnected(p0.Members()))
+	require.True(t, allConnected(p0.Members()))
 
-	fp := client.ConnectPool(ctx, inst.Addr(), 3, rcOptions(nil))
+	fp := client.ConnectPool(ctx, inst.Addr(), 3, testOptions(fastReconnect))
 	fired := make(chan bool, 1)
 	watched := future.Map(fp, func(p *client.Pool) (*client.Pool, error) {
-		fired <- rcAllConnected(p.Members())
+		fired <- allConnected(p.Members())
 		return p, nil
 	})
-	p3, err := lcAwait(t, watched)
+	p3, err := await(t, watched)
 	require.NoError(t, err)
 	defer p3.Close()
 	require.True(t, <-fired, "ConnectPool fired before every member was up")
 	require.Len(t, p3.Members(), 3)
-	r, err := lcAwait(t, p3.Call(ctx, "echo", 3))
+	r, err := await(t, p3.Call(ctx, "echo", 3))
 	require.NoError(t, err)
-	require.Equal(t, []any{int64(3)}, lcValues(t, r))
+	require.Equal(t, []any{int64(3)}, responseValues(t, r))
 
 	require.NoError(t, inst.Kill())
-	dead, err := client.DialPool(ctx, inst.Addr(), 3, rcOptions(nil))
+	dead, err := client.DialPool(ctx, inst.Addr(), 3, testOptions(fastReconnect))
 	require.Nil(t, dead)
 	var de *transport.DialError
 	require.ErrorAs(t, err, &de)
 	require.Equal(t, inst.Addr(), de.Address)
-	dp, err := lcAwait(t, client.ConnectPool(ctx, inst.Addr(), 3, rcOptions(nil)))
+	dp, err := await(t, client.ConnectPool(ctx, inst.Addr(), 3, testOptions(fastReconnect)))
 	require.Nil(t, dp)
 	require.ErrorAs(t, err, &de)
 }
 
-// rcSleepBatch issues n calls of sleep(30) on conn with a context the
+// sleepBatch issues n calls of sleep(30) on conn with a context the
 // caller cancels, and makes sure they reached the members.
-func rcSleepBatch(t *testing.T, conn client.Conn, members []*client.Client, n int) (context.CancelFunc, []*future.Future[*client.Response]) {
+func sleepBatch(t *testing.T, conn client.Conn, members []*client.Client, n int) (context.CancelFunc, []*future.Future[*client.Response]) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(lcGuard(t))
+	ctx, cancel := context.WithCancel(testContext(t))
 	fs := make([]*future.Future[*client.Response], n)
 	for i := range fs {
 		fs[i] = conn.Call(ctx, "sleep", 30)
 	}
 	for _, m := range members {
 		if m.Connected() {
-			lcHanded(t, m)
+			requireHanded(t, m)
 		}
 	}
 	return cancel, fs
 }
 
-// rcRequireCancelled checks that every future of a cancelled batch failed
+// requireAllCancelled checks that every future of a cancelled batch failed
 // with its context, as sent.
-func rcRequireCancelled(t *testing.T, fs []*future.Future[*client.Response]) {
+func requireAllCancelled(t *testing.T, fs []*future.Future[*client.Response]) {
 	t.Helper()
 	for _, f := range fs {
-		r, err := lcAwait(t, f)
+		r, err := await(t, f)
 		require.Nil(t, r)
 		var xe *client.ContextError
 		require.ErrorAs(t, err, &xe)
@@ -171,20 +171,20 @@ func rcRequireCancelled(t *testing.T, fs []*future.Future[*client.Response]) {
 // many pipelined requests use several connections.
 func TestPoolSpreadsRequests(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, false)
-	d := rcNewDialer(t, inst.Addr())
+	inst := startServer(t, false)
+	d := newCountingDialer(t, inst.Addr())
 	const size = 4
-	conn, members := rcConnect(t, inst.Addr(), true, size, rcOptions(nil, func(o *client.Options) { o.Dialer = d }))
+	conn, members := dialClientOrPool(t, inst.Addr(), true, size, fastReconnect, withDialer(d))
 	require.Len(t, d.Conns(), size)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 
-	cancel, fs := rcSleepBatch(t, conn, members, 10*size)
+	cancel, fs := sleepBatch(t, conn, members, 10*size)
 	for i, m := range members {
 		require.Equal(t, 10, m.InFlight(), "member %d", i)
 	}
 	require.Equal(t, 10*size, conn.InFlight())
 	cancel()
-	rcRequireCancelled(t, fs)
+	requireAllCancelled(t, fs)
 
 	before := make([]int64, size)
 	for i, c := range d.Conns() {
@@ -196,9 +196,9 @@ func TestPoolSpreadsRequests(t *testing.T) {
 		calls[i] = conn.Call(ctx, "echo", i)
 	}
 	for i, f := range calls {
-		r, err := lcAwait(t, f)
+		r, err := await(t, f)
 		require.NoError(t, err)
-		require.Equal(t, []any{int64(i)}, lcValues(t, r))
+		require.Equal(t, []any{int64(i)}, responseValues(t, r))
 	}
 	used := 0
 	for i, c := range d.Conns() {
@@ -215,12 +215,12 @@ func TestPoolSpreadsRequests(t *testing.T) {
 // it may reconnect, it takes its share again.
 func TestPoolSurvivesBrokenMember(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, true)
-	d := rcNewDialer(t, inst.Addr())
-	rec := newRcRecorder()
+	inst := startServer(t, true)
+	d := newCountingDialer(t, inst.Addr())
+	rec := newEventRecorder()
 	const size = 4
-	conn, members := rcConnect(t, inst.Addr(), true, size, rcOptions(rec, func(o *client.Options) { o.Dialer = d }))
-	ctx := lcGuard(t)
+	conn, members := dialClientOrPool(t, inst.Addr(), true, size, fastReconnect, withEvents(rec), withDialer(d))
+	ctx := testContext(t)
 
 	d.refuse.Store(true)
 	require.NoError(t, d.Conns()[0].Conn.Close())
@@ -239,7 +239,7 @@ func TestPoolSurvivesBrokenMember(t *testing.T) {
 	require.Equal(t, size-1, live)
 	require.True(t, conn.Connected())
 
-	cancel, fs := rcSleepBatch(t, conn, members, 10*live)
+	cancel, fs := sleepBatch(t, conn, members, 10*live)
 	for _, m := range members {
 		want := 10
 		if m == broken {
@@ -248,16 +248,16 @@ func TestPoolSurvivesBrokenMember(t *testing.T) {
 		require.Equal(t, want, m.InFlight())
 	}
 	cancel()
-	rcRequireCancelled(t, fs)
+	requireAllCancelled(t, fs)
 	const n = 500
 	calls := make([]*future.Future[*client.Response], n)
 	for i := range calls {
 		calls[i] = conn.Call(ctx, "echo", i)
 	}
 	for i, f := range calls {
-		r, err := lcAwait(t, f)
+		r, err := await(t, f)
 		require.NoError(t, err, "request %d", i)
-		require.Equal(t, []any{int64(i)}, lcValues(t, r))
+		require.Equal(t, []any{int64(i)}, responseValues(t, r))
 	}
 	require.Len(t, rec.Kind("disconnected"), 1)
 	require.False(t, broken.Connected())
@@ -265,32 +265,32 @@ func TestPoolSurvivesBrokenMember(t *testing.T) {
 	d.refuse.Store(false)
 	back := rec.Wait(t, "reconnected", 1)
 	require.Same(t, broken, back[0].Client)
-	require.True(t, rcAllConnected(members))
-	cancel, fs = rcSleepBatch(t, conn, members, 10*size)
+	require.True(t, allConnected(members))
+	cancel, fs = sleepBatch(t, conn, members, 10*size)
 	for i, m := range members {
 		require.Equal(t, 10, m.InFlight(), "member %d", i)
 	}
 	cancel()
-	rcRequireCancelled(t, fs)
+	requireAllCancelled(t, fs)
 }
 
 // TestPoolAllMembersDown: with every member down, a pool request fails
 // fast as not connected (no member is live to take it).
 func TestPoolAllMembersDown(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, false)
-	rec := newRcRecorder()
-	conn, members := rcConnect(t, inst.Addr(), true, 3, rcOptions(rec))
-	ctx := lcGuard(t)
+	inst := startServer(t, false)
+	rec := newEventRecorder()
+	conn, members := dialClientOrPool(t, inst.Addr(), true, 3, fastReconnect, withEvents(rec))
+	ctx := testContext(t)
 	require.NoError(t, inst.Kill())
 	rec.Wait(t, "disconnected", len(members))
 	require.False(t, conn.Connected())
 	for i := range 2 * len(members) {
-		r, err := lcAwait(t, conn.Call(ctx, "echo", i))
-		rcRequireNotConnected(t, r, err)
+		r, err := await(t, conn.Call(ctx, "echo", i))
+		requireConnError(t, r, err, false, client.ErrNotConnected)
 	}
 	var ce *client.ConnectionError
-	_, err := lcAwait(t, conn.Ping(ctx))
+	_, err := await(t, conn.Ping(ctx))
 	require.True(t, errors.As(err, &ce))
 	require.Equal(t, inst.Addr(), ce.Addr)
 }

@@ -23,21 +23,21 @@ func TestConnectionLoss(t *testing.T) {
 	t.Parallel()
 	for _, unix := range []bool{false, true} {
 		for _, pool := range []bool{false, true} {
-			name := rcNetwork(unix) + "/client"
+			name := networkName(unix) + "/client"
 			if pool {
-				name = rcNetwork(unix) + "/pool"
+				name = networkName(unix) + "/pool"
 			}
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				inst := rcStart(t, unix)
-				rec := newRcRecorder()
-				conn, members := rcConnect(t, inst.Addr(), pool, 3, rcOptions(rec))
-				ctx := lcGuard(t)
-				base := itKeys()
+				inst := startServer(t, unix)
+				rec := newEventRecorder()
+				conn, members := dialClientOrPool(t, inst.Addr(), pool, 3, fastReconnect, withEvents(rec))
+				ctx := testContext(t)
+				base := keyBlock()
 
-				r, err := lcAwait(t, conn.Replace(ctx, "test", []any{base, "before"}))
+				r, err := await(t, conn.Replace(ctx, "test", []any{base, "before"}))
 				require.NoError(t, err)
-				require.Equal(t, []any{[]any{int64(base), "before"}}, lcValues(t, r))
+				require.Equal(t, []any{[]any{int64(base), "before"}}, responseValues(t, r))
 				schemas := make([]*client.Schema, len(members))
 				for i, m := range members {
 					schemas[i] = m.Schema()
@@ -51,13 +51,13 @@ func TestConnectionLoss(t *testing.T) {
 				for i := range fs {
 					fs[i] = conn.Call(ctx, "sleep", 60)
 				}
-				rcHanded(t, members)
+				requireAllHanded(t, members)
 				require.Equal(t, n, conn.InFlight())
 
 				require.NoError(t, inst.Kill())
 				for i, f := range fs {
-					r, err := lcAwait(t, f)
-					rcRequireLostInFlight(t, inst.Addr(), r, err)
+					r, err := await(t, f)
+					require.Equal(t, inst.Addr(), requireConnError(t, r, err, true, errConnLost).Addr)
 					require.Falsef(t, errors.Is(err, context.DeadlineExceeded), "request %d: %v", i, err)
 				}
 				require.Zero(t, conn.InFlight())
@@ -72,7 +72,7 @@ func TestConnectionLoss(t *testing.T) {
 				}
 				require.Len(t, seen, len(members), "one disconnection per member")
 				require.False(t, conn.Connected())
-				require.True(t, rcNoneConnected(members))
+				require.True(t, noneConnected(members))
 
 				// While it is down: fail fast, not sent, whatever the command.
 				for _, f := range []*future.Future[*client.Response]{
@@ -82,18 +82,18 @@ func TestConnectionLoss(t *testing.T) {
 					conn.Replace(ctx, "test", []any{base + 1, "down"}),
 					conn.Eval(ctx, "return 1"),
 				} {
-					r, err := lcAwait(t, f)
-					rcRequireNotConnected(t, r, err)
+					r, err := await(t, f)
+					requireConnError(t, r, err, false, client.ErrNotConnected)
 					require.ErrorContains(t, err, "connection lost", "the cause of the last loss is kept")
 				}
 
-				rcRestart(t, inst)
+				restartServer(t, inst)
 				back := rec.Wait(t, "reconnected", len(members))
 				require.Len(t, back, len(members))
 				for _, e := range back {
 					require.Greater(t, e.Downtime, time.Duration(0))
 				}
-				rcUntil(t, "all members connected", func() bool { return rcAllConnected(members) })
+				waitUntil(t, "all members connected", func() bool { return allConnected(members) })
 				require.True(t, conn.Connected())
 
 				// A new schema snapshot was loaded on each new connection.
@@ -104,9 +104,9 @@ func TestConnectionLoss(t *testing.T) {
 					require.EqualValues(t, 512, sp.ID)
 				}
 				// Logged in again as tester: guest could not write.
-				r, err = lcAwait(t, conn.Replace(ctx, "test", []any{base + 2, "after"}))
+				r, err = await(t, conn.Replace(ctx, "test", []any{base + 2, "after"}))
 				require.NoError(t, err)
-				require.Equal(t, []any{[]any{int64(base + 2), "after"}}, lcValues(t, r))
+				require.Equal(t, []any{[]any{int64(base + 2), "after"}}, responseValues(t, r))
 				// By space and index name; the write made before the kill
 				// survived it, the one refused while down was never made.
 				for k, want := range map[uint64][]any{
@@ -114,13 +114,13 @@ func TestConnectionLoss(t *testing.T) {
 					base + 1: {},
 					base + 2: {[]any{int64(base + 2), "after"}},
 				} {
-					r, err = lcAwait(t, conn.Select(ctx, "test", "primary", k))
+					r, err = await(t, conn.Select(ctx, "test", "primary", k))
 					require.NoError(t, err)
-					require.Equal(t, want, lcValues(t, r), "key %d", k)
+					require.Equal(t, want, responseValues(t, r), "key %d", k)
 				}
-				r, err = lcAwait(t, conn.Call(ctx, "echo", "x", 2))
+				r, err = await(t, conn.Call(ctx, "echo", "x", 2))
 				require.NoError(t, err)
-				require.Equal(t, []any{"x", int64(2)}, lcValues(t, r))
+				require.Equal(t, []any{"x", int64(2)}, responseValues(t, r))
 				require.Len(t, rec.Kind("disconnected"), len(members), "no further disconnection")
 				require.Len(t, rec.Kind("reconnected"), len(members))
 			})
@@ -130,7 +130,7 @@ func TestConnectionLoss(t *testing.T) {
 
 // TestConnectionLossUnsentRequests breaks a connection while requests are
 // still queued in the client, which a real server cannot arrange, so it
-// uses the fake server of lifecycle_helpers_test.go: the request being
+// uses in-memory pipes to a fake server (kit_fake_test.go): the request being
 // written fails as sent, the queued ones as not sent, and these are never
 // sent on the next connection either.
 func TestConnectionLossUnsentRequests(t *testing.T) {
@@ -138,40 +138,40 @@ func TestConnectionLossUnsentRequests(t *testing.T) {
 	for _, pool := range []bool{false, true} {
 		t.Run(map[bool]string{false: "client", true: "pool"}[pool], func(t *testing.T) {
 			t.Parallel()
-			fake := rcNewFakeServers(t)
-			rec := newRcRecorder()
-			opts := client.Options{Dialer: fake, SkipSchema: true, Reconnect: reconnect.Constant{Delay: 10 * time.Millisecond}, Handlers: rec.Handlers()}
-			conn, _ := rcConnect(t, "pipe", pool, 1, opts)
-			ctx := lcGuard(t)
-			srv := fake.Next(t)
+			pipes := newPipes(t)
+			rec := newEventRecorder()
+			opts := client.Options{Dialer: pipes, SkipSchema: true, Reconnect: reconnect.Constant{Delay: 10 * time.Millisecond}, Handlers: rec.Handlers()}
+			conn, _ := dialClientOrPool(t, pipes.Address(), pool, 1, withOptions(opts))
+			ctx := testContext(t)
+			srv := nextPipe(t, pipes)
 
 			f1 := conn.Call(ctx, "echo", 1)
-			srv.holdWriter() // the writer is stuck writing f1
+			holdWriter(t, srv) // the writer is stuck writing f1
 			f2 := conn.Call(ctx, "echo", 2)
 			f3 := conn.Ping(ctx)
 			require.Equal(t, 3, conn.InFlight())
-			require.NoError(t, srv.conn.Close())
+			require.NoError(t, srv.Close())
 
-			r, err := lcAwait(t, f1)
-			rcRequireLostInFlight(t, "pipe", r, err)
+			r, err := await(t, f1)
+			require.Equal(t, "pipe", requireConnError(t, r, err, true, errConnLost).Addr)
 			for _, f := range []*future.Future[*client.Response]{f2, f3} {
-				r, err := lcAwait(t, f)
-				lcRequireUnsent(t, r, err)
+				r, err := await(t, f)
+				requireConnError(t, r, err, false, nil)
 				require.NotErrorIs(t, err, client.ErrOutcomeUnknown)
 			}
 			require.Zero(t, conn.InFlight())
 
 			// The client reconnects; the first request the new server
 			// reads is a new one, not f2 or f3.
-			srv2 := fake.Next(t)
+			srv2 := nextPipe(t, pipes)
 			rec.Wait(t, "reconnected", 1)
 			f4 := conn.Call(ctx, "echo", 4)
-			sync, args := srv2.readCall()
+			req, args := readCall(t, srv2)
 			require.Equal(t, []any{int64(4)}, args)
-			require.NoError(t, srv2.reply(sync, 40))
-			r, err = lcAwait(t, f4)
+			require.NoError(t, srv2.ReplyOK(req, 40))
+			r, err = await(t, f4)
 			require.NoError(t, err)
-			require.Equal(t, []any{int64(40)}, lcValues(t, r))
+			require.Equal(t, []any{int64(40)}, responseValues(t, r))
 			require.Equal(t, []string{"connected", "disconnected", "reconnecting", "reconnected"}, rec.Kinds())
 		})
 	}
@@ -186,22 +186,22 @@ func TestWaitForReconnect(t *testing.T) {
 	for _, tc := range []struct {
 		unix, pool bool
 	}{{false, false}, {true, true}, {true, false}, {false, true}} {
-		name := rcNetwork(tc.unix) + map[bool]string{false: "/client", true: "/pool"}[tc.pool]
+		name := networkName(tc.unix) + map[bool]string{false: "/client", true: "/pool"}[tc.pool]
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			const perMember, size = 4, 2
-			inst := rcStart(t, tc.unix)
-			rec := newRcRecorder()
-			conn, members := rcConnect(t, inst.Addr(), tc.pool, size, rcOptions(rec, func(o *client.Options) {
+			inst := startServer(t, tc.unix)
+			rec := newEventRecorder()
+			conn, members := dialClientOrPool(t, inst.Addr(), tc.pool, size, fastReconnect, withEvents(rec), func(o *client.Options) {
 				o.WaitForReconnect = perMember
-			}))
+			})
 			capacity := perMember * len(members)
-			ctx := lcGuard(t)
-			base := itKeys()
+			ctx := testContext(t)
+			base := keyBlock()
 
 			require.NoError(t, inst.Kill())
 			rec.Wait(t, "disconnected", len(members))
-			require.True(t, rcNoneConnected(members))
+			require.True(t, noneConnected(members))
 
 			// One request per member with a short deadline; the rest of
 			// the queue with the guard's. A pool hands requests to its
@@ -217,8 +217,8 @@ func TestWaitForReconnect(t *testing.T) {
 				}
 			}
 			// The queue is full: the next one fails fast.
-			r, err := lcAwait(t, conn.Call(ctx, "echo", "overflow"))
-			rcRequireNotConnected(t, r, err)
+			r, err := await(t, conn.Call(ctx, "echo", "overflow"))
+			requireConnError(t, r, err, false, client.ErrNotConnected)
 			for i, f := range waiting {
 				_, _, settled := f.Peek()
 				require.False(t, settled, "waiting request %d settled while the server is down", i)
@@ -226,7 +226,7 @@ func TestWaitForReconnect(t *testing.T) {
 
 			// The short deadline ends while the server is still down.
 			for _, f := range expiring {
-				r, err := lcAwait(t, f)
+				r, err := await(t, f)
 				require.Nil(t, r)
 				var xe *client.ContextError
 				require.ErrorAs(t, err, &xe)
@@ -239,26 +239,26 @@ func TestWaitForReconnect(t *testing.T) {
 			for i := range refill {
 				refill[i] = conn.Call(ctx, "echo", i)
 			}
-			r, err = lcAwait(t, conn.Ping(ctx))
-			rcRequireNotConnected(t, r, err)
+			r, err = await(t, conn.Ping(ctx))
+			requireConnError(t, r, err, false, client.ErrNotConnected)
 
-			rcRestart(t, inst)
+			restartServer(t, inst)
 			for i, f := range waiting {
-				r, err := lcAwait(t, f)
+				r, err := await(t, f)
 				require.NoError(t, err, "waiting request %d", i)
 				k := base + uint64(len(members)+i)
-				require.Equal(t, []any{[]any{int64(k), "waited"}}, lcValues(t, r))
+				require.Equal(t, []any{[]any{int64(k), "waited"}}, responseValues(t, r))
 			}
 			for i, f := range refill {
-				r, err := lcAwait(t, f)
+				r, err := await(t, f)
 				require.NoError(t, err)
-				require.Equal(t, []any{int64(i)}, lcValues(t, r))
+				require.Equal(t, []any{int64(i)}, responseValues(t, r))
 			}
 			// The expired requests were never executed.
 			for i := range members {
-				r, err := lcAwait(t, conn.Select(ctx, "test", "primary", base+uint64(i)))
+				r, err := await(t, conn.Select(ctx, "test", "primary", base+uint64(i)))
 				require.NoError(t, err)
-				require.Empty(t, lcValues(t, r))
+				require.Empty(t, responseValues(t, r))
 			}
 			rec.Wait(t, "reconnected", len(members))
 		})
@@ -270,12 +270,12 @@ func TestWaitForReconnect(t *testing.T) {
 // downtime, and the delay starting over after each successful connection.
 func TestReconnectHandlers(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, false)
-	rec := newRcRecorder()
+	inst := startServer(t, false)
+	rec := newEventRecorder()
 	policy := reconnect.Backoff{Initial: 10 * time.Millisecond, Max: 80 * time.Millisecond, Multiplier: 2, Jitter: reconnect.NoJitter}
-	c, _ := rcConnect(t, inst.Addr(), false, 0, rcOptions(rec, func(o *client.Options) { o.Reconnect = policy }))
+	c, _ := dialClientOrPool(t, inst.Addr(), false, 0, fastReconnect, withEvents(rec), func(o *client.Options) { o.Reconnect = policy })
 	cl := c.(*client.Client)
-	ctx := lcGuard(t)
+	ctx := testContext(t)
 	rec.Wait(t, "connected", 1)
 
 	outage := func(round int) {
@@ -284,9 +284,9 @@ func TestReconnectHandlers(t *testing.T) {
 		rec.Wait(t, "disconnected", round)
 		// At least five failed attempts: 10, 20, 40, 80, 80 ms.
 		rec.Wait(t, "reconnecting", tried+5)
-		rcRestart(t, inst)
+		restartServer(t, inst)
 		rec.Wait(t, "reconnected", round)
-		_, err := lcAwait(t, c.Ping(ctx))
+		_, err := await(t, c.Ping(ctx))
 		require.NoError(t, err)
 
 		events := rec.Events()[before:]
@@ -334,12 +334,12 @@ func TestReconnectHandlers(t *testing.T) {
 // one that needs a schema reload.
 func TestHandlersNeverBlockClient(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, false)
+	inst := startServer(t, false)
 	release := make(chan struct{})
 	entered := make(chan struct{}, 1)
 	reconnected := make(chan struct{}, 1)
 	var once bool
-	opts := rcOptions(nil, func(o *client.Options) {
+	c := dial(t, inst.Addr(), fastReconnect, func(o *client.Options) {
 		o.Handlers.Disconnected = func(*client.Client, error) {
 			if !once {
 				once = true
@@ -349,40 +349,38 @@ func TestHandlersNeverBlockClient(t *testing.T) {
 		}
 		o.Handlers.Reconnected = func(*client.Client, time.Duration) { reconnected <- struct{}{} }
 	})
-	c, _ := rcConnect(t, inst.Addr(), false, 0, opts)
-	cl := c.(*client.Client)
-	defer close(release) // before the Close of rcConnect's cleanup
-	ctx := lcGuard(t)
-	base := itKeys()
+	defer close(release) // before the Close of dial's cleanup
+	ctx := testContext(t)
+	base := keyBlock()
 
 	require.NoError(t, inst.Kill())
 	select {
 	case <-entered:
-	case <-time.After(lcHangGuard):
+	case <-time.After(hangGuard):
 		t.Fatal("the Disconnected handler was not called")
 	}
-	rcRestart(t, inst)
-	rcUntil(t, "reconnected", c.Connected)
+	restartServer(t, inst)
+	waitUntil(t, "reconnected", c.Connected)
 
 	// The executor is stuck in the handler: callbacks wait, Await does not.
 	then := c.Ping(ctx).Then(func(r *client.Response) (*client.Response, error) { return r, nil })
 	r, err := c.Replace(ctx, "test", []any{base, "x"}).Await(ctx)
 	require.NoError(t, err)
-	require.Equal(t, []any{[]any{int64(base), "x"}}, lcValues(t, r))
+	require.Equal(t, []any{[]any{int64(base), "x"}}, responseValues(t, r))
 	r, err = c.Call(ctx, "echo", 7).Await(ctx)
 	require.NoError(t, err)
-	require.Equal(t, []any{int64(7)}, lcValues(t, r))
+	require.Equal(t, []any{int64(7)}, responseValues(t, r))
 
 	// A space created after the connection: naming it makes the client
 	// reload the schema, which must not wait for the executor either.
-	name := itName("rc_blocked")
-	itCreateSpace(t, cl, name, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
+	name := uniqueName("rc_blocked")
+	createSpace(t, c, name, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
 	r, err = c.Replace(ctx, name, []any{1, "y"}).Await(ctx)
 	require.NoError(t, err)
-	require.Equal(t, []any{[]any{int64(1), "y"}}, lcValues(t, r))
+	require.Equal(t, []any{[]any{int64(1), "y"}}, responseValues(t, r))
 	r, err = c.Select(ctx, name, "primary", 1).Await(ctx)
 	require.NoError(t, err)
-	require.Equal(t, []any{[]any{int64(1), "y"}}, lcValues(t, r))
+	require.Equal(t, []any{[]any{int64(1), "y"}}, responseValues(t, r))
 
 	_, _, settled := then.Peek()
 	require.False(t, settled, "a callback ran while the executor was blocked")
@@ -392,12 +390,12 @@ func TestHandlersNeverBlockClient(t *testing.T) {
 	default:
 	}
 	release <- struct{}{} // unblock (close in defer would do; this checks order)
-	r, err = lcAwait(t, then)
+	r, err = await(t, then)
 	require.NoError(t, err)
 	require.NotNil(t, r)
 	select {
 	case <-reconnected:
-	case <-time.After(lcHangGuard):
+	case <-time.After(hangGuard):
 		t.Fatal("the Reconnected handler never ran")
 	}
 }
@@ -411,15 +409,15 @@ func TestReconnectMaxAttempts(t *testing.T) {
 	for _, lazy := range []bool{false, true} {
 		t.Run(map[bool]string{false: "after-loss", true: "lazy"}[lazy], func(t *testing.T) {
 			t.Parallel()
-			inst := rcStart(t, false)
-			d := rcNewDialer(t, inst.Addr())
-			rec := newRcRecorder()
-			opts := rcOptions(rec, func(o *client.Options) {
+			inst := startServer(t, false)
+			d := newCountingDialer(t, inst.Addr())
+			rec := newEventRecorder()
+			opts := testOptions(fastReconnect, withEvents(rec), func(o *client.Options) {
 				o.Dialer = d
 				o.Reconnect = reconnect.MaxAttempts(reconnect.Constant{Delay: 10 * time.Millisecond}, 3)
 				o.WaitForReconnect = 10
 			})
-			ctx := lcGuard(t)
+			ctx := testContext(t)
 			var c *client.Client
 			var waiting *future.Future[*client.Response]
 			if lazy {
@@ -465,17 +463,17 @@ func TestReconnectMaxAttempts(t *testing.T) {
 			}
 
 			for _, f := range []*future.Future[*client.Response]{waiting, c.Ping(ctx), c.Call(ctx, "echo", 1), c.Select(ctx, "test", nil, 1)} {
-				r, err := lcAwait(t, f)
-				lcRequireUnsent(t, r, err)
+				r, err := await(t, f)
+				requireConnError(t, r, err, false, nil)
 				require.ErrorIs(t, err, client.ErrReconnectStopped)
 				require.NotErrorIs(t, err, client.ErrClosed)
 			}
 
 			// The server comes back; the client has stopped for good.
-			rcRestart(t, inst)
+			restartServer(t, inst)
 			time.Sleep(200 * time.Millisecond) // twenty delays of the policy
 			require.Equal(t, wantDials, d.dials.Load(), "the client dialled after giving up")
-			r, err := lcAwait(t, c.Ping(ctx))
+			r, err := await(t, c.Ping(ctx))
 			require.Nil(t, r)
 			require.ErrorIs(t, err, client.ErrReconnectStopped)
 			require.False(t, c.Connected())
@@ -486,27 +484,27 @@ func TestReconnectMaxAttempts(t *testing.T) {
 // TestReconnectNever: reconnect.Never() makes no attempt after a loss.
 func TestReconnectNever(t *testing.T) {
 	t.Parallel()
-	inst := rcStart(t, true)
-	d := rcNewDialer(t, inst.Addr())
-	rec := newRcRecorder()
-	c, _ := rcConnect(t, inst.Addr(), false, 0, rcOptions(rec, func(o *client.Options) {
+	inst := startServer(t, true)
+	d := newCountingDialer(t, inst.Addr())
+	rec := newEventRecorder()
+	c, _ := dialClientOrPool(t, inst.Addr(), false, 0, fastReconnect, withEvents(rec), func(o *client.Options) {
 		o.Dialer = d
 		o.Reconnect = reconnect.Never()
-	}))
-	ctx := lcGuard(t)
-	_, err := lcAwait(t, c.Ping(ctx))
+	})
+	ctx := testContext(t)
+	_, err := await(t, c.Ping(ctx))
 	require.NoError(t, err)
 
 	require.NoError(t, inst.Kill())
 	closed := rec.Wait(t, "closed", 1)
 	require.ErrorIs(t, closed[0].Cause, client.ErrReconnectStopped)
 	require.Equal(t, []string{"connected", "disconnected", "closed"}, rec.Kinds())
-	r, err := lcAwait(t, c.Ping(ctx))
+	r, err := await(t, c.Ping(ctx))
 	require.Nil(t, r)
 	require.ErrorIs(t, err, client.ErrReconnectStopped)
 	require.ErrorIs(t, err, client.ErrNotSent)
 
-	rcRestart(t, inst)
+	restartServer(t, inst)
 	time.Sleep(100 * time.Millisecond)
 	require.EqualValues(t, 1, d.dials.Load(), "a reconnect was attempted")
 	require.False(t, c.Connected())
@@ -520,14 +518,14 @@ func TestReconnectNever(t *testing.T) {
 func TestCloseStopsReconnecting(t *testing.T) {
 	for _, tc := range []string{"client", "lazy", "pool"} {
 		t.Run(tc, func(t *testing.T) {
-			inst := rcStart(t, tc == "pool")
-			baseline := lcSettleGoroutines()
-			rec := newRcRecorder()
-			opts := rcOptions(rec, func(o *client.Options) {
+			inst := startServer(t, tc == "pool")
+			baseline := settledGoroutines()
+			rec := newEventRecorder()
+			opts := testOptions(fastReconnect, withEvents(rec), func(o *client.Options) {
 				o.Reconnect = reconnect.Constant{Delay: time.Minute}
 				o.WaitForReconnect = 5
 			})
-			ctx := lcGuard(t)
+			ctx := testContext(t)
 			var conn client.Conn
 			members := 1
 			switch tc {
@@ -560,23 +558,23 @@ func TestCloseStopsReconnecting(t *testing.T) {
 			select {
 			case err := <-closed:
 				require.NoError(t, err)
-			case <-time.After(lcHangGuard):
-				t.Fatalf("Close did not return while a reconnect was scheduled; stacks:\n%s", lcAllStacks())
+			case <-time.After(hangGuard):
+				t.Fatalf("Close did not return while a reconnect was scheduled; stacks:\n%s", allStacks())
 			}
 			for _, f := range waiting {
 				r, err, settled := f.Peek()
 				require.True(t, settled, "a waiting request outlived Close")
-				rcRequireClosedWaiting(t, r, err)
+				requireConnError(t, r, err, false, client.ErrClosed)
 			}
-			r, err := lcAwait(t, conn.Ping(ctx))
-			rcRequireClosedWaiting(t, r, err)
+			r, err := await(t, conn.Ping(ctx))
+			requireConnError(t, r, err, false, client.ErrClosed)
 			closedEvents := rec.Wait(t, "closed", members)
 			require.Len(t, closedEvents, members)
 			for _, e := range closedEvents {
 				require.Nil(t, e.Cause)
 			}
 			require.Empty(t, rec.Kind("reconnected"))
-			lcWaitGoroutines(t, baseline)
+			baseline.requireNoneNew(t)
 		})
 	}
 }
@@ -593,20 +591,20 @@ func TestReconnectAfterLongOutage(t *testing.T) {
 	for _, pool := range []bool{false, true} {
 		t.Run(map[bool]string{false: "client", true: "pool"}[pool], func(t *testing.T) {
 			t.Parallel()
-			inst := rcStart(t, false)
-			rec := newRcRecorder()
-			conn, members := rcConnect(t, inst.Addr(), pool, 2, rcOptions(rec, func(o *client.Options) { o.Reconnect = policy }))
-			ctx, cancel := context.WithTimeout(context.Background(), downtime+lcHangGuard)
+			inst := startServer(t, false)
+			rec := newEventRecorder()
+			conn, members := dialClientOrPool(t, inst.Addr(), pool, 2, fastReconnect, withEvents(rec), func(o *client.Options) { o.Reconnect = policy })
+			ctx, cancel := context.WithTimeout(context.Background(), downtime+hangGuard)
 			defer cancel()
-			base := itKeys()
+			base := keyBlock()
 			_, err := conn.Replace(ctx, "test", []any{base, "before"}).Await(ctx)
 			require.NoError(t, err)
 
 			require.NoError(t, inst.Kill())
 			time.Sleep(downtime)
-			r, err := lcAwait(t, conn.Ping(ctx))
-			rcRequireNotConnected(t, r, err)
-			rcRestart(t, inst)
+			r, err := await(t, conn.Ping(ctx))
+			requireConnError(t, r, err, false, client.ErrNotConnected)
+			restartServer(t, inst)
 			back := rec.Wait(t, "reconnected", len(members))
 			for _, e := range back {
 				// Measured from when the client noticed the loss.
@@ -621,12 +619,12 @@ func TestReconnectAfterLongOutage(t *testing.T) {
 			attempts := len(rec.Kind("reconnecting")) / len(members)
 			require.Greater(t, attempts, 5, "the capped backoff kept trying")
 
-			r, err = lcAwait(t, conn.Select(ctx, "test", "primary", base))
+			r, err = await(t, conn.Select(ctx, "test", "primary", base))
 			require.NoError(t, err)
-			require.Equal(t, []any{[]any{int64(base), "before"}}, lcValues(t, r))
-			r, err = lcAwait(t, conn.Replace(ctx, "test", []any{base + 1, "after"}))
+			require.Equal(t, []any{[]any{int64(base), "before"}}, responseValues(t, r))
+			r, err = await(t, conn.Replace(ctx, "test", []any{base + 1, "after"}))
 			require.NoError(t, err)
-			require.Equal(t, []any{[]any{int64(base + 1), "after"}}, lcValues(t, r))
+			require.Equal(t, []any{[]any{int64(base + 1), "after"}}, responseValues(t, r))
 		})
 	}
 }

@@ -46,7 +46,7 @@ func TestReleaseStress(t *testing.T) {
 					if !assert.NoError(t, err) {
 						return
 					}
-					var got itTuple
+					var got idNameTuple
 					found, err := r.First(&got)
 					assert.NoError(t, err)
 					assert.True(t, found)
@@ -71,7 +71,7 @@ func TestReleaseStress(t *testing.T) {
 					r.Release() // shared with a callback: not reused
 					r2, err := p.chk.Await(ctx)
 					if assert.NoError(t, err) {
-						var got itTuple
+						var got idNameTuple
 						_, err = r2.First(&got)
 						assert.NoError(t, err)
 						assert.Equal(t, p.key, got.ID)

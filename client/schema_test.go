@@ -21,8 +21,8 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
-// itServerSchemaVersion returns the server's current schema version.
-func itServerSchemaVersion(t *testing.T, c *client.Client) uint64 {
+// serverSchemaVersion returns the server's current schema version.
+func serverSchemaVersion(t *testing.T, c *client.Client) uint64 {
 	t.Helper()
 	ctx := testContext(t)
 	resp, err := c.Ping(ctx).Await(ctx)
@@ -63,7 +63,7 @@ func TestSchemaNamesResolve(t *testing.T) {
 	}
 	sql, ok := s.SpaceByName("SQLTEST")
 	require.True(t, ok, "SQL upper-cases the table name")
-	require.Equal(t, itEval(t, c, "return box.space.SQLTEST.id"), []any{int64(sql.ID)})
+	require.Equal(t, evalValues(t, c, "return box.space.SQLTEST.id"), []any{int64(sql.ID)})
 	_, ok = s.SpaceByName("sqltest")
 	require.False(t, ok, "names are case-sensitive")
 	_, ok = s.SpaceByName("no_such_space")
@@ -72,13 +72,13 @@ func TestSchemaNamesResolve(t *testing.T) {
 	require.False(t, ok)
 
 	// A name and its number reach the same tuples.
-	k := itKeys()
-	_, err := c.Insert(ctx, "strkey", []any{"schema-" + itName("k")}).Await(ctx)
+	k := keyBlock()
+	_, err := c.Insert(ctx, "strkey", []any{"schema-" + uniqueName("k")}).Await(ctx)
 	require.NoError(t, err)
 	_, err = c.Insert(ctx, "tree", []any{k, "n", 1}).Await(ctx)
 	require.NoError(t, err)
-	require.Equal(t, itValues(t, c.Select(ctx, 513, 1, []any{"n", 1}, client.Iterator(iproto.ITER_GE), client.Limit(1))),
-		itValues(t, c.Select(ctx, "tree", "by_name_age", []any{"n", 1}, client.Iterator(iproto.ITER_GE), client.Limit(1))))
+	require.Equal(t, awaitValues(t, c.Select(ctx, 513, 1, []any{"n", 1}, client.Iterator(iproto.ITER_GE), client.Limit(1))),
+		awaitValues(t, c.Select(ctx, "tree", "by_name_age", []any{"n", 1}, client.Iterator(iproto.ITER_GE), client.Limit(1))))
 
 	// ReloadSchema installs and returns a new snapshot; concurrent
 	// reloads all succeed.
@@ -104,9 +104,10 @@ func TestSchemaNamesResolve(t *testing.T) {
 
 func TestSchemaUnknownNamesAreNotSent(t *testing.T) {
 	t.Parallel()
-	c, tap := itDialTap(t, requireServer(t).Addr())
+	tap := newWiretap(t, requireServer(t).Addr())
+	c := dialShared(t, withDialer(tap))
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 	const space = "no_such_space_anywhere"
 
 	type attempt struct {
@@ -143,7 +144,7 @@ func TestSchemaUnknownNamesAreNotSent(t *testing.T) {
 		require.Contains(t, serr.Error(), "no such", a.name)
 		// Only a schema reload went out: the request itself was not sent.
 		for _, f := range tap.Frames(t)[before:] {
-			require.True(t, itSchemaFrame(f), "%s: unexpected %v frame to space %d", a.name, f.Type, f.Space)
+			require.True(t, isSchemaLoad(f), "%s: unexpected %v frame to space %d", a.name, f.Type, f.Space)
 		}
 	}
 
@@ -151,35 +152,36 @@ func TestSchemaUnknownNamesAreNotSent(t *testing.T) {
 	resp, err := c.Ping(ctx).Await(ctx)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
-	require.Equal(t, []any{[]any{int64(k), "after"}}, itValues(t, c.Insert(ctx, "test", []any{k, "after"})))
+	require.Equal(t, []any{[]any{int64(k), "after"}}, awaitValues(t, c.Insert(ctx, "test", []any{k, "after"})))
 	require.Zero(t, c.InFlight())
 }
 
 // Not parallel: changes the schema.
 func TestSchemaSpaceCreatedAfterConnect(t *testing.T) {
-	a, tap := itDialTap(t, requireServer(t).Addr())
+	tap := newWiretap(t, requireServer(t).Addr())
+	a := dialShared(t, withDialer(tap))
 	b := dialShared(t)
 	ctx := testContext(t)
 	v0 := a.Schema().Version
 
-	name := itName("created_later")
+	name := uniqueName("created_later")
 	_, known := a.Schema().SpaceByName(name)
 	require.False(t, known)
-	id := itCreateSpace(t, b, name, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
+	id := createSpace(t, b, name, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
 
 	// Usable by name at once: the unknown name makes the client reload.
-	require.Equal(t, []any{[]any{int64(1), "new"}}, itValues(t, a.Insert(ctx, name, []any{1, "new"})))
+	require.Equal(t, []any{[]any{int64(1), "new"}}, awaitValues(t, a.Insert(ctx, name, []any{1, "new"})))
 	sp, ok := a.Schema().SpaceByName(name)
 	require.True(t, ok)
 	require.Equal(t, id, sp.ID)
 	require.Contains(t, sp.Indexes, "primary")
 	require.Greater(t, a.Schema().Version, v0)
-	require.Len(t, itFramesTo(tap.Frames(t), iproto.IPROTO_INSERT, id), 1, "the insert was sent once")
+	require.Len(t, framesTo(tap.Frames(t), iproto.IPROTO_INSERT, id), 1, "the insert was sent once")
 
 	// Every command now works by name.
-	require.Equal(t, []any{[]any{int64(1), "new"}}, itValues(t, a.Select(ctx, name, "primary", 1)))
-	require.Equal(t, []any{[]any{int64(1), "upd"}}, itValues(t, a.Update(ctx, name, "primary", 1, []protocol.Op{protocol.OpAssign(1, "upd")})))
-	require.Equal(t, []any{[]any{int64(1), "upd"}}, itEval(t, b, "return box.space[...]:get(1)", name))
+	require.Equal(t, []any{[]any{int64(1), "new"}}, awaitValues(t, a.Select(ctx, name, "primary", 1)))
+	require.Equal(t, []any{[]any{int64(1), "upd"}}, awaitValues(t, a.Update(ctx, name, "primary", 1, []protocol.Op{protocol.OpAssign(1, "upd")})))
+	require.Equal(t, []any{[]any{int64(1), "upd"}}, evalValues(t, b, "return box.space[...]:get(1)", name))
 }
 
 // Not parallel: changes the schema.
@@ -188,8 +190,8 @@ func TestSchemaIndexAddedAfterConnect(t *testing.T) {
 	b := dialShared(t)
 	ctx := testContext(t)
 
-	name := itName("index_later")
-	itCreateSpace(t, b, name, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
+	name := uniqueName("index_later")
+	createSpace(t, b, name, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
 	for i := 1; i <= 3; i++ {
 		_, err := a.Insert(ctx, name, []any{i, "v" + string(rune('0'+i)), i * 10}).Await(ctx)
 		require.NoError(t, err)
@@ -198,32 +200,33 @@ func TestSchemaIndexAddedAfterConnect(t *testing.T) {
 	require.True(t, ok)
 	require.NotContains(t, sp.Indexes, "by_v")
 
-	itEval(t, b, `local s = box.space[...]
+	evalValues(t, b, `local s = box.space[...]
 s:create_index('by_v', {parts = {2, 'string'}})
 s:create_index('by_n', {parts = {3, 'unsigned'}, unique = false})`, name)
 
 	// The new indexes are usable by name at once, by every indexed command.
-	require.Equal(t, []any{[]any{int64(2), "v2", int64(20)}}, itValues(t, a.Select(ctx, name, "by_v", "v2")))
+	require.Equal(t, []any{[]any{int64(2), "v2", int64(20)}}, awaitValues(t, a.Select(ctx, name, "by_v", "v2")))
 	sp, ok = a.Schema().SpaceByName(name)
 	require.True(t, ok)
 	require.Equal(t, &client.Index{ID: 1, Name: "by_v", Type: "TREE", Unique: true}, sp.Indexes["by_v"])
 	require.Equal(t, &client.Index{ID: 2, Name: "by_n", Type: "TREE", Unique: false}, sp.Indexes["by_n"])
 	require.Equal(t, []any{[]any{int64(3), "v3", int64(30)}},
-		itValues(t, a.Select(ctx, name, "by_n", 25, client.Iterator(iproto.ITER_GT))))
+		awaitValues(t, a.Select(ctx, name, "by_n", 25, client.Iterator(iproto.ITER_GT))))
 	require.Equal(t, []any{[]any{int64(1), "v1", int64(11)}},
-		itValues(t, a.Update(ctx, name, "by_v", "v1", []protocol.Op{protocol.OpAdd(2, 1)})))
-	require.Equal(t, []any{[]any{int64(3), "v3", int64(30)}}, itValues(t, a.Delete(ctx, name, "by_v", "v3")))
-	require.Empty(t, itValues(t, a.Select(ctx, name, nil, 3)))
+		awaitValues(t, a.Update(ctx, name, "by_v", "v1", []protocol.Op{protocol.OpAdd(2, 1)})))
+	require.Equal(t, []any{[]any{int64(3), "v3", int64(30)}}, awaitValues(t, a.Delete(ctx, name, "by_v", "v3")))
+	require.Empty(t, awaitValues(t, a.Select(ctx, name, nil, 3)))
 }
 
 // Not parallel: changes the schema.
 func TestSchemaStaleVersionIsRetried(t *testing.T) {
-	a, tap := itDialTap(t, requireServer(t).Addr())
+	tap := newWiretap(t, requireServer(t).Addr())
+	a := dialShared(t, withDialer(tap))
 	b := dialShared(t)
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 	v0 := a.Schema().Version
-	require.Equal(t, itServerSchemaVersion(t, b), v0, "no schema change since a connected")
+	require.Equal(t, serverSchemaVersion(t, b), v0, "no schema change since a connected")
 
 	_, err := a.Insert(ctx, "test", []any{k, "before"}).Await(ctx)
 	require.NoError(t, err)
@@ -233,8 +236,8 @@ func TestSchemaStaleVersionIsRetried(t *testing.T) {
 	require.NoError(t, err)
 
 	// Another client changes the schema; a's snapshot is now stale.
-	itCreateSpace(t, b, itName("stale_maker"), `s:create_index('primary')`)
-	v1 := itServerSchemaVersion(t, b)
+	createSpace(t, b, uniqueName("stale_maker"), `s:create_index('primary')`)
+	v1 := serverSchemaVersion(t, b)
 	require.Greater(t, v1, v0)
 	require.Equal(t, v0, a.Schema().Version, "a has not noticed yet")
 	framesBefore := len(tap.Frames(t))
@@ -254,50 +257,51 @@ func TestSchemaStaleVersionIsRetried(t *testing.T) {
 	del := a.Delete(ctx, "test", nil, k+5)
 	tap.Release()
 
-	require.Equal(t, []any{[]any{int64(k), "before"}}, itValues(t, sel))
-	require.Equal(t, []any{[]any{int64(k), "before"}}, itValues(t, selByID))
-	require.Equal(t, []any{[]any{int64(k + 1), "inserted"}}, itValues(t, ins))
-	require.Equal(t, []any{[]any{int64(k + 2), "replaced"}}, itValues(t, rep))
-	require.Equal(t, []any{[]any{int64(k), "updated"}}, itValues(t, upd))
-	require.Empty(t, itValues(t, ups))
-	require.Equal(t, []any{[]any{int64(k + 5), "to delete"}}, itValues(t, del))
+	require.Equal(t, []any{[]any{int64(k), "before"}}, awaitValues(t, sel))
+	require.Equal(t, []any{[]any{int64(k), "before"}}, awaitValues(t, selByID))
+	require.Equal(t, []any{[]any{int64(k + 1), "inserted"}}, awaitValues(t, ins))
+	require.Equal(t, []any{[]any{int64(k + 2), "replaced"}}, awaitValues(t, rep))
+	require.Equal(t, []any{[]any{int64(k), "updated"}}, awaitValues(t, upd))
+	require.Empty(t, awaitValues(t, ups))
+	require.Equal(t, []any{[]any{int64(k + 5), "to delete"}}, awaitValues(t, del))
 	require.Equal(t, v1, a.Schema().Version)
 
 	// Each was applied once: the upsert counted once.
-	require.Equal(t, []any{[]any{int64(k), int64(2)}}, itValues(t, a.Select(ctx, "counters", nil, k)))
+	require.Equal(t, []any{[]any{int64(k), int64(2)}}, awaitValues(t, a.Select(ctx, "counters", nil, k)))
 
 	frames := tap.Frames(t)[framesBefore:]
 	for _, typ := range []iproto.Type{iproto.IPROTO_INSERT, iproto.IPROTO_REPLACE, iproto.IPROTO_UPDATE, iproto.IPROTO_DELETE} {
-		sent := itFramesTo(frames, typ, 512)
+		sent := framesTo(frames, typ, 512)
 		require.Len(t, sent, 2, "%v sent twice", typ)
 		require.Equal(t, v0, sent[0].SchemaVersion)
 		require.Equal(t, v1, sent[1].SchemaVersion)
 		require.Greater(t, sent[1].Sync, sent[0].Sync, "the retry has a new sync id")
 	}
-	sent := itFramesTo(frames, iproto.IPROTO_SELECT, 512)
+	sent := framesTo(frames, iproto.IPROTO_SELECT, 512)
 	require.Len(t, sent, 4)
-	sent = itFramesTo(frames, iproto.IPROTO_UPSERT, 516)
+	sent = framesTo(frames, iproto.IPROTO_UPSERT, 516)
 	require.Len(t, sent, 2)
 	reloads := 0
 	for _, f := range frames {
-		if itSchemaFrame(f) {
+		if isSchemaLoad(f) {
 			reloads++
 		}
 	}
 	require.GreaterOrEqual(t, reloads, 2, "one schema load (two selects) at least")
 
 	// Requests that name no space are not bound to a schema version.
-	require.Equal(t, []any{"unbound"}, itValues(t, a.Call(ctx, "echo", "unbound")))
+	require.Equal(t, []any{"unbound"}, awaitValues(t, a.Call(ctx, "echo", "unbound")))
 }
 
 // Not parallel: changes the schema.
 func TestSchemaSpaceRecreatedWithNewID(t *testing.T) {
-	a, tap := itDialTap(t, requireServer(t).Addr())
+	tap := newWiretap(t, requireServer(t).Addr())
+	a := dialShared(t, withDialer(tap))
 	b := dialShared(t)
 	ctx := testContext(t)
 
-	name := itName("recreated")
-	oldID := itCreateSpace(t, b, name, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
+	name := uniqueName("recreated")
+	oldID := createSpace(t, b, name, `s:create_index('primary', {parts = {1, 'unsigned'}})`)
 	_, err := a.Insert(ctx, name, []any{1, "old space"}).Await(ctx)
 	require.NoError(t, err)
 	sp, ok := a.Schema().SpaceByName(name)
@@ -305,7 +309,7 @@ func TestSchemaSpaceRecreatedWithNewID(t *testing.T) {
 	require.Equal(t, oldID, sp.ID)
 
 	// Drop it and create it again under the same name: a new id.
-	res := itEval(t, b, `local name = ...
+	res := evalValues(t, b, `local name = ...
 box.space[name]:drop()
 local s = box.schema.space.create(name)
 s:create_index('primary', {parts = {1, 'unsigned'}})
@@ -315,7 +319,7 @@ return s.id`, name)
 
 	// a still maps the name to oldID; the stale request is refused and
 	// retried against the new id.
-	require.Equal(t, []any{[]any{int64(2), "new space"}}, itValues(t, a.Insert(ctx, name, []any{2, "new space"})))
+	require.Equal(t, []any{[]any{int64(2), "new space"}}, awaitValues(t, a.Insert(ctx, name, []any{2, "new space"})))
 	sp, ok = a.Schema().SpaceByName(name)
 	require.True(t, ok)
 	require.Equal(t, newID, sp.ID)
@@ -323,21 +327,22 @@ return s.id`, name)
 	require.False(t, ok)
 
 	frames := tap.Frames(t)
-	require.Len(t, itFramesTo(frames, iproto.IPROTO_INSERT, oldID), 2, "the first insert, and the stale attempt")
-	require.Len(t, itFramesTo(frames, iproto.IPROTO_INSERT, newID), 1, "the retry")
-	require.Equal(t, []any{[]any{[]any{int64(2), "new space"}}}, itEval(t, b, "return box.space[...]:select()", name))
-	require.Equal(t, []any{[]any{int64(2), "new space"}}, itValues(t, a.Select(ctx, name, nil, nil)))
+	require.Len(t, framesTo(frames, iproto.IPROTO_INSERT, oldID), 2, "the first insert, and the stale attempt")
+	require.Len(t, framesTo(frames, iproto.IPROTO_INSERT, newID), 1, "the retry")
+	require.Equal(t, []any{[]any{[]any{int64(2), "new space"}}}, evalValues(t, b, "return box.space[...]:select()", name))
+	require.Equal(t, []any{[]any{int64(2), "new space"}}, awaitValues(t, a.Select(ctx, name, nil, nil)))
 }
 
 func TestSchemaSkipSchema(t *testing.T) {
 	t.Parallel()
-	c, tap := itDialTap(t, requireServer(t).Addr(), func(o *client.Options) { o.SkipSchema = true })
+	tap := newWiretap(t, requireServer(t).Addr())
+	c := dialShared(t, withDialer(tap), func(o *client.Options) { o.SkipSchema = true })
 	ctx := testContext(t)
-	k := itKeys()
+	k := keyBlock()
 
 	require.Nil(t, c.Schema())
 	for _, f := range tap.Frames(t) {
-		require.False(t, itSchemaFrame(f), "no schema load on connect")
+		require.False(t, isSchemaLoad(f), "no schema load on connect")
 	}
 
 	// Names fail without a reload; numbers work.
@@ -350,10 +355,10 @@ func TestSchemaSkipSchema(t *testing.T) {
 	require.ErrorAs(t, err, &serr)
 	require.Equal(t, "primary", serr.Index)
 	for _, f := range tap.Frames(t) {
-		require.False(t, itSchemaFrame(f), "no schema load for unknown names either")
+		require.False(t, isSchemaLoad(f), "no schema load for unknown names either")
 	}
-	require.Equal(t, []any{[]any{int64(k), "numbers"}}, itValues(t, c.Insert(ctx, 512, []any{k, "numbers"})))
-	require.Equal(t, []any{[]any{int64(k), "numbers"}}, itValues(t, c.Select(ctx, 512, 0, k)))
+	require.Equal(t, []any{[]any{int64(k), "numbers"}}, awaitValues(t, c.Insert(ctx, 512, []any{k, "numbers"})))
+	require.Equal(t, []any{[]any{int64(k), "numbers"}}, awaitValues(t, c.Select(ctx, 512, 0, k)))
 	// Without a schema no version is sent, so nothing is ever stale.
 	for _, f := range tap.Frames(t) {
 		require.Zero(t, f.SchemaVersion)
@@ -363,7 +368,7 @@ func TestSchemaSkipSchema(t *testing.T) {
 	s, err := c.ReloadSchema(ctx)
 	require.NoError(t, err)
 	require.Same(t, s, c.Schema())
-	require.Equal(t, []any{[]any{int64(k), "numbers"}}, itValues(t, c.Select(ctx, "test", "primary", k)))
+	require.Equal(t, []any{[]any{int64(k), "numbers"}}, awaitValues(t, c.Select(ctx, "test", "primary", k)))
 }
 
 // TestSchemaVisibleSpaces: the schema holds only what the user may see, so

@@ -48,8 +48,8 @@ func selIDs(t *testing.T, f *future.Future[*client.Response]) []uint64 {
 func TestSelectIterators(t *testing.T) {
 	c := dialShared(t)
 	ctx := testContext(t)
-	name := itName("sel_iter")
-	spaceID := itCreateSpace(t, c, name, itTreeSetup)
+	name := uniqueName("sel_iter")
+	spaceID := createSpace(t, c, name, treeSpaceSetup)
 
 	rows := []selRow{
 		{ID: 1, Name: "ann", Age: 30},
@@ -126,23 +126,23 @@ func TestSelectIterators(t *testing.T) {
 		got, err := client.Tuples[selRow](c.Select(ctx, name, "by_name_age", []any{"dan"})).Await(ctx)
 		require.NoError(t, err)
 		require.Equal(t, []selRow{{ID: 7, Name: "dan", Age: 20}}, got)
-		values := itValues(t, c.Select(ctx, name, nil, nil, client.Limit(2)))
+		values := awaitValues(t, c.Select(ctx, name, nil, nil, client.Limit(2)))
 		require.Equal(t, []any{[]any{int64(1), "ann", int64(30)}, []any{int64(2), "bob", int64(25)}}, values)
 	})
 
 	t.Run("server errors", func(t *testing.T) {
 		// A key with more parts than the index.
 		_, err := c.Select(ctx, name, "primary", []any{1, 2}).Await(ctx)
-		itServerError(t, err, iproto.ER_KEY_PART_COUNT)
+		requireServerError(t, err, iproto.ER_KEY_PART_COUNT)
 		// A key of the wrong type.
 		_, err = c.Select(ctx, name, "primary", "one").Await(ctx)
-		itServerError(t, err, iproto.ER_KEY_PART_TYPE)
+		requireServerError(t, err, iproto.ER_KEY_PART_TYPE)
 		// An index number the space does not have.
 		_, err = c.Select(ctx, name, 7, nil).Await(ctx)
-		itServerError(t, err, iproto.ER_NO_SUCH_INDEX_ID)
+		requireServerError(t, err, iproto.ER_NO_SUCH_INDEX_ID)
 		// A space number that does not exist.
 		_, err = c.Select(ctx, 4_000_000, 0, nil).Await(ctx)
-		itServerError(t, err, iproto.ER_NO_SUCH_SPACE)
+		requireServerError(t, err, iproto.ER_NO_SUCH_SPACE)
 		// REQ on a HASH index is not supported.
 		_, err = c.Select(ctx, "test", "primary", 1, client.Iterator(iproto.ITER_REQ)).Await(ctx)
 		require.Error(t, err)
@@ -161,8 +161,8 @@ func TestSelectSharedSpaces(t *testing.T) {
 	t.Parallel()
 	c := dialShared(t)
 	ctx := testContext(t)
-	k := itKeys()
-	who := "sel-" + itName("who") // a name no other test uses
+	k := keyBlock()
+	who := "sel-" + uniqueName("who") // a name no other test uses
 
 	for i := uint64(0); i < 5; i++ {
 		_, err := c.Insert(ctx, "tree", []any{k + i, who, 10 + i%2}).Await(ctx)
@@ -191,9 +191,9 @@ func TestSelectSharedSpaces(t *testing.T) {
 		selIDs(t, c.Select(ctx, "tree", nil, k+4, client.Iterator(iproto.ITER_LT), client.Limit(2))))
 
 	// The HASH space: EQ by name and by number.
-	values := itValues(t, c.Select(ctx, "test", "primary", k+3))
+	values := awaitValues(t, c.Select(ctx, "test", "primary", k+3))
 	require.Equal(t, []any{[]any{int64(k + 3), who}}, values)
-	values = itValues(t, c.Select(ctx, 512, 0, []int64{int64(k + 3)}))
+	values = awaitValues(t, c.Select(ctx, 512, 0, []int64{int64(k + 3)}))
 	require.Equal(t, []any{[]any{int64(k + 3), who}}, values)
-	require.Empty(t, itValues(t, c.Select(ctx, "test", nil, k+9)))
+	require.Empty(t, awaitValues(t, c.Select(ctx, "test", nil, k+9)))
 }

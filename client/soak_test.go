@@ -20,43 +20,43 @@ import (
 
 // The outcome classes of a soak request.
 const (
-	skOK           = iota // succeeded, response checked
-	skLostSent            // *ConnectionError, Sent: the server died after the write
-	skLostNotSent         // *ConnectionError, not sent, not ErrNotConnected
-	skNotConnected        // *ConnectionError matching ErrNotConnected
-	skClasses
+	soakOK           = iota // succeeded, response checked
+	soakLostSent            // *ConnectionError, Sent: the server died after the write
+	soakLostNotSent         // *ConnectionError, not sent, not ErrNotConnected
+	soakNotConnected        // *ConnectionError matching ErrNotConnected
+	soakClasses
 )
 
-var skClassNames = [skClasses]string{"ok", "lost-sent", "lost-not-sent", "not-connected"}
+var soakClassNames = [soakClasses]string{"ok", "lost-sent", "lost-not-sent", "not-connected"}
 
 // The operations of the soak, in turn.
 const (
-	skPing = iota
-	skReplace
-	skSelect
-	skOps
+	soakPing = iota
+	soakReplace
+	soakSelect
+	soakOps
 )
 
-var skOpNames = [skOps]string{"ping", "replace", "select"}
+var soakOpNames = [soakOps]string{"ping", "replace", "select"}
 
-// skRequests is the number of requests of TestSoak: the 2,000,000
+// soakRequests is the number of requests of TestSoak: the full soak's 2,000,000
 // with TXT_SOAK=1 (make soak), a tenth of it in the normal suite.
-func skRequests() int {
+func soakRequests() int {
 	if os.Getenv("TXT_SOAK") == "1" {
 		return 2_000_000
 	}
 	return 200_000
 }
 
-// skHeapAlloc returns the live heap after a full collection.
-func skHeapAlloc() uint64 {
+// heapAlloc returns the live heap after a full collection.
+func heapAlloc() uint64 {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
 }
 
-// TestSoak sends skRequests() requests (ping, replace, select in turn)
+// TestSoak sends soakRequests() requests (ping, replace, select in turn)
 // through one client from a few goroutines, each keeping a window of
 // futures in flight, while the server is killed (SIGKILL) and restarted at
 // about 1/3 and 2/3 of the way. Every request succeeds, or fails with a
@@ -74,13 +74,13 @@ func TestSoak(t *testing.T) {
 		window  = 256 // futures in flight per worker
 		keys    = 1000
 	)
-	total := skRequests()
-	inst := rcStart(t, false)
-	baseline := lcSettleGoroutines()
-	heapBefore := skHeapAlloc()
+	total := soakRequests()
+	inst := startServer(t, false)
+	baseline := settledGoroutines()
+	heapBefore := heapAlloc()
 
-	rec := newRcRecorder()
-	c, err := client.Dial(lcGuard(t), inst.Addr(), rcOptions(rec, func(o *client.Options) {
+	rec := newEventRecorder()
+	c, err := client.Dial(testContext(t), inst.Addr(), testOptions(fastReconnect, withEvents(rec), func(o *client.Options) {
 		o.Reconnect = reconnect.Backoff{Initial: 5 * time.Millisecond, Max: 50 * time.Millisecond, Jitter: reconnect.NoJitter}
 		// Some requests made during an outage wait for the next
 		// connection, the others fail fast; and the window is larger than
@@ -123,8 +123,8 @@ func TestSoak(t *testing.T) {
 	events := make(chan milestone, len(milestones))
 
 	var issued atomic.Int64
-	var classes [skClasses]atomic.Int64
-	var okByOp [skOps]atomic.Int64
+	var classes [soakClasses]atomic.Int64
+	var okByOp [soakOps]atomic.Int64
 	errs := make(chan error, workers)
 	ctx := context.Background() // requests are bounded by the outages, not by a deadline
 	type slot struct {
@@ -135,17 +135,17 @@ func TestSoak(t *testing.T) {
 	settle := func(s slot) error {
 		r, err := s.fut.Await(guard)
 		if guard.Err() != nil {
-			return fmt.Errorf("%s of key %d: no outcome within %v: %w", skOpNames[s.op], s.key, guardFor, err)
+			return fmt.Errorf("%s of key %d: no outcome within %v: %w", soakOpNames[s.op], s.key, guardFor, err)
 		}
 		var ce *client.ConnectionError
 		switch {
 		case err == nil:
 			switch s.op {
-			case skPing:
+			case soakPing:
 				if r == nil {
 					return errors.New("ping: nil response")
 				}
-			case skReplace:
+			case soakReplace:
 				v, verr := r.Values()
 				if verr != nil || len(v) != 1 {
 					return fmt.Errorf("replace of key %d: response %v (%v)", s.key, v, verr)
@@ -153,13 +153,13 @@ func TestSoak(t *testing.T) {
 				if tuple, ok := v[0].([]any); !ok || len(tuple) != 2 || tuple[0] != int64(s.key) {
 					return fmt.Errorf("replace of key %d: response %v", s.key, v)
 				}
-			case skSelect:
+			case soakSelect:
 				v, verr := r.Values()
 				if verr != nil || len(v) > 1 {
 					return fmt.Errorf("select of key %d: response %v (%v)", s.key, v, verr)
 				}
 			}
-			classes[skOK].Add(1)
+			classes[soakOK].Add(1)
 			okByOp[s.op].Add(1)
 			if s.key%2 == 0 {
 				// Half the records go back for reuse (Response.Release)
@@ -169,20 +169,20 @@ func TestSoak(t *testing.T) {
 		case errors.As(err, &ce):
 			switch {
 			case errors.Is(err, client.ErrClosed) || errors.Is(err, client.ErrReconnectStopped):
-				return fmt.Errorf("%s of key %d: %w", skOpNames[s.op], s.key, err)
+				return fmt.Errorf("%s of key %d: %w", soakOpNames[s.op], s.key, err)
 			case errors.Is(err, client.ErrNotConnected):
 				if ce.Sent {
 					return fmt.Errorf("not connected but sent: %w", err)
 				}
-				classes[skNotConnected].Add(1)
+				classes[soakNotConnected].Add(1)
 				time.Sleep(2 * time.Millisecond) // as a caller would before retrying
 			case ce.Sent:
-				classes[skLostSent].Add(1)
+				classes[soakLostSent].Add(1)
 			default:
-				classes[skLostNotSent].Add(1)
+				classes[soakLostNotSent].Add(1)
 			}
 		default:
-			return fmt.Errorf("%s of key %d: unexpected error %T: %w", skOpNames[s.op], s.key, err, err)
+			return fmt.Errorf("%s of key %d: unexpected error %T: %w", soakOpNames[s.op], s.key, err, err)
 		}
 		return nil
 	}
@@ -207,13 +207,13 @@ func TestSoak(t *testing.T) {
 						return
 					}
 				}
-				s.op, s.key = i%skOps, keyBase+uint64(i%keys)
+				s.op, s.key = i%soakOps, keyBase+uint64(i%keys)
 				switch s.op {
-				case skPing:
+				case soakPing:
 					s.fut = c.Ping(ctx)
-				case skReplace:
+				case soakReplace:
 					s.fut = c.Replace(ctx, "test", []any{s.key, "soak"})
-				case skSelect:
+				case soakSelect:
 					s.fut = c.Select(ctx, "test", nil, s.key)
 				}
 				if m, ok := milestones[i]; ok {
@@ -253,7 +253,7 @@ func TestSoak(t *testing.T) {
 				require.NoError(t, inst.Restart(restartCtx))
 				continue
 			}
-			heap[m.sample] = skHeapAlloc()
+			heap[m.sample] = heapAlloc()
 			goroutinesAt[m.sample] = runtime.NumGoroutine()
 		case err := <-errs:
 			t.Fatalf("a request had an outcome outside the allowed classes: %v", err)
@@ -272,7 +272,7 @@ func TestSoak(t *testing.T) {
 	}
 	elapsed := time.Since(start)
 
-	var counts [skClasses]int64
+	var counts [soakClasses]int64
 	var sum int64
 	for k := range counts {
 		counts[k] = classes[k].Load()
@@ -280,37 +280,37 @@ func TestSoak(t *testing.T) {
 	}
 	require.EqualValues(t, total, sum, "every request has exactly one outcome")
 	require.Equal(t, 2, kills)
-	require.Positive(t, counts[skOK])
-	require.Positive(t, sum-counts[skOK], "no request failed across two kills")
+	require.Positive(t, counts[soakOK])
+	require.Positive(t, sum-counts[soakOK], "no request failed across two kills")
 
 	// The client serves again.
-	rcUntil(t, "reconnected", c.Connected)
-	r, err := lcAwait(t, c.Ping(lcGuard(t)))
+	waitUntil(t, "reconnected", c.Connected)
+	r, err := await(t, c.Ping(testContext(t)))
 	require.NoError(t, err)
 	require.NotNil(t, r)
-	rcUntil(t, "InFlight back to 0", func() bool { return c.InFlight() == 0 })
+	waitUntil(t, "InFlight back to 0", func() bool { return c.InFlight() == 0 })
 	lost := len(rec.Kind("disconnected"))
 	require.GreaterOrEqual(t, lost, 2)
-	rcUntil(t, "every loss followed by a reconnection", func() bool { return len(rec.Kind("reconnected")) == lost })
+	waitUntil(t, "every loss followed by a reconnection", func() bool { return len(rec.Kind("reconnected")) == lost })
 
 	require.NoError(t, c.Close())
 	closed = true
-	lcWaitGoroutines(t, baseline)
+	baseline.requireNoneNew(t)
 	goroutinesAfter := runtime.NumGoroutine()
 
 	report := fmt.Sprintf("%d requests (%d workers x %d window) in %v (%.0f req/s), %d kills, %d disconnections, %d reconnections",
 		total, workers, window, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), kills, lost, len(rec.Kind("reconnected")))
 	for k, n := range counts {
-		report += fmt.Sprintf("; %s %d", skClassNames[k], n)
+		report += fmt.Sprintf("; %s %d", soakClassNames[k], n)
 	}
 	for op := range okByOp {
-		report += fmt.Sprintf("; ok %s %d", skOpNames[op], okByOp[op].Load())
+		report += fmt.Sprintf("; ok %s %d", soakOpNames[op], okByOp[op].Load())
 	}
 	t.Log(report)
 	t.Logf("goroutines: baseline %d, connected %d, at 25/50/75/100%%: %v, after Close %d",
-		baseline, goroutinesConnected, goroutinesAt, goroutinesAfter)
+		len(baseline), goroutinesConnected, goroutinesAt, goroutinesAfter)
 	t.Logf("live heap after GC: before dial %.2f MiB; at 25/50/75/100%% of requests %.2f, %.2f, %.2f, %.2f MiB; %+.1f bytes per request from 25%% to 100%%",
-		skMiB(heapBefore), skMiB(heap[0]), skMiB(heap[1]), skMiB(heap[2]), skMiB(heap[3]),
+		mib(heapBefore), mib(heap[0]), mib(heap[1]), mib(heap[2]), mib(heap[3]),
 		(float64(heap[3])-float64(heap[0]))/float64(total-total/4))
 
 	// The live heap holds the windows of futures and the connection's
@@ -324,5 +324,5 @@ func TestSoak(t *testing.T) {
 	}
 }
 
-// skMiB converts bytes to MiB.
-func skMiB(b uint64) float64 { return float64(b) / (1 << 20) }
+// mib converts bytes to MiB.
+func mib(b uint64) float64 { return float64(b) / (1 << 20) }

@@ -34,7 +34,7 @@ func sqlBody(t *testing.T, f *future.Future[*client.Response]) protocol.Body {
 // TEXT, flag BOOLEAN) with a unique name and drops it when the test ends.
 func sqlTable(t *testing.T, c *client.Client) string {
 	t.Helper()
-	name := itName("SQLIT")
+	name := uniqueName("SQLIT")
 	body := sqlBody(t, c.Execute(testContext(t), fmt.Sprintf(
 		"CREATE TABLE %s (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, flag BOOLEAN)", name)))
 	require.NotNil(t, body.SQLInfo)
@@ -129,15 +129,15 @@ func TestSQLExecute(t *testing.T) {
 	require.Equal(t, uint64(0), body.SQLInfo.RowCount)
 
 	// The table is a space: the client finds it by name.
-	require.Equal(t, []any{[]any{int64(1), "ann", true}}, itValues(t, c.Select(ctx, table, nil, 1)))
+	require.Equal(t, []any{[]any{int64(1), "ann", true}}, awaitValues(t, c.Select(ctx, table, nil, 1)))
 
 	// Errors.
 	_, err = c.Execute(ctx, "SELEC 1").Await(ctx)
-	itServerError(t, err, iproto.ER_SQL_SYNTAX_NEAR_TOKEN)
+	requireServerError(t, err, iproto.ER_SQL_SYNTAX_NEAR_TOKEN)
 	_, err = c.Execute(ctx, "SELECT * FROM no_such_table_anywhere").Await(ctx)
-	itServerError(t, err, iproto.ER_NO_SUCH_SPACE)
+	requireServerError(t, err, iproto.ER_NO_SUCH_SPACE)
 	_, err = c.Execute(ctx, "INSERT INTO "+table+" VALUES (?, ?, ?)", 1, "dup", nil).Await(ctx)
-	itServerError(t, err, iproto.ER_TUPLE_FOUND)
+	requireServerError(t, err, iproto.ER_TUPLE_FOUND)
 	_, err = c.Execute(ctx, "INSERT INTO "+table+" (id) VALUES (?)", 50).Await(ctx)
 	require.Error(t, err, "name is NOT NULL")
 	var serr *client.ServerError
@@ -219,21 +219,21 @@ func TestSQLPrepare(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	_, err = sel.Execute(ctx, 0, map[string]any{":skip": ""}).Await(ctx)
-	serr := itServerError(t, err, iproto.ER_WRONG_QUERY_ID)
+	serr := requireServerError(t, err, iproto.ER_WRONG_QUERY_ID)
 	require.Contains(t, serr.Message, fmt.Sprint(sel.StmtID))
 	_, err = sel.Unprepare(ctx).Await(ctx)
-	itServerError(t, err, iproto.ER_WRONG_QUERY_ID)
+	requireServerError(t, err, iproto.ER_WRONG_QUERY_ID)
 	// The other statement is still there.
 	body := sqlBody(t, ins.Execute(ctx, "dan", nil))
 	require.Equal(t, uint64(1), body.SQLInfo.RowCount)
 	require.Equal(t, int64(4), body.SQLInfo.AutoIncrementIDs[len(body.SQLInfo.AutoIncrementIDs)-1])
-	require.Equal(t, []any{[]any{int64(4), "dan", nil}}, itValues(t, c.Select(ctx, table, nil, 4)))
+	require.Equal(t, []any{[]any{int64(4), "dan", nil}}, awaitValues(t, c.Select(ctx, table, nil, 4)))
 	_, err = ins.Unprepare(ctx).Await(ctx)
 	require.NoError(t, err)
 
 	// Invalid SQL does not prepare.
 	_, err = c.Prepare(ctx, "SELEC 1").Await(ctx)
-	itServerError(t, err, iproto.ER_SQL_SYNTAX_NEAR_TOKEN)
+	requireServerError(t, err, iproto.ER_SQL_SYNTAX_NEAR_TOKEN)
 	_, err = c.Prepare(ctx, "SELECT * FROM no_such_table_anywhere").Await(ctx)
-	itServerError(t, err, iproto.ER_NO_SUCH_SPACE)
+	requireServerError(t, err, iproto.ER_NO_SUCH_SPACE)
 }

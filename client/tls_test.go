@@ -74,11 +74,11 @@ func tlsExercise(t *testing.T, c client.Conn) {
 	ctx := testContext(t)
 	_, err := c.Ping(ctx).Await(ctx)
 	require.NoError(t, err)
-	key := itKeys()
-	require.Equal(t, []any{[]any{int64(key), "over tls"}}, itValues(t, c.Insert(ctx, "test", []any{key, "over tls"})))
-	require.Equal(t, []any{[]any{int64(key), "over tls"}}, itValues(t, c.Select(ctx, "test", "primary", key)))
-	require.Equal(t, []any{int64(5)}, itValues(t, c.Call(ctx, "sum", 2, 3)))
-	require.Equal(t, []any{"tls"}, itValues(t, c.Call(ctx, "echo", "tls")))
+	key := keyBlock()
+	require.Equal(t, []any{[]any{int64(key), "over tls"}}, awaitValues(t, c.Insert(ctx, "test", []any{key, "over tls"})))
+	require.Equal(t, []any{[]any{int64(key), "over tls"}}, awaitValues(t, c.Select(ctx, "test", "primary", key)))
+	require.Equal(t, []any{int64(5)}, awaitValues(t, c.Call(ctx, "sum", 2, 3)))
+	require.Equal(t, []any{"tls"}, awaitValues(t, c.Call(ctx, "echo", "tls")))
 }
 
 func TestTLSCommands(t *testing.T) {
@@ -114,7 +114,7 @@ func TestTLSCommands(t *testing.T) {
 func TestTLSWithDialer(t *testing.T) {
 	t.Parallel()
 	f := tlsStart(t, false)
-	d := rcNewDialer(t, f.proxy.Addr())
+	d := newCountingDialer(t, f.proxy.Addr())
 	c := dial(t, "ignored", func(o *client.Options) {
 		o.Dialer = d
 		o.TLS = f.pki.ClientConfig(false)
@@ -153,31 +153,31 @@ func TestTLSUntrustedServer(t *testing.T) {
 
 	// A lazy client keeps failing the handshake: its requests fail at
 	// once (or when their context ends, if waiting) as never sent.
-	rec := newRcRecorder()
-	lazy, err := client.Lazy(f.proxy.Addr(), rcOptions(rec, withTLS(other.ClientConfig(false))))
+	rec := newEventRecorder()
+	lazy, err := client.Lazy(f.proxy.Addr(), testOptions(fastReconnect, withEvents(rec), withTLS(other.ClientConfig(false))))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = lazy.Close() })
 	rec.Wait(t, "reconnecting", 2)
-	r, err := lcAwait(t, lazy.Ping(testContext(t)))
-	rcRequireNotConnected(t, r, err)
+	r, err := await(t, lazy.Ping(testContext(t)))
+	requireConnError(t, r, err, false, client.ErrNotConnected)
 
-	waiting, err := client.Lazy(f.proxy.Addr(), rcOptions(nil, withTLS(other.ClientConfig(false)), func(o *client.Options) {
+	waiting, err := client.Lazy(f.proxy.Addr(), testOptions(fastReconnect, withTLS(other.ClientConfig(false)), func(o *client.Options) {
 		o.WaitForReconnect = 1
 	}))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = waiting.Close() })
 	short, cancel := context.WithTimeout(testContext(t), 200*time.Millisecond)
 	defer cancel()
-	r, err = lcAwait(t, waiting.Call(short, "echo", "never"))
+	r, err = await(t, waiting.Call(short, "echo", "never"))
 	require.Nil(t, r)
 	require.ErrorIs(t, err, client.ErrNotSent)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.Zero(t, f.proxy.Handshakes())
 
 	// A policy that gives up stops the client; the TLS error is named.
-	stopped := newRcRecorder()
-	gaveUp, err := client.Lazy(f.proxy.Addr(), rcOptions(stopped, withTLS(other.ClientConfig(false)), func(o *client.Options) {
-		o.Reconnect = reconnect.MaxAttempts(rcFast, 2)
+	stopped := newEventRecorder()
+	gaveUp, err := client.Lazy(f.proxy.Addr(), testOptions(fastReconnect, withEvents(stopped), withTLS(other.ClientConfig(false)), func(o *client.Options) {
+		o.Reconnect = reconnect.MaxAttempts(quickReconnect, 2)
 	}))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = gaveUp.Close() })
@@ -226,8 +226,8 @@ func TestTLSClientCertificate(t *testing.T) {
 func TestTLSReconnect(t *testing.T) {
 	t.Parallel()
 	f := tlsStart(t, true)
-	rec := newRcRecorder()
-	c, err := client.Dial(lcGuard(t), f.proxy.Addr(), rcOptions(rec, withTLS(f.pki.ClientConfig(true))))
+	rec := newEventRecorder()
+	c, err := client.Dial(testContext(t), f.proxy.Addr(), testOptions(fastReconnect, withEvents(rec), withTLS(f.pki.ClientConfig(true))))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	tlsExercise(t, c)

@@ -29,7 +29,7 @@ func TestTransportUnixAddressForms(t *testing.T) {
 		ctx := testContext(t)
 		_, err := c.Ping(ctx).Await(ctx)
 		require.NoError(t, err, addr)
-		require.Equal(t, []any{"over " + addr}, itValues(t, c.Call(ctx, "echo", "over "+addr)))
+		require.Equal(t, []any{"over " + addr}, awaitValues(t, c.Call(ctx, "echo", "over "+addr)))
 		require.NotZero(t, c.Greeting().Version)
 		require.NoError(t, c.Close())
 	}
@@ -42,7 +42,7 @@ func TestTransportTCPAddressForms(t *testing.T) {
 		c := dial(t, a)
 		require.Equal(t, addr, c.Addr(), a)
 		ctx := testContext(t)
-		require.Equal(t, []any{int64(3)}, itValues(t, c.Call(ctx, "sum", 1, 2)), a)
+		require.Equal(t, []any{int64(3)}, awaitValues(t, c.Call(ctx, "sum", 1, 2)), a)
 	}
 }
 
@@ -66,20 +66,20 @@ func TestTransportUnixEveryCommand(t *testing.T) {
 	require.Equal(t, uint32(513), sp.ID)
 
 	// DML.
-	require.Equal(t, []any{[]any{int64(1), "ann", int64(30)}}, itValues(t, c.Insert(ctx, "tree", []any{1, "ann", 30})))
-	require.Equal(t, []any{[]any{int64(2), "bob", int64(25)}}, itValues(t, c.Replace(ctx, 513, []any{2, "bob", 25})))
+	require.Equal(t, []any{[]any{int64(1), "ann", int64(30)}}, awaitValues(t, c.Insert(ctx, "tree", []any{1, "ann", 30})))
+	require.Equal(t, []any{[]any{int64(2), "bob", int64(25)}}, awaitValues(t, c.Replace(ctx, 513, []any{2, "bob", 25})))
 	_, err = c.Insert(ctx, "tree", []any{1, "dup", 1}).Await(ctx)
-	itServerError(t, err, iproto.ER_TUPLE_FOUND)
+	requireServerError(t, err, iproto.ER_TUPLE_FOUND)
 	require.Equal(t, []any{[]any{int64(1), "ann", int64(31)}},
-		itValues(t, c.Update(ctx, "tree", "primary", 1, []protocol.Op{protocol.OpAdd(2, 1)})))
+		awaitValues(t, c.Update(ctx, "tree", "primary", 1, []protocol.Op{protocol.OpAdd(2, 1)})))
 	_, err = c.Upsert(ctx, "counters", []any{1, 1}, []protocol.Op{protocol.OpAdd(1, 1)}).Await(ctx)
 	require.NoError(t, err)
 	_, err = c.Upsert(ctx, "counters", []any{1, 1}, []protocol.Op{protocol.OpAdd(1, 1)}).Await(ctx)
 	require.NoError(t, err)
-	require.Equal(t, []any{[]any{int64(1), int64(2)}}, itValues(t, c.Select(ctx, "counters", nil, 1)))
-	require.Equal(t, []any{[]any{int64(2), "bob", int64(26)}}, itValues(t, c.ReplaceExisting(ctx, "tree", []any{2, "bob", 26})))
+	require.Equal(t, []any{[]any{int64(1), int64(2)}}, awaitValues(t, c.Select(ctx, "counters", nil, 1)))
+	require.Equal(t, []any{[]any{int64(2), "bob", int64(26)}}, awaitValues(t, c.ReplaceExisting(ctx, "tree", []any{2, "bob", 26})))
 	_, err = c.ReplaceExisting(ctx, "tree", []any{3, "nobody", 1}).Await(ctx)
-	itServerError(t, err, iproto.ER_TUPLE_NOT_FOUND)
+	requireServerError(t, err, iproto.ER_TUPLE_NOT_FOUND)
 
 	// Select: iterators, multi-part keys, typed decoding.
 	rows, err := client.Tuples[selRow](c.Select(ctx, "tree", nil, nil, client.Iterator(iproto.ITER_ALL))).Await(ctx)
@@ -90,17 +90,17 @@ func TestTransportUnixEveryCommand(t *testing.T) {
 	require.True(t, one.Found)
 	require.Equal(t, uint64(2), one.Value.ID)
 	require.Equal(t, []uint64{2, 1}, selIDs(t, c.Select(ctx, "tree", nil, 2, client.Iterator(iproto.ITER_LE))))
-	require.Equal(t, []any{[]any{int64(2), "bob", int64(26)}}, itValues(t, c.Delete(ctx, "tree", nil, 2)))
+	require.Equal(t, []any{[]any{int64(2), "bob", int64(26)}}, awaitValues(t, c.Delete(ctx, "tree", nil, 2)))
 
 	// Calls.
-	require.Equal(t, []any{int64(1), "a"}, itValues(t, c.Call(ctx, "echo", 1, "a")))
-	require.Equal(t, []any{[]any{int64(5)}}, itValues(t, c.Call16(ctx, "sum", 2, 3)))
-	require.Equal(t, []any{int64(6)}, itValues(t, c.Eval(ctx, "local a, b = ... return a * b", 2, 3)))
+	require.Equal(t, []any{int64(1), "a"}, awaitValues(t, c.Call(ctx, "echo", 1, "a")))
+	require.Equal(t, []any{[]any{int64(5)}}, awaitValues(t, c.Call16(ctx, "sum", 2, 3)))
+	require.Equal(t, []any{int64(6)}, awaitValues(t, c.Eval(ctx, "local a, b = ... return a * b", 2, 3)))
 	_, err = c.Call(ctx, "fail", "unix failure").Await(ctx)
-	require.Equal(t, "unix failure", itServerError(t, err, iproto.ER_PROC_LUA).Message)
+	require.Equal(t, "unix failure", requireServerError(t, err, iproto.ER_PROC_LUA).Message)
 	u, err := protocol.ParseUUID("11111111-2222-3333-4444-555555555555")
 	require.NoError(t, err)
-	require.Equal(t, []any{u}, itValues(t, c.Call(ctx, "uuid_of", u.String())))
+	require.Equal(t, []any{u}, awaitValues(t, c.Call(ctx, "uuid_of", u.String())))
 
 	// SQL.
 	resp, err := c.Execute(ctx, "INSERT INTO sqltest (name) VALUES (?), (?)", "x", "y").Await(ctx)
@@ -112,25 +112,25 @@ func TestTransportUnixEveryCommand(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(1), p.ParamCount)
 	for id, name := range map[int]string{1: "x", 2: "y"} {
-		require.Equal(t, []any{[]any{name}}, itValues(t, p.Execute(ctx, id)))
+		require.Equal(t, []any{[]any{name}}, awaitValues(t, p.Execute(ctx, id)))
 	}
 	_, err = p.Unprepare(ctx).Await(ctx)
 	require.NoError(t, err)
 	_, err = p.Execute(ctx, 1).Await(ctx)
-	itServerError(t, err, iproto.ER_WRONG_QUERY_ID)
+	requireServerError(t, err, iproto.ER_WRONG_QUERY_ID)
 
 	// Schema changes by another client: a new space by name, and a stale
 	// request retried.
 	v0 := c.Schema().Version
-	itEval(t, other, `local s = box.schema.space.create('unix_new') s:create_index('primary')`)
-	require.Equal(t, []any{[]any{int64(7)}}, itValues(t, c.Insert(ctx, "unix_new", []any{7})))
+	evalValues(t, other, `local s = box.schema.space.create('unix_new') s:create_index('primary')`)
+	require.Equal(t, []any{[]any{int64(7)}}, awaitValues(t, c.Insert(ctx, "unix_new", []any{7})))
 	v1 := c.Schema().Version
 	require.Greater(t, v1, v0)
-	itEval(t, other, `box.space.unix_new:create_index('second', {parts = {1, 'unsigned'}})`)
+	evalValues(t, other, `box.space.unix_new:create_index('second', {parts = {1, 'unsigned'}})`)
 	// The schema version of c is stale: the select is refused and retried.
-	require.Equal(t, []any{[]any{int64(1), "ann", int64(31)}}, itValues(t, c.Select(ctx, "tree", nil, 1)))
+	require.Equal(t, []any{[]any{int64(1), "ann", int64(31)}}, awaitValues(t, c.Select(ctx, "tree", nil, 1)))
 	require.Greater(t, c.Schema().Version, v1)
-	require.Equal(t, []any{[]any{int64(7)}}, itValues(t, c.Select(ctx, "unix_new", "second", 7)))
+	require.Equal(t, []any{[]any{int64(7)}}, awaitValues(t, c.Select(ctx, "unix_new", "second", 7)))
 
 	// Bad input fails before sending; the connection keeps serving.
 	_, err = c.Insert(ctx, "tree", []any{9, make(chan int)}).Await(ctx)

@@ -59,7 +59,7 @@ func BenchmarkClientSelectPipelined(b *testing.B) {
 			return c.Select(ctx, "test", nil, uint64(key))
 		},
 		func(r *client.Response, _ int) error {
-			var t itTuple
+			var t idNameTuple
 			found, err := r.First(&t)
 			if err == nil && (!found || t.ID != key || t.Name != "bench") {
 				b.Fatalf("select returned %+v (found %v)", t, found)

@@ -1,15 +1,20 @@
 package client_test
 
+// The test kit of this package lives in the kit_*_test.go files, one
+// concept each: real Tarantool servers (this file), dialing clients
+// (kit_dial_test.go), fake servers (kit_fake_test.go), waiting under the
+// hang guard (kit_wait_test.go), error assertions (kit_assert_test.go),
+// goroutine leaks (kit_leak_test.go), recorders of lifecycle events and
+// logs (kit_events_test.go), test data on the server (kit_data_test.go)
+// and the wiretap that records what a client writes (kit_wiretap_test.go).
+
 import (
-	"context"
 	"fmt"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/internal/tarantooltest"
 )
 
@@ -51,29 +56,25 @@ func requireServer(t testing.TB) *tarantooltest.Instance {
 	return server
 }
 
-// testContext returns a context that ends with the test (at most 30 s).
-func testContext(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
+// startServer starts a tarantool of the test's own, on TCP or a Unix
+// socket, for a test that kills or restarts it. It is stopped when the
+// test ends.
+func startServer(t *testing.T, unix bool) *tarantooltest.Instance {
+	t.Helper()
+	return tarantooltest.Start(t, tarantooltest.Options{Unix: unix})
 }
 
-// dial connects to addr as the test user with extra options applied, and
-// closes the client when the test ends.
-func dial(t testing.TB, addr string, opts ...func(*client.Options)) *client.Client {
+// restartServer starts the killed instance again on the same address and
+// data.
+func restartServer(t *testing.T, inst *tarantooltest.Instance) {
 	t.Helper()
-	o := client.Options{User: testUser, Password: testPassword}
-	for _, f := range opts {
-		f(&o)
+	require.NoError(t, inst.Restart(testContext(t)))
+}
+
+// networkName names the transport of a subtest.
+func networkName(unix bool) string {
+	if unix {
+		return "unix"
 	}
-	c, err := client.Dial(testContext(t), addr, o)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-// dialShared connects to the shared server (skipping without one).
-func dialShared(t testing.TB, opts ...func(*client.Options)) *client.Client {
-	t.Helper()
-	return dial(t, requireServer(t).Addr(), opts...)
+	return "tcp"
 }
