@@ -132,11 +132,8 @@ func TestHostileNoGreeting(t *testing.T) {
 	ctx, cancel = context.WithTimeout(testContext(t), 200*time.Millisecond)
 	defer cancel()
 	r, err := await(t, c.Ping(ctx))
-	require.Nil(t, r)
-	var cte *client.ContextError
-	require.ErrorAs(t, err, &cte)
+	cte := requireCtxError(t, r, err, context.DeadlineExceeded)
 	require.False(t, cte.Sent)
-	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.False(t, c.Connected())
 }
 

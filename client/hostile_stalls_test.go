@@ -19,17 +19,6 @@ import (
 	"github.com/txtarantool/txtarantool/internal/fakeiproto"
 )
 
-// requireAbandoned checks that a request failed with a *ContextError
-// whose cause matches cause, and returns it.
-func requireAbandoned(t *testing.T, r *client.Response, err error, cause error) *client.ContextError {
-	t.Helper()
-	require.Nil(t, r)
-	var cte *client.ContextError
-	require.ErrorAs(t, err, &cte)
-	require.ErrorIs(t, err, cause)
-	return cte
-}
-
 // TestHostileSilentServer: the server greets, reads every request and
 // never answers. Requests fail by Options.RequestTimeout or by their own
 // deadline, as sent; the connection stays up.
@@ -49,7 +38,7 @@ func TestHostileSilentServer(t *testing.T) {
 	}
 	for _, f := range fs {
 		r, err := await(t, f)
-		cte := requireAbandoned(t, r, err, client.ErrRequestTimeout)
+		cte := requireCtxError(t, r, err, client.ErrRequestTimeout)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		require.True(t, cte.Sent, "the server read it")
 		require.ErrorIs(t, err, client.ErrOutcomeUnknown)
@@ -59,7 +48,7 @@ func TestHostileSilentServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(testContext(t), 30*time.Millisecond)
 	defer cancel()
 	r, err := await(t, c.Ping(ctx))
-	requireAbandoned(t, r, err, context.DeadlineExceeded)
+	requireCtxError(t, r, err, context.DeadlineExceeded)
 	require.NotErrorIs(t, err, client.ErrRequestTimeout)
 
 	require.True(t, c.Connected(), "silence is not a broken connection")
@@ -107,7 +96,7 @@ func TestHostileSlowLoris(t *testing.T) {
 		ctx, cancel := context.WithTimeout(testContext(t), 30*time.Millisecond)
 		defer cancel()
 		r, err := await(t, c.Call(ctx, "echo", strings.Repeat("y", 100)))
-		cte := requireAbandoned(t, r, err, context.DeadlineExceeded)
+		cte := requireCtxError(t, r, err, context.DeadlineExceeded)
 		require.True(t, cte.Sent)
 
 		// The next request waits behind the late answer, which is
@@ -156,7 +145,7 @@ func TestHostileServerStopsReading(t *testing.T) {
 	sent := 0
 	for _, f := range fs {
 		r, err := await(t, f)
-		cte := requireAbandoned(t, r, err, client.ErrRequestTimeout)
+		cte := requireCtxError(t, r, err, client.ErrRequestTimeout)
 		if cte.Sent {
 			sent++
 		}
@@ -166,7 +155,7 @@ func TestHostileServerStopsReading(t *testing.T) {
 	// The writer is still stuck in that batch's Write: a new request
 	// never leaves the client.
 	r, err := await(t, c.Ping(testContext(t)))
-	cte := requireAbandoned(t, r, err, client.ErrRequestTimeout)
+	cte := requireCtxError(t, r, err, client.ErrRequestTimeout)
 	require.False(t, cte.Sent, "queued behind a blocked write")
 	require.ErrorIs(t, err, client.ErrNotSent)
 

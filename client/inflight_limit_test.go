@@ -103,12 +103,8 @@ func requireCtxNotSent(t testing.TB, f *future.Future[*client.Response], cause e
 	t.Helper()
 	r, err, settled := f.Peek()
 	require.True(t, settled, "the command must return a settled future")
-	require.Nil(t, r)
-	var xe *client.ContextError
-	require.ErrorAs(t, err, &xe)
+	xe := requireCtxError(t, r, err, cause)
 	require.False(t, xe.Sent)
-	require.ErrorIs(t, err, cause)
-	require.ErrorIs(t, err, client.ErrNotSent)
 }
 
 // requireSlotsFree checks that all n slots of c are free: n held requests are

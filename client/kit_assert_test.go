@@ -106,3 +106,26 @@ func requireServesMany(t testing.TB, c *client.Client, base int) {
 	}
 	require.Zero(t, c.InFlight())
 }
+
+// requireCtxError checks that a request failed without a response (r is
+// nil) with a *client.ContextError whose Sent agrees with the sentinels
+// (ErrOutcomeUnknown if sent, ErrNotSent if not, never both) and that
+// matches cause (errors.Is) unless cause is nil. It returns the
+// ContextError, for the caller to check Sent.
+func requireCtxError(t testing.TB, r *client.Response, err error, cause error) *client.ContextError {
+	t.Helper()
+	require.Nil(t, r)
+	var ce *client.ContextError
+	require.ErrorAs(t, err, &ce)
+	if ce.Sent {
+		require.ErrorIs(t, err, client.ErrOutcomeUnknown)
+		require.NotErrorIs(t, err, client.ErrNotSent)
+	} else {
+		require.ErrorIs(t, err, client.ErrNotSent)
+		require.NotErrorIs(t, err, client.ErrOutcomeUnknown)
+	}
+	if cause != nil {
+		require.ErrorIs(t, err, cause)
+	}
+	return ce
+}

@@ -215,18 +215,17 @@ func TestReloadSchemaWhileDown(t *testing.T) {
 	t.Parallel()
 	inst := startServer(t, false)
 	rec := newEventRecorder()
-	c, _ := dialClientOrPool(t, inst.Addr(), false, 0, fastReconnect, withEvents(rec), func(o *client.Options) {
+	c := dial(t, inst.Addr(), fastReconnect, withEvents(rec), func(o *client.Options) {
 		o.WaitForReconnect = 10
 		o.DialTimeout = 2 * hangGuard
 	})
-	cl := c.(*client.Client)
 	ctx := testContext(t)
 
 	require.NoError(t, inst.Kill())
 	rec.Wait(t, "disconnected", 1)
 	short, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	s, err := cl.ReloadSchema(short)
+	s, err := c.ReloadSchema(short)
 	require.Nil(t, s)
 	requireConnError(t, nil, err, false, client.ErrNotConnected)
 	waiting := c.Call(ctx, "echo", "w")
@@ -236,9 +235,9 @@ func TestReloadSchemaWhileDown(t *testing.T) {
 	r, err := await(t, waiting)
 	require.NoError(t, err)
 	require.Equal(t, []any{"w"}, responseValues(t, r))
-	s, err = cl.ReloadSchema(ctx)
+	s, err = c.ReloadSchema(ctx)
 	require.NoError(t, err)
-	require.Same(t, s, cl.Schema())
+	require.Same(t, s, c.Schema())
 }
 
 // TestLazyInvalidAddress: Lazy and LazyPool fail only for an address that

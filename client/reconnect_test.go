@@ -273,8 +273,7 @@ func TestReconnectHandlers(t *testing.T) {
 	inst := startServer(t, false)
 	rec := newEventRecorder()
 	policy := reconnect.Backoff{Initial: 10 * time.Millisecond, Max: 80 * time.Millisecond, Multiplier: 2, Jitter: reconnect.NoJitter}
-	c, _ := dialClientOrPool(t, inst.Addr(), false, 0, fastReconnect, withEvents(rec), func(o *client.Options) { o.Reconnect = policy })
-	cl := c.(*client.Client)
+	c := dial(t, inst.Addr(), fastReconnect, withEvents(rec), func(o *client.Options) { o.Reconnect = policy })
 	ctx := testContext(t)
 	rec.Wait(t, "connected", 1)
 
@@ -311,7 +310,7 @@ func TestReconnectHandlers(t *testing.T) {
 		// The client slept every delay while down.
 		require.GreaterOrEqual(t, last.Downtime, slept)
 		for _, e := range events {
-			require.Same(t, cl, e.Client)
+			require.Same(t, c, e.Client)
 		}
 	}
 	outage(1)
@@ -321,7 +320,7 @@ func TestReconnectHandlers(t *testing.T) {
 	closed := rec.Wait(t, "closed", 1)
 	require.Len(t, closed, 1)
 	require.Nil(t, closed[0].Cause)
-	require.Same(t, cl, closed[0].Client)
+	require.Same(t, c, closed[0].Client)
 	kinds := rec.Kinds()
 	require.Equal(t, "connected", kinds[0])
 	require.Equal(t, "closed", kinds[len(kinds)-1])
@@ -487,7 +486,7 @@ func TestReconnectNever(t *testing.T) {
 	inst := startServer(t, true)
 	d := newCountingDialer(t, inst.Addr())
 	rec := newEventRecorder()
-	c, _ := dialClientOrPool(t, inst.Addr(), false, 0, fastReconnect, withEvents(rec), func(o *client.Options) {
+	c := dial(t, inst.Addr(), fastReconnect, withEvents(rec), func(o *client.Options) {
 		o.Dialer = d
 		o.Reconnect = reconnect.Never()
 	})
