@@ -12,9 +12,9 @@ import (
 // future settles. It may be sent more than once (a transparent retry after
 // ER_WRONG_SCHEMA_VERSION), each time with a new sync id.
 //
-// Ownership: while a call sits in a conn's pending table, whoever deletes
-// it from the table (under conn.mu) settles it. Fields marked "conn.mu" are
-// written under the mutex of the conn that holds the call.
+// Ownership: while a call sits in a link's pending table, whoever deletes
+// it from the table (under link.mu) settles it. Fields marked "link.mu" are
+// written under the mutex of the link that holds the call.
 type call struct {
 	// fut is the request's future and resp its response, embedded so that
 	// a request costs one allocation for all three. The call is the
@@ -50,17 +50,17 @@ type call struct {
 	// Response.Release); nil for records not from a pool.
 	recycle func()
 
-	sync uint64      // conn.mu: sync id of the current send
-	stop func() bool // conn.mu: stops the context.AfterFunc, nil if none
+	sync uint64      // link.mu: sync id of the current send
+	stop func() bool // link.mu: stops the context.AfterFunc, nil if none
 
-	// conn.mu: the request's frame is conn.queue[qstart:qend] until the
-	// writer takes the queue (until sync <= conn.handedUpTo).
+	// link.mu: the request's frame is link.queue[qstart:qend] until the
+	// writer takes the queue (until sync <= link.handedUpTo).
 	qstart, qend int
 
 	cancelTimeout context.CancelFunc // Options.RequestTimeout's, nil if none
 
 	client *Client              // for requests waiting for a connection
-	conn   atomic.Pointer[conn] // the conn of the current send
+	link   atomic.Pointer[link] // the link of the current send
 }
 
 // finish releases the call's context resources and settles its future.
@@ -93,18 +93,18 @@ func (cl *call) release() {
 // with) or its future is cancelled (err is nil: Cancel rejects it). The
 // call is forgotten by its connection: a late response is discarded.
 func (cl *call) abandon(err error) {
-	// Store the flag before loading conn; conn.send stores conn before
+	// Store the flag before loading link; link.send stores link before
 	// loading the flag, so one of the two always sees the other.
 	cl.abandoned.Store(true)
 	var sent, found bool
-	if cn := cl.conn.Load(); cn != nil {
-		sent, found = cn.forget(cl)
+	if ln := cl.link.Load(); ln != nil {
+		sent, found = ln.forget(cl)
 	}
 	if !found && cl.client != nil {
 		found = cl.client.unwait(cl) // waiting for a connection: not sent
 	}
 	if !found {
-		return // not queued yet (dispatch sees the flag), settled, or failed
+		return // not queued yet (submit sees the flag), settled, or failed
 	}
 	if err == nil {
 		cl.release()

@@ -38,7 +38,7 @@ type Client struct {
 	// ownExec is false for pool members, which share the pool's executor.
 	ownExec bool
 
-	conn   atomic.Pointer[conn]
+	link   atomic.Pointer[link]
 	schema atomic.Pointer[Schema]
 
 	limiter inflightLimiter // Options.MaxInFlight (see inflight_limit.go)
@@ -109,7 +109,7 @@ func newExecutor(opts Options) *future.Serial {
 // (unless SkipSchema) the schema load. The connection is installed as the
 // client's current one before the schema is loaded, since the load goes
 // through it.
-func (c *Client) connectOnce(ctx context.Context) (*conn, error) {
+func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 	nc, err := c.dialer.Dial(ctx)
 	if err != nil {
 		return nil, err
@@ -119,43 +119,43 @@ func (c *Client) connectOnce(ctx context.Context) (*conn, error) {
 		_ = nc.Close()
 		return nil, err
 	}
-	cn := newConn(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
-	cn.onWrongSchema = c.retryAfterSchemaReload
-	cn.onBroken = c.connectionBroken
-	cn.start()
-	if !c.install(cn) {
-		cn.close(ErrClosed)
+	ln := newLink(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
+	ln.onWrongSchema = c.retryAfterSchemaReload
+	ln.onBroken = c.connectionBroken
+	ln.start()
+	if !c.install(ln) {
+		ln.close(ErrClosed)
 		return nil, ErrClosed
 	}
 	c.log.Info("txtarantool: connected", "addr", c.addr, "version", greeting.Version.String(), "user", c.opts.User)
 	if c.opts.SkipSchema {
-		return cn, nil
+		return ln, nil
 	}
 	if _, err := c.ReloadSchema(ctx); err != nil {
-		c.conn.CompareAndSwap(cn, nil)
-		cn.close(err)
+		c.link.CompareAndSwap(ln, nil)
+		ln.close(err)
 		return nil, err
 	}
-	return cn, nil
+	return ln, nil
 }
 
-// install makes cn the current connection unless the client is closed.
-func (c *Client) install(cn *conn) bool {
+// install makes ln the current connection unless the client is closed.
+func (c *Client) install(ln *link) bool {
 	c.stateMu.Lock()
 	defer c.stateMu.Unlock()
 	if c.closed.Load() {
 		return false
 	}
-	c.conn.Store(cn)
+	c.link.Store(ln)
 	return true
 }
 
 // connectionBroken logs the loss of a connection.
-func (c *Client) connectionBroken(cn *conn, cause error) {
+func (c *Client) connectionBroken(ln *link, cause error) {
 	if errors.Is(cause, ErrClosed) {
 		return
 	}
-	c.log.Warn("txtarantool: connection lost", "addr", cn.addr, "err", cause)
+	c.log.Warn("txtarantool: connection lost", "addr", ln.addr, "err", cause)
 }
 
 // Addr returns the canonical address the client connects to.
@@ -164,8 +164,8 @@ func (c *Client) Addr() string { return c.addr }
 // Greeting returns the server greeting of the current connection (version,
 // instance UUID). It is the zero Greeting when not connected.
 func (c *Client) Greeting() protocol.Greeting {
-	if cn := c.conn.Load(); cn != nil {
-		return cn.greeting
+	if ln := c.link.Load(); ln != nil {
+		return ln.greeting
 	}
 	return protocol.Greeting{}
 }
@@ -178,8 +178,8 @@ func (c *Client) Schema() *Schema { return c.schema.Load() }
 // With Options.MaxInFlight it is at most that limit, plus the client's own
 // schema loads. Cost: one atomic load.
 func (c *Client) InFlight() int {
-	if cn := c.conn.Load(); cn != nil {
-		return cn.inFlight()
+	if ln := c.link.Load(); ln != nil {
+		return ln.inFlight()
 	}
 	return 0
 }
@@ -212,8 +212,8 @@ func (c *Client) Close() error {
 		alreadyReported := c.gaveUp != nil // Handlers.Closed has run
 		c.stateMu.Unlock()
 		c.stopLife()
-		if cn := c.conn.Swap(nil); cn != nil {
-			cn.close(ErrClosed)
+		if ln := c.link.Swap(nil); ln != nil {
+			ln.close(ErrClosed)
 		}
 		if c.supervised != nil {
 			<-c.supervised
@@ -311,12 +311,12 @@ func (c *Client) retryAfterSchemaReload(cl *call) {
 			cl.finish(nil, fmt.Errorf("txtarantool: reloading schema after a schema change: %w", err))
 			return s, err
 		}
-		c.dispatch(cl)
+		c.submit(cl)
 		return s, nil
 	})
 }
 
-// do creates the call for one request that names no space and dispatches
+// do creates the call for one request that names no space and submits
 // it. Callbacks on the future run on the client's executor.
 func (c *Client) do(ctx context.Context, req protocol.Request) *future.Future[*Response] {
 	return c.start(ctx, getRecord(&plainRecords), c.exec, req, nil, false)
@@ -335,7 +335,7 @@ type callWith[R any] struct {
 // them (names or numbers); they are resolved before every send.
 type bindTarget struct{ space, index any }
 
-// launch dispatches cl, whose request req is usually stored in the same
+// launch submits cl, whose request req is usually stored in the same
 // allocation (see argCall); callbacks run on the client's executor.
 func (c *Client) launch(ctx context.Context, cl *call, req protocol.Request) *future.Future[*Response] {
 	return c.start(ctx, cl, c.exec, req, nil, false)
@@ -355,7 +355,7 @@ func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.F
 	return c.start(ctx, new(call), nil, req, nil, true)
 }
 
-// start fills in the new call cl for one request, dispatches it and
+// start fills in the new call cl for one request, submits it and
 // returns its future. ex runs the future's callbacks (nil: the settling
 // goroutine); target is nil unless req names a space; internal marks the
 // client's own requests (see doInternal).
@@ -374,14 +374,14 @@ func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req pr
 	if c.limiter.slots != nil && !internal && !c.acquireSlot(cl) {
 		return &cl.fut // settled: no slot
 	}
-	c.dispatch(cl)
+	c.submit(cl)
 	return &cl.fut
 }
 
-// dispatch resolves names (reloading the schema once if a name is
+// submit resolves names (reloading the schema once if a name is
 // unknown) and queues the call on the current connection. Every failure
 // before queueing settles the call with an error saying it was not sent.
-func (c *Client) dispatch(cl *call) {
+func (c *Client) submit(cl *call) {
 	if cl.abandoned.Load() || cl.ctx.Err() != nil {
 		cl.finish(nil, abandonedError(cl))
 		return
@@ -395,7 +395,7 @@ func (c *Client) dispatch(cl *call) {
 		s := c.schema.Load()
 		err := s.bind(cl.req, cl.target.space, cl.target.index)
 		if err != nil && !cl.reloaded && !c.opts.SkipSchema && isUnknownName(err) {
-			if c.conn.Load() == nil {
+			if c.link.Load() == nil {
 				// No reload can succeed now (a lazy client has no schema
 				// yet): the request is not connected, not unknown; if it
 				// waits, the name is resolved again once connected.
@@ -404,7 +404,7 @@ func (c *Client) dispatch(cl *call) {
 			}
 			cl.reloaded = true
 			c.reloadSchema().Finally(func(s *Schema, err error) (*Schema, error) {
-				c.dispatch(cl)
+				c.submit(cl)
 				return s, err
 			})
 			return
@@ -417,15 +417,15 @@ func (c *Client) dispatch(cl *call) {
 			schemaVersion = s.Version
 		}
 	}
-	cn := c.conn.Load()
-	if cn == nil {
+	ln := c.link.Load()
+	if ln == nil {
 		c.notConnected(cl)
 		return
 	}
-	if err := cn.send(cl, schemaVersion); err != nil {
+	if err := ln.send(cl, schemaVersion); err != nil {
 		if isConnectionError(err) && c.opts.WaitForReconnect > 0 && !cl.internal {
 			// The connection broke before the supervisor noticed.
-			c.drop(cn)
+			c.drop(ln)
 			if c.wait(cl) {
 				return
 			}

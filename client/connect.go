@@ -48,10 +48,10 @@ func connectAsync[T interface {
 	p.OnCancel(cancel)
 	go func() {
 		defer cancel()
-		conn, err := connect(ctx)
+		v, err := connect(ctx)
 		var none T
-		if !p.Complete(conn, err) && conn != none {
-			_ = conn.Close() // the future was cancelled meanwhile
+		if !p.Complete(v, err) && v != none {
+			_ = v.Close() // the future was cancelled meanwhile
 		}
 	}()
 	return f
@@ -79,12 +79,12 @@ func (c *Client) dialFirst(ctx context.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, c.opts.DialTimeout)
 		defer cancel()
 	}
-	cn, err := c.connectOnce(ctx)
+	ln, err := c.connectOnce(ctx)
 	if err != nil {
 		return err
 	}
 	c.emitConnected()
-	c.startSupervisor(cn)
+	c.startSupervisor(ln)
 	return nil
 }
 

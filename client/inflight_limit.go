@@ -10,13 +10,13 @@ import (
 // outstanding, so that a stalled server cannot make it buffer without
 // bound.
 //
-// A slot is taken in start, just before the request is first dispatched,
+// A slot is taken in start, just before the request is first submitted,
 // and given back by call.release, which every settling path runs exactly
 // once (finish, or abandon of a cancelled future), before the future
 // settles: a caller that awaited a future can issue its next request into
 // the slot it freed. Resending (after ER_WRONG_SCHEMA_VERSION, after a
 // schema reload for an unknown name, after waiting for a connection) goes
-// through dispatch, not start, so it never takes a second slot. The
+// through submit, not start, so it never takes a second slot. The
 // client's own requests (schema loads) take no slot: a full client must
 // still be able to reconnect.
 //

@@ -130,11 +130,11 @@ func (p *Pool) pick() *Client {
 	bestLoad := 0
 	for i := 0; i < n; i++ {
 		m := p.members[(start+i)%n]
-		cn := m.conn.Load()
-		if cn == nil {
+		ln := m.link.Load()
+		if ln == nil {
 			continue
 		}
-		if load := cn.inFlight(); best == nil || load < bestLoad {
+		if load := ln.inFlight(); best == nil || load < bestLoad {
 			best, bestLoad = m, load
 		}
 	}
