@@ -16,12 +16,12 @@ import (
 // it from the table (under link.mu) settles it. Fields marked "link.mu" are
 // written under the mutex of the link that holds the call.
 type call struct {
-	// fut is the request's future and resp its response, embedded so that
-	// a request costs one allocation for all three. The call is the
-	// future's canceller (FutureCancelled).
-	fut  future.Future[*Response]
-	resp Response
-	ctx  context.Context
+	// promise settles the request's future (which it contains) and resp
+	// is its response, embedded so that a request costs one allocation for
+	// all three. The call is the future's canceller (FutureCancelled).
+	promise future.Promise[*Response]
+	resp    Response
+	ctx     context.Context
 
 	// req is the request. One that names a space (target is not nil) is
 	// a pointer to a protocol struct whose space and index numbers are
@@ -67,12 +67,7 @@ type call struct {
 // The caller must own the call (see the type's comment).
 func (cl *call) finish(resp *Response, err error) {
 	cl.release()
-	cl.promise().Complete(resp, err)
-}
-
-// promise is the write side of the call's future.
-func (cl *call) promise() *future.Promise[*Response] {
-	return (*future.Promise[*Response])(&cl.fut)
+	cl.promise.Complete(resp, err)
 }
 
 // release stops the context watcher and the request timeout timer, and

@@ -361,10 +361,10 @@ func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.F
 // client's own requests (see doInternal).
 func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req protocol.Request, target *bindTarget, internal bool) *future.Future[*Response] {
 	cl.ctx, cl.req, cl.target, cl.internal, cl.client = ctx, req, target, internal, c
-	promise := cl.fut.InitCancellable(ex, cl)
+	f := cl.promise.InitCancellable(ex, cl)
 	if ctx == nil {
-		promise.Reject(errors.New("txtarantool: nil context"))
-		return &cl.fut
+		cl.promise.Reject(errors.New("txtarantool: nil context"))
+		return f
 	}
 	if d := c.opts.RequestTimeout; d > 0 {
 		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d {
@@ -372,10 +372,10 @@ func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req pr
 		}
 	}
 	if c.limiter.slots != nil && !internal && !c.acquireSlot(cl) {
-		return &cl.fut // settled: no slot
+		return f // settled: no slot
 	}
 	c.submit(cl)
-	return &cl.fut
+	return f
 }
 
 // submit resolves names (reloading the schema once if a name is

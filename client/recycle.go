@@ -67,7 +67,7 @@ func getRecord[T any, PT interface {
 // It does nothing, leaving the memory to the garbage collector, when the
 // future was used beyond Await and Peek (Then, Catch, Finally, Tuples, One,
 // a combinator, a Done channel taken while pending, a cancellation; see
-// future.Future.Recyclable), when the request's context watcher may still
+// future.Promise.Recyclable), when the request's context watcher may still
 // run, and on a Response the client did not make. Cost: two atomic loads
 // and zeroing the record.
 func (r *Response) Release() {
@@ -75,7 +75,7 @@ func (r *Response) Release() {
 	if cl == nil {
 		return
 	}
-	if cl.recycle == nil || cl.watched || !cl.fut.Recyclable() {
+	if cl.recycle == nil || cl.watched || !cl.promise.Recyclable() {
 		return
 	}
 	cl.recycle()
