@@ -105,59 +105,6 @@ func newExecutor(opts Options) *future.Serial {
 	return future.NewSerial()
 }
 
-// connectOnce makes one connection: dial, greeting, authentication, and
-// (unless SkipSchema) the schema load. The connection is installed as the
-// client's current one before the schema is loaded, since the load goes
-// through it.
-func (c *Client) connectOnce(ctx context.Context) (*link, error) {
-	nc, err := c.dialer.Dial(ctx)
-	if err != nil {
-		return nil, err
-	}
-	greeting, br, err := handshake(ctx, nc, c.opts)
-	if err != nil {
-		_ = nc.Close()
-		return nil, err
-	}
-	ln := newLink(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
-	ln.onWrongSchema = c.retryAfterSchemaReload
-	ln.onBroken = c.connectionBroken
-	ln.start()
-	if !c.install(ln) {
-		ln.close(ErrClosed)
-		return nil, ErrClosed
-	}
-	c.log.Info("txtarantool: connected", "addr", c.addr, "version", greeting.Version.String(), "user", c.opts.User)
-	if c.opts.SkipSchema {
-		return ln, nil
-	}
-	if _, err := c.ReloadSchema(ctx); err != nil {
-		c.link.CompareAndSwap(ln, nil)
-		ln.close(err)
-		return nil, err
-	}
-	return ln, nil
-}
-
-// install makes ln the current connection unless the client is closed.
-func (c *Client) install(ln *link) bool {
-	c.stateMu.Lock()
-	defer c.stateMu.Unlock()
-	if c.closed.Load() {
-		return false
-	}
-	c.link.Store(ln)
-	return true
-}
-
-// connectionBroken logs the loss of a connection.
-func (c *Client) connectionBroken(ln *link, cause error) {
-	if errors.Is(cause, ErrClosed) {
-		return
-	}
-	c.log.Warn("txtarantool: connection lost", "addr", ln.addr, "err", cause)
-}
-
 // Addr returns the canonical address the client connects to.
 func (c *Client) Addr() string { return c.addr }
 
