@@ -178,91 +178,6 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// ReloadSchema reads _vspace and _vindex again, installs the new snapshot
-// and returns it. It blocks until the load is done or ctx ends (the load
-// itself goes on for the other waiters). Concurrent reloads share one
-// load. The client reloads by itself when the server reports a schema
-// change or a request names an unknown space or index, so calling this is
-// rarely needed.
-func (c *Client) ReloadSchema(ctx context.Context) (*Schema, error) {
-	return c.reloadSchema().Await(ctx)
-}
-
-// reloadSchema starts a schema load, or joins the one in progress. The
-// load is bounded by Options.DialTimeout, not by any caller's context,
-// because its result is shared.
-func (c *Client) reloadSchema() *future.Future[*Schema] {
-	c.reloadMu.Lock()
-	if r := c.reload; r != nil {
-		c.reloadMu.Unlock()
-		return r
-	}
-	// Not on the client's executor: requests waiting for this load (an
-	// unknown name, a stale schema version) must not wait for user
-	// callbacks or a blocked handler. The callbacks run on the goroutine
-	// that settles the load (a connection's reader) and never block.
-	f, p := future.New[*Schema]()
-	c.reload = f
-	c.reloadMu.Unlock()
-
-	ctx, cancel := context.Background(), context.CancelFunc(func() {})
-	if c.opts.DialTimeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, c.opts.DialTimeout)
-	}
-	c.loadSchema(ctx, 0).Finally(func(s *Schema, err error) (*Schema, error) {
-		cancel()
-		if err == nil {
-			c.schema.Store(s)
-			c.log.Debug("txtarantool: schema loaded", "version", s.Version, "spaces", s.Spaces())
-		}
-		c.reloadMu.Lock()
-		c.reload = nil
-		c.reloadMu.Unlock()
-		p.Complete(s, err)
-		return s, err
-	})
-	return f
-}
-
-// maxSchemaAttempts bounds how often a schema load is repeated when the
-// schema changes between reading _vspace and _vindex.
-const maxSchemaAttempts = 5
-
-// loadSchema reads both system views; if their schema versions differ (a
-// change happened in between) it reads them again.
-func (c *Client) loadSchema(ctx context.Context, attempt int) *future.Future[*Schema] {
-	spaces := c.doInternal(ctx, schemaQueries[0])
-	indexes := c.doInternal(ctx, schemaQueries[1])
-	return future.Chain(future.All(spaces, indexes), func(rs []*Response) *future.Future[*Schema] {
-		v0, v1 := rs[0].SchemaVersion(), rs[1].SchemaVersion()
-		if v0 != v1 {
-			if attempt+1 >= maxSchemaAttempts {
-				return future.Rejected[*Schema](fmt.Errorf("txtarantool: schema kept changing while loading (versions %d, %d)", v0, v1))
-			}
-			return c.loadSchema(ctx, attempt+1)
-		}
-		s, err := buildSchema(v0, rs[0], rs[1])
-		if err != nil {
-			return future.Rejected[*Schema](err)
-		}
-		return future.Resolved(s)
-	})
-}
-
-// retryAfterSchemaReload resends a call that failed with
-// ER_WRONG_SCHEMA_VERSION once the schema is reloaded. Called on the
-// reader goroutine; it only chains work, never blocks.
-func (c *Client) retryAfterSchemaReload(cl *call) {
-	c.reloadSchema().Finally(func(s *Schema, err error) (*Schema, error) {
-		if err != nil {
-			cl.finish(nil, fmt.Errorf("txtarantool: reloading schema after a schema change: %w", err))
-			return s, err
-		}
-		c.submit(cl)
-		return s, nil
-	})
-}
-
 // do creates the call for one request that names no space and submits
 // it. Callbacks on the future run on the client's executor.
 func (c *Client) do(ctx context.Context, req protocol.Request) *future.Future[*Response] {
@@ -396,30 +311,10 @@ func (c *Client) notConnected(cl *call) {
 	cl.finish(nil, &ConnectionError{Addr: c.addr, Err: c.notConnectedCause()})
 }
 
-// isUnknownName reports whether err is a *SchemaError about a name the
-// snapshot lacks. (A separate function keeps errors.As's target off the
-// heap on the hot path.)
-func isUnknownName(err error) bool {
-	var serr *SchemaError
-	return errors.As(err, &serr) && serr.unknownName()
-}
-
 // isConnectionError reports whether err is a *ConnectionError.
 func isConnectionError(err error) bool {
 	var ce *ConnectionError
 	return errors.As(err, &ce)
-}
-
-// unknownName reports whether the schema error is about a name the
-// snapshot lacks, which a reload may find, rather than an identifier of a
-// type that cannot name anything (no reload can help that one).
-func (e *SchemaError) unknownName() bool {
-	if e.Index != nil {
-		_, ok := e.Index.(string)
-		return ok
-	}
-	_, ok := e.Space.(string)
-	return ok
 }
 
 // abandonedError is the error of a call abandoned before it was sent: its
