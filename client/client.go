@@ -184,19 +184,6 @@ func (c *Client) do(ctx context.Context, req protocol.Request) *future.Future[*R
 	return c.start(ctx, getRecord(&plainRecords), c.exec, req, nil, false)
 }
 
-// callWith is a call with its request and the names it is bound by stored
-// alongside: the space commands make one allocation for the call, its
-// future, its response and the request.
-type callWith[R any] struct {
-	call
-	req    R
-	target bindTarget
-}
-
-// bindTarget is the space and index a request names, as the caller gave
-// them (names or numbers); they are resolved before every send.
-type bindTarget struct{ space, index any }
-
 // launch submits cl, whose request req is usually stored in the same
 // allocation (see argCall); callbacks run on the client's executor.
 func (c *Client) launch(ctx context.Context, cl *call, req protocol.Request) *future.Future[*Response] {

@@ -171,29 +171,3 @@ func (c *Client) Eval(ctx context.Context, expr string, args ...any) *future.Fut
 func (c *Client) Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response] {
 	return c.do(ctx, protocol.Execute{SQL: sql, Args: argsOf(args)})
 }
-
-// argCall is a call with its request and a copy of its arguments stored
-// alongside: up to len(argBuf) arguments cost no allocation beyond the
-// call's own, and the caller's variadic slice does not escape.
-type argCall[R any] struct {
-	call
-	req    R
-	args   []any
-	argBuf [4]any
-}
-
-// keep copies args into the call and returns them as the request's Args
-// (a pointer, so that no slice header is boxed). No arguments send an
-// empty array.
-func (cr *argCall[R]) keep(args []any) *[]any {
-	cr.args = append(cr.argBuf[:0], args...)
-	return &cr.args
-}
-
-// argsOf turns variadic arguments into the array sent on the wire.
-func argsOf(args []any) any {
-	if args == nil {
-		return []any{}
-	}
-	return args
-}
