@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
 
@@ -52,30 +51,6 @@ func (p FullPolicy) String() string {
 		return "FailWhenFull"
 	}
 	return fmt.Sprintf("FullPolicy(%d)", int(p))
-}
-
-// ErrTooManyInFlight matches (errors.Is) the error of a request refused
-// because Options.MaxInFlight requests were outstanding and
-// Options.WhenFull is FailWhenFull. Nothing was sent: it is safe to retry
-// later.
-var ErrTooManyInFlight = errors.New("txtarantool: too many requests in flight")
-
-// InFlightLimitError fails a request made while Options.MaxInFlight
-// requests of the client were outstanding, with Options.WhenFull set to
-// FailWhenFull. It matches ErrTooManyInFlight and ErrNotSent.
-type InFlightLimitError struct {
-	// Limit is Options.MaxInFlight.
-	Limit int
-}
-
-// Error names the limit.
-func (e *InFlightLimitError) Error() string {
-	return fmt.Sprintf("%v (limit %d; request not sent)", ErrTooManyInFlight, e.Limit)
-}
-
-// Is matches ErrTooManyInFlight and ErrNotSent.
-func (e *InFlightLimitError) Is(target error) bool {
-	return target == ErrTooManyInFlight || target == ErrNotSent
 }
 
 // inflightLimiter is a client's counting semaphore of Options.MaxInFlight

@@ -9,11 +9,6 @@ import (
 	"github.com/txtarantool/txtarantool/reconnect"
 )
 
-// ErrReconnectStopped is the cause of requests failed because the
-// reconnect policy gave up (or is reconnect.Never): the client stays
-// disconnected until it is closed.
-var ErrReconnectStopped = errors.New("txtarantool: reconnecting stopped")
-
 // startSupervisor launches the goroutine that keeps the client connected.
 // ln is the first connection, or nil for a lazy client.
 func (c *Client) startSupervisor(ln *link) {
