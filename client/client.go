@@ -28,6 +28,8 @@ import (
 // settlement order, never on the network reader; goroutines blocked in
 // Await are woken directly.
 type Client struct {
+	commands // the box commands (see commands.go)
+
 	addr   string
 	opts   Options
 	dialer transport.Dialer
@@ -88,6 +90,7 @@ func newClient(addr string, opts Options, exec *future.Serial) (*Client, error) 
 		ownExec: exec == nil,
 		limiter: newInflightLimiter(opts),
 	}
+	c.commands.client = c
 	if c.ownExec {
 		c.exec = newExecutor(opts)
 	}

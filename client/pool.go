@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 
 	"github.com/txtarantool/txtarantool/future"
-	"github.com/txtarantool/txtarantool/protocol"
 )
 
 // DefaultPoolSize is the number of connections of a pool made with size 0
@@ -20,6 +19,8 @@ const DefaultPoolSize = 10
 // executor, so callbacks of a pool never run two at a time either.
 // It satisfies Conn, like Client.
 type Pool struct {
+	commands // the box commands (see commands.go), each on pick()
+
 	members []*Client
 	exec    *future.Serial
 	next    atomic.Uint32
@@ -83,6 +84,7 @@ func newPool(addr string, size int, opts Options) (*Pool, error) {
 		size = DefaultPoolSize
 	}
 	p := &Pool{exec: newExecutor(opts), members: make([]*Client, size)}
+	p.commands.pool = p
 	for i := range p.members {
 		m, err := newClient(addr, opts, p.exec)
 		if err != nil {
@@ -152,70 +154,4 @@ func (p *Pool) Close() error {
 	}
 	p.exec.Close()
 	return nil
-}
-
-// Ping checks that the server answers, on one connection.
-func (p *Pool) Ping(ctx context.Context) *future.Future[*Response] {
-	return p.pick().Ping(ctx)
-}
-
-// Select is Client.Select on the least loaded connection.
-func (p *Pool) Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response] {
-	return p.pick().Select(ctx, space, index, key, opts...)
-}
-
-// Insert is Client.Insert on the least loaded connection.
-func (p *Pool) Insert(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return p.pick().Insert(ctx, space, tuple)
-}
-
-// Replace is Client.Replace on the least loaded connection.
-func (p *Pool) Replace(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return p.pick().Replace(ctx, space, tuple)
-}
-
-// ReplaceExisting is Client.ReplaceExisting on the least loaded connection.
-func (p *Pool) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return p.pick().ReplaceExisting(ctx, space, tuple)
-}
-
-// Update is Client.Update on the least loaded connection.
-func (p *Pool) Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response] {
-	return p.pick().Update(ctx, space, index, key, ops)
-}
-
-// Upsert is Client.Upsert on the least loaded connection.
-func (p *Pool) Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response] {
-	return p.pick().Upsert(ctx, space, tuple, ops)
-}
-
-// Delete is Client.Delete on the least loaded connection.
-func (p *Pool) Delete(ctx context.Context, space, index, key any) *future.Future[*Response] {
-	return p.pick().Delete(ctx, space, index, key)
-}
-
-// Call is Client.Call on the least loaded connection.
-func (p *Pool) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
-	return p.pick().Call(ctx, function, args...)
-}
-
-// Call16 is Client.Call16 on the least loaded connection.
-func (p *Pool) Call16(ctx context.Context, function string, args ...any) *future.Future[*Response] {
-	return p.pick().Call16(ctx, function, args...)
-}
-
-// Eval is Client.Eval on the least loaded connection.
-func (p *Pool) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
-	return p.pick().Eval(ctx, expr, args...)
-}
-
-// Execute is Client.Execute on the least loaded connection.
-func (p *Pool) Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response] {
-	return p.pick().Execute(ctx, sql, args...)
-}
-
-// Prepare prepares the statement on one connection; the Prepared executes
-// on that connection only (prepared statements belong to a session).
-func (p *Pool) Prepare(ctx context.Context, sql string) *future.Future[*Prepared] {
-	return p.pick().Prepare(ctx, sql)
 }
