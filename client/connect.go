@@ -31,8 +31,9 @@ func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
 
 // Connect is Dial returning a future: it fires with the client once the
 // connection is up (authenticated, schema loaded), or fails as Dial does.
-// Cancelling the future abandons the attempt. This is the seed's
-// non-lazy Connection. Cost: as Dial, plus one goroutine while connecting.
+// Cancelling the future abandons the attempt; a connection that comes up
+// afterwards is closed. Cost: as Dial, plus one goroutine while
+// connecting.
 func Connect(ctx context.Context, addr string, opts Options) *future.Future[*Client] {
 	return connectAsync(ctx, func(ctx context.Context) (*Client, error) { return Dial(ctx, addr, opts) })
 }
@@ -61,8 +62,8 @@ func connectAsync[T interface {
 // Lazy returns a client at once and connects in the background, retrying
 // per opts.Reconnect from the first attempt on; it fails only for an
 // invalid address. Until the first connection is up, commands fail fast
-// with ErrNotConnected, or wait if opts.WaitForReconnect is set. This is
-// the seed's lazyConnection. Cost: as Dial, without blocking.
+// with ErrNotConnected, or wait if opts.WaitForReconnect is set: a program
+// can start before its server is up. Cost: as Dial, without blocking.
 func Lazy(addr string, opts Options) (*Client, error) {
 	c, err := newClient(addr, opts, nil)
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 	"github.com/txtarantool/txtarantool/future"
 )
 
-// DefaultPoolSize is the number of connections of a pool made with size 0
-// (the seed's poolsize).
+// DefaultPoolSize is the number of connections of a pool made with a size
+// of 0 or less.
 const DefaultPoolSize = 10
 
 // Pool is a fixed set of connections to one server, each a Client with its
@@ -28,8 +28,7 @@ type Pool struct {
 
 // DialPool opens size connections (DefaultPoolSize if size <= 0) and
 // blocks until all are up, or fails (closing those that opened) as Dial
-// does. This is the seed's non-lazy ConnectionPool, blocking. Cost: size
-// times a Client's, plus one shared executor.
+// does. Cost: size times a Client's, plus one shared executor.
 func DialPool(ctx context.Context, addr string, size int, opts Options) (*Pool, error) {
 	p, err := newPool(addr, size, opts)
 	if err != nil {
@@ -60,13 +59,18 @@ func DialPool(ctx context.Context, addr string, size int, opts Options) (*Pool, 
 }
 
 // ConnectPool is DialPool returning a future that fires with the pool when
-// all connections are up. This is the seed's ConnectionPool.
+// all connections are up, or fails as DialPool does. Cancelling the future
+// abandons the attempt; connections that come up afterwards are closed.
+// Cost: as DialPool, plus one goroutine while connecting.
 func ConnectPool(ctx context.Context, addr string, size int, opts Options) *future.Future[*Pool] {
 	return connectAsync(ctx, func(ctx context.Context) (*Pool, error) { return DialPool(ctx, addr, size, opts) })
 }
 
 // LazyPool returns a pool at once whose connections connect in the
-// background, as Lazy does. This is the seed's lazyConnectionPool.
+// background, each as Lazy does: it fails only for an invalid address, and
+// until a connection is up commands fail fast with ErrNotConnected, or
+// wait if opts.WaitForReconnect is set. Cost: as DialPool, without
+// blocking.
 func LazyPool(addr string, size int, opts Options) (*Pool, error) {
 	p, err := newPool(addr, size, opts)
 	if err != nil {
