@@ -14,6 +14,7 @@ import (
 // returning a future, and Close. Code written against Conn switches
 // between one connection and a pool with no other change.
 type Conn interface {
+	// The box commands, documented on Client.
 	Ping(ctx context.Context) *future.Future[*Response]
 	Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response]
 	Insert(ctx context.Context, space, tuple any) *future.Future[*Response]

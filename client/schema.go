@@ -18,20 +18,20 @@ type Schema struct {
 
 // Space describes one space of a Schema.
 type Space struct {
-	ID      uint32
-	Name    string
-	Engine  string
-	Indexes map[string]*Index
+	ID      uint32            // the space's number
+	Name    string            // the space's name
+	Engine  string            // "memtx", "vinyl", ...
+	Indexes map[string]*Index // the space's indexes by name
 	// IndexesByID lists the same indexes by number.
 	IndexesByID map[uint32]*Index
 }
 
 // Index describes one index of a Space.
 type Index struct {
-	ID     uint32
-	Name   string
+	ID     uint32 // the index's number in its space (0: the primary index)
+	Name   string // the index's name
 	Type   string // "HASH", "TREE", ...
-	Unique bool
+	Unique bool   // whether the index is unique
 }
 
 // SpaceByName returns the space with that name.
