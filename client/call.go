@@ -12,16 +12,16 @@ import (
 // future settles. It may be sent more than once (a transparent retry after
 // ER_WRONG_SCHEMA_VERSION), each time with a new sync id.
 //
-// Ownership: while a call sits in a conn's pending table, whoever deletes
-// it from the table (under conn.mu) settles it. Fields marked "conn.mu" are
-// written under the mutex of the conn that holds the call.
+// Ownership: while a call sits in a link's pending table, whoever deletes
+// it from the table (under link.mu) settles it. Fields marked "link.mu" are
+// written under the mutex of the link that holds the call.
 type call struct {
-	// fut is the request's future and resp its response, embedded so that
-	// a request costs one allocation for all three. The call is the
-	// future's canceller (FutureCancelled).
-	fut  future.Future[*Response]
-	resp Response
-	ctx  context.Context
+	// promise settles the request's future (which it contains) and resp
+	// is its response, embedded so that a request costs one allocation for
+	// all three. The call is the future's canceller (FutureCancelled).
+	promise future.Promise[*Response]
+	resp    Response
+	ctx     context.Context
 
 	// req is the request. One that names a space (target is not nil) is
 	// a pointer to a protocol struct whose space and index numbers are
@@ -50,29 +50,24 @@ type call struct {
 	// Response.Release); nil for records not from a pool.
 	recycle func()
 
-	sync uint64      // conn.mu: sync id of the current send
-	stop func() bool // conn.mu: stops the context.AfterFunc, nil if none
+	sync uint64      // link.mu: sync id of the current send
+	stop func() bool // link.mu: stops the context.AfterFunc, nil if none
 
-	// conn.mu: the request's frame is conn.queue[qstart:qend] until the
-	// writer takes the queue (until sync <= conn.handedUpTo).
+	// link.mu: the request's frame is link.queue[qstart:qend] until the
+	// writer takes the queue (until sync <= link.handedUpTo).
 	qstart, qend int
 
 	cancelTimeout context.CancelFunc // Options.RequestTimeout's, nil if none
 
 	client *Client              // for requests waiting for a connection
-	conn   atomic.Pointer[conn] // the conn of the current send
+	link   atomic.Pointer[link] // the link of the current send
 }
 
 // finish releases the call's context resources and settles its future.
 // The caller must own the call (see the type's comment).
 func (cl *call) finish(resp *Response, err error) {
 	cl.release()
-	cl.promise().Complete(resp, err)
-}
-
-// promise is the write side of the call's future.
-func (cl *call) promise() *future.Promise[*Response] {
-	return (*future.Promise[*Response])(&cl.fut)
+	cl.promise.Complete(resp, err)
 }
 
 // release stops the context watcher and the request timeout timer, and
@@ -93,18 +88,18 @@ func (cl *call) release() {
 // with) or its future is cancelled (err is nil: Cancel rejects it). The
 // call is forgotten by its connection: a late response is discarded.
 func (cl *call) abandon(err error) {
-	// Store the flag before loading conn; conn.send stores conn before
+	// Store the flag before loading link; link.send stores link before
 	// loading the flag, so one of the two always sees the other.
 	cl.abandoned.Store(true)
 	var sent, found bool
-	if cn := cl.conn.Load(); cn != nil {
-		sent, found = cn.forget(cl)
+	if ln := cl.link.Load(); ln != nil {
+		sent, found = ln.forget(cl)
 	}
 	if !found && cl.client != nil {
 		found = cl.client.unwait(cl) // waiting for a connection: not sent
 	}
 	if !found {
-		return // not queued yet (dispatch sees the flag), settled, or failed
+		return // not queued yet (submit sees the flag), settled, or failed
 	}
 	if err == nil {
 		cl.release()

@@ -2,12 +2,10 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/txtarantool/txtarantool/future"
 	"github.com/txtarantool/txtarantool/protocol"
@@ -30,6 +28,8 @@ import (
 // settlement order, never on the network reader; goroutines blocked in
 // Await are woken directly.
 type Client struct {
+	commands // the box commands (see commands.go)
+
 	addr   string
 	opts   Options
 	dialer transport.Dialer
@@ -38,7 +38,7 @@ type Client struct {
 	// ownExec is false for pool members, which share the pool's executor.
 	ownExec bool
 
-	conn   atomic.Pointer[conn]
+	link   atomic.Pointer[link]
 	schema atomic.Pointer[Schema]
 
 	limiter inflightLimiter // Options.MaxInFlight (see inflight_limit.go)
@@ -90,6 +90,7 @@ func newClient(addr string, opts Options, exec *future.Serial) (*Client, error) 
 		ownExec: exec == nil,
 		limiter: newInflightLimiter(opts),
 	}
+	c.commands.client = c
 	if c.ownExec {
 		c.exec = newExecutor(opts)
 	}
@@ -105,67 +106,14 @@ func newExecutor(opts Options) *future.Serial {
 	return future.NewSerial()
 }
 
-// connectOnce makes one connection: dial, greeting, authentication, and
-// (unless SkipSchema) the schema load. The connection is installed as the
-// client's current one before the schema is loaded, since the load goes
-// through it.
-func (c *Client) connectOnce(ctx context.Context) (*conn, error) {
-	nc, err := c.dialer.Dial(ctx)
-	if err != nil {
-		return nil, err
-	}
-	greeting, br, err := handshake(ctx, nc, c.opts)
-	if err != nil {
-		_ = nc.Close()
-		return nil, err
-	}
-	cn := newConn(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
-	cn.onWrongSchema = c.retryAfterSchemaReload
-	cn.onBroken = c.connectionBroken
-	cn.start()
-	if !c.install(cn) {
-		cn.close(ErrClosed)
-		return nil, ErrClosed
-	}
-	c.log.Info("txtarantool: connected", "addr", c.addr, "version", greeting.Version.String(), "user", c.opts.User)
-	if c.opts.SkipSchema {
-		return cn, nil
-	}
-	if _, err := c.ReloadSchema(ctx); err != nil {
-		c.conn.CompareAndSwap(cn, nil)
-		cn.close(err)
-		return nil, err
-	}
-	return cn, nil
-}
-
-// install makes cn the current connection unless the client is closed.
-func (c *Client) install(cn *conn) bool {
-	c.stateMu.Lock()
-	defer c.stateMu.Unlock()
-	if c.closed.Load() {
-		return false
-	}
-	c.conn.Store(cn)
-	return true
-}
-
-// connectionBroken logs the loss of a connection.
-func (c *Client) connectionBroken(cn *conn, cause error) {
-	if errors.Is(cause, ErrClosed) {
-		return
-	}
-	c.log.Warn("txtarantool: connection lost", "addr", cn.addr, "err", cause)
-}
-
 // Addr returns the canonical address the client connects to.
 func (c *Client) Addr() string { return c.addr }
 
 // Greeting returns the server greeting of the current connection (version,
 // instance UUID). It is the zero Greeting when not connected.
 func (c *Client) Greeting() protocol.Greeting {
-	if cn := c.conn.Load(); cn != nil {
-		return cn.greeting
+	if ln := c.link.Load(); ln != nil {
+		return ln.greeting
 	}
 	return protocol.Greeting{}
 }
@@ -178,8 +126,8 @@ func (c *Client) Schema() *Schema { return c.schema.Load() }
 // With Options.MaxInFlight it is at most that limit, plus the client's own
 // schema loads. Cost: one atomic load.
 func (c *Client) InFlight() int {
-	if cn := c.conn.Load(); cn != nil {
-		return cn.inFlight()
+	if ln := c.link.Load(); ln != nil {
+		return ln.inFlight()
 	}
 	return 0
 }
@@ -212,8 +160,8 @@ func (c *Client) Close() error {
 		alreadyReported := c.gaveUp != nil // Handlers.Closed has run
 		c.stateMu.Unlock()
 		c.stopLife()
-		if cn := c.conn.Swap(nil); cn != nil {
-			cn.close(ErrClosed)
+		if ln := c.link.Swap(nil); ln != nil {
+			ln.close(ErrClosed)
 		}
 		if c.supervised != nil {
 			<-c.supervised
@@ -229,258 +177,4 @@ func (c *Client) Close() error {
 		}
 	})
 	return nil
-}
-
-// ReloadSchema reads _vspace and _vindex again, installs the new snapshot
-// and returns it. It blocks until the load is done or ctx ends (the load
-// itself goes on for the other waiters). Concurrent reloads share one
-// load. The client reloads by itself when the server reports a schema
-// change or a request names an unknown space or index, so calling this is
-// rarely needed.
-func (c *Client) ReloadSchema(ctx context.Context) (*Schema, error) {
-	return c.reloadSchema().Await(ctx)
-}
-
-// reloadSchema starts a schema load, or joins the one in progress. The
-// load is bounded by Options.DialTimeout, not by any caller's context,
-// because its result is shared.
-func (c *Client) reloadSchema() *future.Future[*Schema] {
-	c.reloadMu.Lock()
-	if r := c.reload; r != nil {
-		c.reloadMu.Unlock()
-		return r
-	}
-	// Not on the client's executor: requests waiting for this load (an
-	// unknown name, a stale schema version) must not wait for user
-	// callbacks or a blocked handler. The callbacks run on the goroutine
-	// that settles the load (a connection's reader) and never block.
-	f, p := future.New[*Schema]()
-	c.reload = f
-	c.reloadMu.Unlock()
-
-	ctx, cancel := context.Background(), context.CancelFunc(func() {})
-	if c.opts.DialTimeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, c.opts.DialTimeout)
-	}
-	c.loadSchema(ctx, 0).Finally(func(s *Schema, err error) (*Schema, error) {
-		cancel()
-		if err == nil {
-			c.schema.Store(s)
-			c.log.Debug("txtarantool: schema loaded", "version", s.Version, "spaces", s.Spaces())
-		}
-		c.reloadMu.Lock()
-		c.reload = nil
-		c.reloadMu.Unlock()
-		p.Complete(s, err)
-		return s, err
-	})
-	return f
-}
-
-// maxSchemaAttempts bounds how often a schema load is repeated when the
-// schema changes between reading _vspace and _vindex.
-const maxSchemaAttempts = 5
-
-// loadSchema reads both system views; if their schema versions differ (a
-// change happened in between) it reads them again.
-func (c *Client) loadSchema(ctx context.Context, attempt int) *future.Future[*Schema] {
-	spaces := c.doInternal(ctx, schemaQueries[0])
-	indexes := c.doInternal(ctx, schemaQueries[1])
-	return future.Chain(future.All(spaces, indexes), func(rs []*Response) *future.Future[*Schema] {
-		v0, v1 := rs[0].SchemaVersion(), rs[1].SchemaVersion()
-		if v0 != v1 {
-			if attempt+1 >= maxSchemaAttempts {
-				return future.Rejected[*Schema](fmt.Errorf("txtarantool: schema kept changing while loading (versions %d, %d)", v0, v1))
-			}
-			return c.loadSchema(ctx, attempt+1)
-		}
-		s, err := buildSchema(v0, rs[0], rs[1])
-		if err != nil {
-			return future.Rejected[*Schema](err)
-		}
-		return future.Resolved(s)
-	})
-}
-
-// retryAfterSchemaReload resends a call that failed with
-// ER_WRONG_SCHEMA_VERSION once the schema is reloaded. Called on the
-// reader goroutine; it only chains work, never blocks.
-func (c *Client) retryAfterSchemaReload(cl *call) {
-	c.reloadSchema().Finally(func(s *Schema, err error) (*Schema, error) {
-		if err != nil {
-			cl.finish(nil, fmt.Errorf("txtarantool: reloading schema after a schema change: %w", err))
-			return s, err
-		}
-		c.dispatch(cl)
-		return s, nil
-	})
-}
-
-// do creates the call for one request that names no space and dispatches
-// it. Callbacks on the future run on the client's executor.
-func (c *Client) do(ctx context.Context, req protocol.Request) *future.Future[*Response] {
-	return c.start(ctx, getRecord(&plainRecords), c.exec, req, nil, false)
-}
-
-// callWith is a call with its request and the names it is bound by stored
-// alongside: the space commands make one allocation for the call, its
-// future, its response and the request.
-type callWith[R any] struct {
-	call
-	req    R
-	target bindTarget
-}
-
-// bindTarget is the space and index a request names, as the caller gave
-// them (names or numbers); they are resolved before every send.
-type bindTarget struct{ space, index any }
-
-// launch dispatches cl, whose request req is usually stored in the same
-// allocation (see argCall); callbacks run on the client's executor.
-func (c *Client) launch(ctx context.Context, cl *call, req protocol.Request) *future.Future[*Response] {
-	return c.start(ctx, cl, c.exec, req, nil, false)
-}
-
-// launchBound is launch for a request on a space: target (usually in the
-// same allocation, see callWith) receives space and index.
-func (c *Client) launchBound(ctx context.Context, cl *call, req protocol.Request, target *bindTarget, space, index any) *future.Future[*Response] {
-	*target = bindTarget{space, index}
-	return c.start(ctx, cl, c.exec, req, target, false)
-}
-
-// doInternal sends a request of the client's own (the schema load) whose
-// callbacks run inline on the reader, so that connecting never waits for
-// user callbacks on the executor.
-func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.Future[*Response] {
-	return c.start(ctx, new(call), nil, req, nil, true)
-}
-
-// start fills in the new call cl for one request, dispatches it and
-// returns its future. ex runs the future's callbacks (nil: the settling
-// goroutine); target is nil unless req names a space; internal marks the
-// client's own requests (see doInternal).
-func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req protocol.Request, target *bindTarget, internal bool) *future.Future[*Response] {
-	cl.ctx, cl.req, cl.target, cl.internal, cl.client = ctx, req, target, internal, c
-	promise := cl.fut.InitCancellable(ex, cl)
-	if ctx == nil {
-		promise.Reject(errors.New("txtarantool: nil context"))
-		return &cl.fut
-	}
-	if d := c.opts.RequestTimeout; d > 0 {
-		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d {
-			cl.ctx, cl.cancelTimeout = context.WithTimeoutCause(ctx, d, requestTimeoutError{})
-		}
-	}
-	if c.limiter.slots != nil && !internal && !c.acquireSlot(cl) {
-		return &cl.fut // settled: no slot
-	}
-	c.dispatch(cl)
-	return &cl.fut
-}
-
-// dispatch resolves names (reloading the schema once if a name is
-// unknown) and queues the call on the current connection. Every failure
-// before queueing settles the call with an error saying it was not sent.
-func (c *Client) dispatch(cl *call) {
-	if cl.abandoned.Load() || cl.ctx.Err() != nil {
-		cl.finish(nil, abandonedError(cl))
-		return
-	}
-	if c.closed.Load() {
-		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: ErrClosed})
-		return
-	}
-	var schemaVersion uint64
-	if cl.target != nil {
-		s := c.schema.Load()
-		err := s.bind(cl.req, cl.target.space, cl.target.index)
-		if err != nil && !cl.reloaded && !c.opts.SkipSchema && isUnknownName(err) {
-			if c.conn.Load() == nil {
-				// No reload can succeed now (a lazy client has no schema
-				// yet): the request is not connected, not unknown; if it
-				// waits, the name is resolved again once connected.
-				c.notConnected(cl)
-				return
-			}
-			cl.reloaded = true
-			c.reloadSchema().Finally(func(s *Schema, err error) (*Schema, error) {
-				c.dispatch(cl)
-				return s, err
-			})
-			return
-		}
-		if err != nil {
-			cl.finish(nil, err)
-			return
-		}
-		if s != nil {
-			schemaVersion = s.Version
-		}
-	}
-	cn := c.conn.Load()
-	if cn == nil {
-		c.notConnected(cl)
-		return
-	}
-	if err := cn.send(cl, schemaVersion); err != nil {
-		if isConnectionError(err) && c.opts.WaitForReconnect > 0 && !cl.internal {
-			// The connection broke before the supervisor noticed.
-			c.drop(cn)
-			if c.wait(cl) {
-				return
-			}
-		}
-		if errors.Is(err, errAbandoned) {
-			err = abandonedError(cl)
-		}
-		cl.finish(nil, err)
-	}
-}
-
-// notConnected settles, or parks until the next connection
-// (Options.WaitForReconnect), a call made without a connection. The
-// client's own requests (schema loads) never wait: a load parked in the
-// queue would be joined by the next connection's own load, which the queue
-// waits for.
-func (c *Client) notConnected(cl *call) {
-	if c.opts.WaitForReconnect > 0 && !cl.internal && c.wait(cl) {
-		return
-	}
-	cl.finish(nil, &ConnectionError{Addr: c.addr, Err: c.notConnectedCause()})
-}
-
-// isUnknownName reports whether err is a *SchemaError about a name the
-// snapshot lacks. (A separate function keeps errors.As's target off the
-// heap on the hot path.)
-func isUnknownName(err error) bool {
-	var serr *SchemaError
-	return errors.As(err, &serr) && serr.unknownName()
-}
-
-// isConnectionError reports whether err is a *ConnectionError.
-func isConnectionError(err error) bool {
-	var ce *ConnectionError
-	return errors.As(err, &ce)
-}
-
-// unknownName reports whether the schema error is about a name the
-// snapshot lacks, which a reload may find, rather than an identifier of a
-// type that cannot name anything (no reload can help that one).
-func (e *SchemaError) unknownName() bool {
-	if e.Index != nil {
-		_, ok := e.Index.(string)
-		return ok
-	}
-	_, ok := e.Space.(string)
-	return ok
-}
-
-// abandonedError is the error of a call abandoned before it was sent: its
-// context's cause, or future.ErrCancelled if its future was cancelled (the
-// future is then already settled and the error goes nowhere).
-func abandonedError(cl *call) error {
-	if cause := context.Cause(cl.ctx); cause != nil {
-		return &ContextError{Sent: false, Err: cause}
-	}
-	return future.ErrCancelled
 }

@@ -10,6 +10,36 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
+// Conn is what a *Client and a *Pool both do: the box commands, each
+// returning a future, and Close. Code written against Conn switches
+// between one connection and a pool with no other change.
+type Conn interface {
+	// The box commands, documented on Client.
+	Ping(ctx context.Context) *future.Future[*Response]
+	Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response]
+	Insert(ctx context.Context, space, tuple any) *future.Future[*Response]
+	Replace(ctx context.Context, space, tuple any) *future.Future[*Response]
+	ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response]
+	Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response]
+	Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response]
+	Delete(ctx context.Context, space, index, key any) *future.Future[*Response]
+	Call(ctx context.Context, function string, args ...any) *future.Future[*Response]
+	Call16(ctx context.Context, function string, args ...any) *future.Future[*Response]
+	Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response]
+	Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response]
+	Prepare(ctx context.Context, sql string) *future.Future[*Prepared]
+	// Connected reports whether at least one connection is up.
+	Connected() bool
+	// Close stops reconnecting, fails pending requests and returns when
+	// every goroutine of the connection(s) has exited.
+	Close() error
+}
+
+var (
+	_ Conn = (*Client)(nil)
+	_ Conn = (*Pool)(nil)
+)
+
 // Every command below returns at once; the future settles with the
 // server's response, or with an error: *ServerError (a server error with
 // its code), *ConnectionError (the connection broke; says whether the
@@ -29,9 +59,28 @@ import (
 // passed as any (numbers of 256 and above, strings) and a variadic slice
 // that is kept (Call's arguments).
 
-// Ping checks that the server answers.
-func (c *Client) Ping(ctx context.Context) *future.Future[*Response] {
-	return c.do(ctx, protocol.Ping{})
+// commands is the set of box commands, written once here and embedded in
+// both Client and Pool, whose method sets therefore both carry every
+// command (a new command is added here and to Conn, nothing else). Each
+// command starts its request on the Client target returns: a Client's own,
+// or, in a Pool, the live member with the fewest requests in flight.
+type commands struct {
+	client *Client // in a Client: the client itself
+	pool   *Pool   // in a Pool: the pool, whose pick chooses a member
+}
+
+// target returns the client a command starts its request on. Cost: a nil
+// check, plus Pool.pick's in a pool.
+func (c *commands) target() *Client {
+	if c.pool != nil {
+		return c.pool.pick()
+	}
+	return c.client
+}
+
+// Ping checks that the server answers (on a Pool: one of its connections).
+func (c *commands) Ping(ctx context.Context) *future.Future[*Response] {
+	return c.target().do(ctx, protocol.Ping{})
 }
 
 // SelectOption adjusts a Select: Limit, Offset or Iterator.
@@ -59,29 +108,32 @@ func Iterator(it iproto.Iterator) SelectOption { return selectIterator(it) }
 
 // Select finds tuples in space by index and key. The response data is an
 // array of tuples; decode it with Response.Decode or Tuples[T].
-func (c *Client) Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response] {
+func (c *commands) Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response] {
+	on := c.target()
 	cr := getRecord(&selectRecords)
 	cr.req = protocol.Select{Iterator: iproto.ITER_EQ, Limit: math.MaxUint32, Key: key}
 	for _, o := range opts {
 		o.applySelect(&cr.req)
 	}
-	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
+	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
 }
 
 // Insert adds a tuple; a duplicate primary key fails with
 // ER_TUPLE_FOUND. The response carries the inserted tuple.
-func (c *Client) Insert(ctx context.Context, space, tuple any) *future.Future[*Response] {
+func (c *commands) Insert(ctx context.Context, space, tuple any) *future.Future[*Response] {
+	on := c.target()
 	cr := getRecord(&insertRecords)
 	cr.req = protocol.Insert{Tuple: tuple}
-	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
+	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
 }
 
 // Replace inserts a tuple or replaces the one with the same primary key.
 // The response carries the new tuple.
-func (c *Client) Replace(ctx context.Context, space, tuple any) *future.Future[*Response] {
+func (c *commands) Replace(ctx context.Context, space, tuple any) *future.Future[*Response] {
+	on := c.target()
 	cr := getRecord(&replaceRecords)
 	cr.req = protocol.Replace{Tuple: tuple}
-	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
+	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
 }
 
 // replaceExistingLua replaces a tuple only if its primary key exists, as
@@ -105,95 +157,97 @@ end)`
 // *ServerError of code ER_TUPLE_NOT_FOUND. The response carries the new
 // tuple. It runs as a small Lua EVAL on the server, so the user needs the
 // execute privilege on the universe as well as read/write on the space.
-func (c *Client) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
+func (c *commands) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
 	return c.Eval(ctx, replaceExistingLua, space, tuple)
 }
 
 // Update applies ops (built with protocol.OpAssign, OpAdd, OpSplice, ...)
 // to the tuple with key in index. The response carries the updated tuple,
 // or no tuple if the key does not exist.
-func (c *Client) Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response] {
+func (c *commands) Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response] {
+	on := c.target()
 	cr := getRecord(&updateRecords)
 	cr.req = protocol.Update{Key: key, Ops: ops}
-	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
+	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
 }
 
 // Upsert inserts tuple if its primary key is new, or else applies ops to
 // the existing tuple. The response carries no tuple.
-func (c *Client) Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response] {
+func (c *commands) Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response] {
+	on := c.target()
 	cr := getRecord(&upsertRecords)
 	cr.req = protocol.Upsert{Tuple: tuple, Ops: ops}
-	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
+	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
 }
 
 // Delete removes the tuple with key in index (a unique index). The
 // response carries the deleted tuple, or none if there was none.
-func (c *Client) Delete(ctx context.Context, space, index, key any) *future.Future[*Response] {
+func (c *commands) Delete(ctx context.Context, space, index, key any) *future.Future[*Response] {
+	on := c.target()
 	cr := getRecord(&deleteRecords)
 	cr.req = protocol.Delete{Key: key}
-	return c.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
+	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
 }
 
 // Call calls a stored or global Lua function with the IPROTO_CALL request
 // of Tarantool 1.7+: the response data is the array of returned values,
 // as they are (a returned tuple is one value).
-func (c *Client) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
+func (c *commands) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
+	on := c.target()
 	cr := getRecord(&callRecords)
 	cr.req = protocol.Call{Function: function}
 	cr.req.Args = cr.keep(args)
-	return c.launch(ctx, &cr.call, &cr.req)
+	return on.launch(ctx, &cr.call, &cr.req)
 }
 
 // Call16 calls a function with the old IPROTO_CALL_16 request: every
 // returned value is converted to a tuple, so the data is an array of
 // tuples (a scalar 5 comes back as [5]).
-func (c *Client) Call16(ctx context.Context, function string, args ...any) *future.Future[*Response] {
+func (c *commands) Call16(ctx context.Context, function string, args ...any) *future.Future[*Response] {
+	on := c.target()
 	cr := getRecord(&call16Records)
 	cr.req = protocol.Call16{Function: function}
 	cr.req.Args = cr.keep(args)
-	return c.launch(ctx, &cr.call, &cr.req)
+	return on.launch(ctx, &cr.call, &cr.req)
 }
 
 // Eval evaluates a Lua chunk with args available as "...". The response
 // data is the array of returned values. The user needs the execute
 // privilege on the universe.
-func (c *Client) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
+func (c *commands) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
+	on := c.target()
 	cr := getRecord(&evalRecords)
 	cr.req = protocol.Eval{Expr: expr}
 	cr.req.Args = cr.keep(args)
-	return c.launch(ctx, &cr.call, &cr.req)
+	return on.launch(ctx, &cr.call, &cr.req)
 }
 
 // Execute runs an SQL statement with positional bind parameters (or named
 // ones, as map[string]any{":name": value}). Response.Body gives the rows
 // (Data), the column metadata and the SQL info (row count, autoincrement
 // ids).
-func (c *Client) Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response] {
-	return c.do(ctx, protocol.Execute{SQL: sql, Args: argsOf(args)})
+func (c *commands) Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response] {
+	return c.target().do(ctx, protocol.Execute{SQL: sql, Args: argsOf(args)})
 }
 
-// argCall is a call with its request and a copy of its arguments stored
-// alongside: up to len(argBuf) arguments cost no allocation beyond the
-// call's own, and the caller's variadic slice does not escape.
-type argCall[R any] struct {
-	call
-	req    R
-	args   []any
-	argBuf [4]any
-}
-
-// keep copies args into the call and returns them as the request's Args
-// (a pointer, so that no slice header is boxed). No arguments send an
-// empty array.
-func (cr *argCall[R]) keep(args []any) *[]any {
-	cr.args = append(cr.argBuf[:0], args...)
-	return &cr.args
-}
-
-// argsOf turns variadic arguments into the array sent on the wire.
-func argsOf(args []any) any {
-	if args == nil {
-		return []any{}
-	}
-	return args
+// Prepare compiles an SQL statement on the server for repeated Execute.
+// A prepared statement belongs to the connection (the server's session) it
+// was prepared on: on a Pool, one connection, on which the Prepared then
+// always executes.
+func (c *commands) Prepare(ctx context.Context, sql string) *future.Future[*Prepared] {
+	on := c.target()
+	resp := on.do(ctx, protocol.Prepare{SQL: sql})
+	return future.Map(resp, func(r *Response) (*Prepared, error) {
+		body, err := r.Body()
+		if err != nil {
+			return nil, err
+		}
+		return &Prepared{
+			StmtID:     body.StmtID,
+			ParamCount: body.BindCount,
+			Params:     body.BindMetadata,
+			Columns:    body.Metadata,
+			client:     on,
+		}, nil
+	})
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 
 	"github.com/txtarantool/txtarantool/future"
 )
@@ -30,8 +31,9 @@ func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
 
 // Connect is Dial returning a future: it fires with the client once the
 // connection is up (authenticated, schema loaded), or fails as Dial does.
-// Cancelling the future abandons the attempt. This is the seed's
-// non-lazy Connection. Cost: as Dial, plus one goroutine while connecting.
+// Cancelling the future abandons the attempt; a connection that comes up
+// afterwards is closed. Cost: as Dial, plus one goroutine while
+// connecting.
 func Connect(ctx context.Context, addr string, opts Options) *future.Future[*Client] {
 	return connectAsync(ctx, func(ctx context.Context) (*Client, error) { return Dial(ctx, addr, opts) })
 }
@@ -48,10 +50,10 @@ func connectAsync[T interface {
 	p.OnCancel(cancel)
 	go func() {
 		defer cancel()
-		conn, err := connect(ctx)
+		v, err := connect(ctx)
 		var none T
-		if !p.Complete(conn, err) && conn != none {
-			_ = conn.Close() // the future was cancelled meanwhile
+		if !p.Complete(v, err) && v != none {
+			_ = v.Close() // the future was cancelled meanwhile
 		}
 	}()
 	return f
@@ -60,8 +62,8 @@ func connectAsync[T interface {
 // Lazy returns a client at once and connects in the background, retrying
 // per opts.Reconnect from the first attempt on; it fails only for an
 // invalid address. Until the first connection is up, commands fail fast
-// with ErrNotConnected, or wait if opts.WaitForReconnect is set. This is
-// the seed's lazyConnection. Cost: as Dial, without blocking.
+// with ErrNotConnected, or wait if opts.WaitForReconnect is set: a program
+// can start before its server is up. Cost: as Dial, without blocking.
 func Lazy(addr string, opts Options) (*Client, error) {
 	c, err := newClient(addr, opts, nil)
 	if err != nil {
@@ -79,12 +81,12 @@ func (c *Client) dialFirst(ctx context.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, c.opts.DialTimeout)
 		defer cancel()
 	}
-	cn, err := c.connectOnce(ctx)
+	ln, err := c.connectOnce(ctx)
 	if err != nil {
 		return err
 	}
 	c.emitConnected()
-	c.startSupervisor(cn)
+	c.startSupervisor(ln)
 	return nil
 }
 
@@ -95,4 +97,57 @@ func (c *Client) abort() {
 	if c.ownExec {
 		c.exec.Close()
 	}
+}
+
+// connectOnce makes one connection: dial, greeting, authentication, and
+// (unless SkipSchema) the schema load. The connection is installed as the
+// client's current one before the schema is loaded, since the load goes
+// through it.
+func (c *Client) connectOnce(ctx context.Context) (*link, error) {
+	nc, err := c.dialer.Dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	greeting, br, err := handshake(ctx, nc, c.opts)
+	if err != nil {
+		_ = nc.Close()
+		return nil, err
+	}
+	ln := newLink(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
+	ln.onWrongSchema = c.retryAfterSchemaReload
+	ln.onBroken = c.connectionBroken
+	ln.start()
+	if !c.install(ln) {
+		ln.close(ErrClosed)
+		return nil, ErrClosed
+	}
+	c.log.Info("txtarantool: connected", "addr", c.addr, "version", greeting.Version.String(), "user", c.opts.User)
+	if c.opts.SkipSchema {
+		return ln, nil
+	}
+	if _, err := c.ReloadSchema(ctx); err != nil {
+		c.link.CompareAndSwap(ln, nil)
+		ln.close(err)
+		return nil, err
+	}
+	return ln, nil
+}
+
+// install makes ln the current connection unless the client is closed.
+func (c *Client) install(ln *link) bool {
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	if c.closed.Load() {
+		return false
+	}
+	c.link.Store(ln)
+	return true
+}
+
+// connectionBroken logs the loss of a connection.
+func (c *Client) connectionBroken(ln *link, cause error) {
+	if errors.Is(cause, ErrClosed) {
+		return
+	}
+	c.log.Warn("txtarantool: connection lost", "addr", ln.addr, "err", cause)
 }

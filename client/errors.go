@@ -30,6 +30,17 @@ var ErrNotSent = errors.New("txtarantool: request not sent")
 // executed it.
 var ErrOutcomeUnknown = errors.New("txtarantool: request sent, outcome unknown")
 
+// ErrReconnectStopped is the cause of requests failed because the
+// reconnect policy gave up (or is reconnect.Never): the client stays
+// disconnected until it is closed.
+var ErrReconnectStopped = errors.New("txtarantool: reconnecting stopped")
+
+// ErrTooManyInFlight matches (errors.Is) the error of a request refused
+// because Options.MaxInFlight requests were outstanding and
+// Options.WhenFull is FailWhenFull. Nothing was sent: it is safe to retry
+// later.
+var ErrTooManyInFlight = errors.New("txtarantool: too many requests in flight")
+
 // ErrorCode is the error value of one Tarantool error code, so that
 // errors.Is(err, client.ErrorCode(iproto.ER_TUPLE_FOUND)) matches a server
 // error with that code. It is protocol.ErrorCode, repeated here so that
@@ -179,3 +190,21 @@ func (e *EncodeError) Unwrap() error { return e.Err }
 
 // Is makes every EncodeError match ErrNotSent: nothing was sent.
 func (e *EncodeError) Is(target error) bool { return target == ErrNotSent }
+
+// InFlightLimitError fails a request made while Options.MaxInFlight
+// requests of the client were outstanding, with Options.WhenFull set to
+// FailWhenFull. It matches ErrTooManyInFlight and ErrNotSent.
+type InFlightLimitError struct {
+	// Limit is Options.MaxInFlight.
+	Limit int
+}
+
+// Error names the limit.
+func (e *InFlightLimitError) Error() string {
+	return fmt.Sprintf("%v (limit %d; request not sent)", ErrTooManyInFlight, e.Limit)
+}
+
+// Is matches ErrTooManyInFlight and ErrNotSent.
+func (e *InFlightLimitError) Is(target error) bool {
+	return target == ErrTooManyInFlight || target == ErrNotSent
+}

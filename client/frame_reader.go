@@ -8,37 +8,6 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
-// Response bodies are copied out of the read buffer into slabs: one
-// allocation serves many small responses. A body larger than
-// maxSlabbedBody gets an allocation of its own, so a Response kept alive
-// pins at most slabSize bytes of other responses' memory.
-const (
-	slabSize       = 16 << 10
-	maxSlabbedBody = 2 << 10
-)
-
-// bodySlab hands out read-only copies of response bodies carved from
-// shared slabs. Not safe for concurrent use: one per reader goroutine.
-type bodySlab struct{ free []byte }
-
-// copyOf returns a copy of b; an empty b gives nil (no allocation). Cost:
-// one allocation per slabSize bytes of small bodies, one per large body.
-func (s *bodySlab) copyOf(b []byte) []byte {
-	n := len(b)
-	switch {
-	case n == 0:
-		return nil
-	case n > maxSlabbedBody:
-		return append([]byte(nil), b...)
-	case len(s.free) < n:
-		s.free = make([]byte, slabSize)
-	}
-	out := s.free[:n:n]
-	s.free = s.free[n:]
-	copy(out, b)
-	return out
-}
-
 // readResponse reads one response frame from br and decodes its header.
 // The body is copied into slab (so it stays valid after br is read on);
 // a frame that fits br's buffer is decoded in place, without copying its

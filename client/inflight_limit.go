@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
 
@@ -10,13 +9,13 @@ import (
 // outstanding, so that a stalled server cannot make it buffer without
 // bound.
 //
-// A slot is taken in start, just before the request is first dispatched,
+// A slot is taken in start, just before the request is first submitted,
 // and given back by call.release, which every settling path runs exactly
 // once (finish, or abandon of a cancelled future), before the future
 // settles: a caller that awaited a future can issue its next request into
 // the slot it freed. Resending (after ER_WRONG_SCHEMA_VERSION, after a
 // schema reload for an unknown name, after waiting for a connection) goes
-// through dispatch, not start, so it never takes a second slot. The
+// through submit, not start, so it never takes a second slot. The
 // client's own requests (schema loads) take no slot: a full client must
 // still be able to reconnect.
 //
@@ -52,30 +51,6 @@ func (p FullPolicy) String() string {
 		return "FailWhenFull"
 	}
 	return fmt.Sprintf("FullPolicy(%d)", int(p))
-}
-
-// ErrTooManyInFlight matches (errors.Is) the error of a request refused
-// because Options.MaxInFlight requests were outstanding and
-// Options.WhenFull is FailWhenFull. Nothing was sent: it is safe to retry
-// later.
-var ErrTooManyInFlight = errors.New("txtarantool: too many requests in flight")
-
-// InFlightLimitError fails a request made while Options.MaxInFlight
-// requests of the client were outstanding, with Options.WhenFull set to
-// FailWhenFull. It matches ErrTooManyInFlight and ErrNotSent.
-type InFlightLimitError struct {
-	// Limit is Options.MaxInFlight.
-	Limit int
-}
-
-// Error names the limit.
-func (e *InFlightLimitError) Error() string {
-	return fmt.Sprintf("%v (limit %d; request not sent)", ErrTooManyInFlight, e.Limit)
-}
-
-// Is matches ErrTooManyInFlight and ErrNotSent.
-func (e *InFlightLimitError) Is(target error) bool {
-	return target == ErrTooManyInFlight || target == ErrNotSent
 }
 
 // inflightLimiter is a client's counting semaphore of Options.MaxInFlight

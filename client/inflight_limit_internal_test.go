@@ -48,7 +48,7 @@ func TestInflightSlotAllocatesNothing(t *testing.T) {
 	other := new(call)
 	allocs = testing.AllocsPerRun(100, func() {
 		*other = call{ctx: context.Background(), client: c}
-		other.fut.Init(nil)
+		other.promise.Init(nil)
 		if c.acquireSlot(other) {
 			t.Fatal("a slot beyond the limit")
 		}
@@ -56,7 +56,7 @@ func TestInflightSlotAllocatesNothing(t *testing.T) {
 	if allocs != 0 {
 		t.Fatalf("%v allocations per refusal", allocs)
 	}
-	if _, err, _ := other.fut.Peek(); err != c.limiter.full {
+	if _, err, _ := other.promise.Future().Peek(); err != c.limiter.full {
 		t.Fatalf("refused with %v", err)
 	}
 	cl.release()

@@ -6,7 +6,7 @@ package client
 // doubles when half full. A request still pending when a newer one needs
 // its slot (a long call among many short ones) moves to a small overflow
 // map, so one slow request never makes the ring grow. Not safe for
-// concurrent use: conn.mu guards it.
+// concurrent use: link.mu guards it.
 type pendingTable struct {
 	ring     []*call // len is a power of two; ring[sync&(len-1)]
 	n        int     // calls in ring and overflow

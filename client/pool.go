@@ -6,11 +6,10 @@ import (
 	"sync/atomic"
 
 	"github.com/txtarantool/txtarantool/future"
-	"github.com/txtarantool/txtarantool/protocol"
 )
 
-// DefaultPoolSize is the number of connections of a pool made with size 0
-// (the seed's poolsize).
+// DefaultPoolSize is the number of connections of a pool made with a size
+// of 0 or less.
 const DefaultPoolSize = 10
 
 // Pool is a fixed set of connections to one server, each a Client with its
@@ -20,6 +19,8 @@ const DefaultPoolSize = 10
 // executor, so callbacks of a pool never run two at a time either.
 // It satisfies Conn, like Client.
 type Pool struct {
+	commands // the box commands (see commands.go), each on pick()
+
 	members []*Client
 	exec    *future.Serial
 	next    atomic.Uint32
@@ -27,8 +28,7 @@ type Pool struct {
 
 // DialPool opens size connections (DefaultPoolSize if size <= 0) and
 // blocks until all are up, or fails (closing those that opened) as Dial
-// does. This is the seed's non-lazy ConnectionPool, blocking. Cost: size
-// times a Client's, plus one shared executor.
+// does. Cost: size times a Client's, plus one shared executor.
 func DialPool(ctx context.Context, addr string, size int, opts Options) (*Pool, error) {
 	p, err := newPool(addr, size, opts)
 	if err != nil {
@@ -59,13 +59,18 @@ func DialPool(ctx context.Context, addr string, size int, opts Options) (*Pool, 
 }
 
 // ConnectPool is DialPool returning a future that fires with the pool when
-// all connections are up. This is the seed's ConnectionPool.
+// all connections are up, or fails as DialPool does. Cancelling the future
+// abandons the attempt; connections that come up afterwards are closed.
+// Cost: as DialPool, plus one goroutine while connecting.
 func ConnectPool(ctx context.Context, addr string, size int, opts Options) *future.Future[*Pool] {
 	return connectAsync(ctx, func(ctx context.Context) (*Pool, error) { return DialPool(ctx, addr, size, opts) })
 }
 
 // LazyPool returns a pool at once whose connections connect in the
-// background, as Lazy does. This is the seed's lazyConnectionPool.
+// background, each as Lazy does: it fails only for an invalid address, and
+// until a connection is up commands fail fast with ErrNotConnected, or
+// wait if opts.WaitForReconnect is set. Cost: as DialPool, without
+// blocking.
 func LazyPool(addr string, size int, opts Options) (*Pool, error) {
 	p, err := newPool(addr, size, opts)
 	if err != nil {
@@ -83,6 +88,7 @@ func newPool(addr string, size int, opts Options) (*Pool, error) {
 		size = DefaultPoolSize
 	}
 	p := &Pool{exec: newExecutor(opts), members: make([]*Client, size)}
+	p.commands.pool = p
 	for i := range p.members {
 		m, err := newClient(addr, opts, p.exec)
 		if err != nil {
@@ -130,11 +136,11 @@ func (p *Pool) pick() *Client {
 	bestLoad := 0
 	for i := 0; i < n; i++ {
 		m := p.members[(start+i)%n]
-		cn := m.conn.Load()
-		if cn == nil {
+		ln := m.link.Load()
+		if ln == nil {
 			continue
 		}
-		if load := cn.inFlight(); best == nil || load < bestLoad {
+		if load := ln.inFlight(); best == nil || load < bestLoad {
 			best, bestLoad = m, load
 		}
 	}
@@ -152,70 +158,4 @@ func (p *Pool) Close() error {
 	}
 	p.exec.Close()
 	return nil
-}
-
-// Ping checks that the server answers, on one connection.
-func (p *Pool) Ping(ctx context.Context) *future.Future[*Response] {
-	return p.pick().Ping(ctx)
-}
-
-// Select is Client.Select on the least loaded connection.
-func (p *Pool) Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response] {
-	return p.pick().Select(ctx, space, index, key, opts...)
-}
-
-// Insert is Client.Insert on the least loaded connection.
-func (p *Pool) Insert(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return p.pick().Insert(ctx, space, tuple)
-}
-
-// Replace is Client.Replace on the least loaded connection.
-func (p *Pool) Replace(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return p.pick().Replace(ctx, space, tuple)
-}
-
-// ReplaceExisting is Client.ReplaceExisting on the least loaded connection.
-func (p *Pool) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return p.pick().ReplaceExisting(ctx, space, tuple)
-}
-
-// Update is Client.Update on the least loaded connection.
-func (p *Pool) Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response] {
-	return p.pick().Update(ctx, space, index, key, ops)
-}
-
-// Upsert is Client.Upsert on the least loaded connection.
-func (p *Pool) Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response] {
-	return p.pick().Upsert(ctx, space, tuple, ops)
-}
-
-// Delete is Client.Delete on the least loaded connection.
-func (p *Pool) Delete(ctx context.Context, space, index, key any) *future.Future[*Response] {
-	return p.pick().Delete(ctx, space, index, key)
-}
-
-// Call is Client.Call on the least loaded connection.
-func (p *Pool) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
-	return p.pick().Call(ctx, function, args...)
-}
-
-// Call16 is Client.Call16 on the least loaded connection.
-func (p *Pool) Call16(ctx context.Context, function string, args ...any) *future.Future[*Response] {
-	return p.pick().Call16(ctx, function, args...)
-}
-
-// Eval is Client.Eval on the least loaded connection.
-func (p *Pool) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
-	return p.pick().Eval(ctx, expr, args...)
-}
-
-// Execute is Client.Execute on the least loaded connection.
-func (p *Pool) Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response] {
-	return p.pick().Execute(ctx, sql, args...)
-}
-
-// Prepare prepares the statement on one connection; the Prepared executes
-// on that connection only (prepared statements belong to a session).
-func (p *Pool) Prepare(ctx context.Context, sql string) *future.Future[*Prepared] {
-	return p.pick().Prepare(ctx, sql)
 }

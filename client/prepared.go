@@ -23,24 +23,6 @@ type Prepared struct {
 	client *Client
 }
 
-// Prepare compiles an SQL statement on the server for repeated Execute.
-func (c *Client) Prepare(ctx context.Context, sql string) *future.Future[*Prepared] {
-	resp := c.do(ctx, protocol.Prepare{SQL: sql})
-	return future.Map(resp, func(r *Response) (*Prepared, error) {
-		body, err := r.Body()
-		if err != nil {
-			return nil, err
-		}
-		return &Prepared{
-			StmtID:     body.StmtID,
-			ParamCount: body.BindCount,
-			Params:     body.BindMetadata,
-			Columns:    body.Metadata,
-			client:     c,
-		}, nil
-	})
-}
-
 // Execute runs the prepared statement with bind parameters; the response
 // is as for Client.Execute.
 func (p *Prepared) Execute(ctx context.Context, args ...any) *future.Future[*Response] {

@@ -141,6 +141,6 @@ func One[T any](f *future.Future[*Response]) *future.Future[Optional[T]] {
 // Optional is a value that may be absent, e.g. the tuple found by a
 // Select by primary key, or the tuple removed by Delete.
 type Optional[T any] struct {
-	Value T
-	Found bool
+	Value T    // the value; the zero T if not found
+	Found bool // whether there was a value
 }

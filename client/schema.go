@@ -3,18 +3,8 @@ package client
 import (
 	"fmt"
 	"math"
-	"strings"
-
-	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/protocol"
-)
-
-// System views the schema is loaded from. They show only the spaces and
-// indexes the user may access.
-const (
-	vspaceSpaceID = 281 // _vspace: [id, owner, name, engine, field_count, flags, format]
-	vindexSpaceID = 289 // _vindex: [space_id, index_id, name, type, opts, parts]
 )
 
 // Schema is a snapshot of the spaces and indexes visible to the client's
@@ -28,20 +18,20 @@ type Schema struct {
 
 // Space describes one space of a Schema.
 type Space struct {
-	ID      uint32
-	Name    string
-	Engine  string
-	Indexes map[string]*Index
+	ID      uint32            // the space's number
+	Name    string            // the space's name
+	Engine  string            // "memtx", "vinyl", ...
+	Indexes map[string]*Index // the space's indexes by name
 	// IndexesByID lists the same indexes by number.
 	IndexesByID map[uint32]*Index
 }
 
 // Index describes one index of a Space.
 type Index struct {
-	ID     uint32
-	Name   string
+	ID     uint32 // the index's number in its space (0: the primary index)
+	Name   string // the index's name
 	Type   string // "HASH", "TREE", ...
-	Unique bool
+	Unique bool   // whether the index is unique
 }
 
 // SpaceByName returns the space with that name.
@@ -168,77 +158,4 @@ func (s *Schema) bind(req protocol.Request, space, index any) error {
 		err = fmt.Errorf("txtarantool: internal: %T is not a space request", req)
 	}
 	return err
-}
-
-// schemaQueries are the two selects that read a schema snapshot.
-var schemaQueries = [2]protocol.Select{
-	{Space: vspaceSpaceID, Iterator: iproto.ITER_ALL, Limit: math.MaxUint32},
-	{Space: vindexSpaceID, Iterator: iproto.ITER_ALL, Limit: math.MaxUint32},
-}
-
-// buildSchema assembles a snapshot from the _vspace and _vindex responses.
-// Only the leading fields are read: _vspace [id, owner, name, engine, ...]
-// and _vindex [space_id, index_id, name, type, opts, ...].
-func buildSchema(version uint64, spaces, indexes *Response) (*Schema, error) {
-	spaceRows, err := spaces.Values()
-	if err != nil {
-		return nil, fmt.Errorf("txtarantool: decoding _vspace: %w", err)
-	}
-	indexRows, err := indexes.Values()
-	if err != nil {
-		return nil, fmt.Errorf("txtarantool: decoding _vindex: %w", err)
-	}
-	s := &Schema{
-		Version: version,
-		spaces:  make(map[string]*Space, len(spaceRows)),
-		byID:    make(map[uint32]*Space, len(spaceRows)),
-	}
-	for _, row := range spaceRows {
-		t, ok := row.([]any)
-		if !ok || len(t) < 4 {
-			return nil, fmt.Errorf("txtarantool: malformed _vspace tuple %v", row)
-		}
-		id, okID := numericID(t[0])
-		name, okName := t[2].(string)
-		engine, _ := t[3].(string)
-		if !okID || !okName {
-			return nil, fmt.Errorf("txtarantool: malformed _vspace tuple %v", row)
-		}
-		sp := &Space{ID: id, Name: name, Engine: engine,
-			Indexes: map[string]*Index{}, IndexesByID: map[uint32]*Index{}}
-		s.spaces[name] = sp
-		s.byID[id] = sp
-	}
-	for _, row := range indexRows {
-		t, ok := row.([]any)
-		if !ok || len(t) < 4 {
-			return nil, fmt.Errorf("txtarantool: malformed _vindex tuple %v", row)
-		}
-		spaceID, okSpace := numericID(t[0])
-		indexID, okIndex := numericID(t[1])
-		name, okName := t[2].(string)
-		typ, _ := t[3].(string)
-		// Tarantool keeps the type as it was spelled at creation ("tree"
-		// from Lua, "TREE" from SQL) and matches it case-insensitively.
-		typ = strings.ToUpper(typ)
-		if !okSpace || !okIndex || !okName {
-			return nil, fmt.Errorf("txtarantool: malformed _vindex tuple %v", row)
-		}
-		sp, ok := s.byID[spaceID]
-		if !ok {
-			continue
-		}
-		unique := true
-		if len(t) > 4 {
-			if opts, ok := t[4].(map[string]any); ok {
-				if u, ok := opts["unique"].(bool); ok {
-					unique = u
-				}
-			}
-		}
-		idx := &Index{ID: indexID, Name: name, Type: typ, Unique: unique}
-		sp.Indexes[name] = idx
-		sp.IndexesByID[indexID] = idx
-	}
-	return s, nil
 }

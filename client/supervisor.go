@@ -9,43 +9,38 @@ import (
 	"github.com/txtarantool/txtarantool/reconnect"
 )
 
-// ErrReconnectStopped is the cause of requests failed because the
-// reconnect policy gave up (or is reconnect.Never): the client stays
-// disconnected until it is closed.
-var ErrReconnectStopped = errors.New("txtarantool: reconnecting stopped")
-
 // startSupervisor launches the goroutine that keeps the client connected.
-// cn is the first connection, or nil for a lazy client.
-func (c *Client) startSupervisor(cn *conn) {
+// ln is the first connection, or nil for a lazy client.
+func (c *Client) startSupervisor(ln *link) {
 	c.supervised = make(chan struct{})
-	go c.supervise(cn)
+	go c.supervise(ln)
 }
 
 // supervise waits for the connection to break, then reconnects per the
 // policy: it reports each event to the Handlers, resets the backoff after
 // every successful connection and sends the requests that waited. It
 // exits when the client is closed or the policy gives up.
-func (c *Client) supervise(cn *conn) {
+func (c *Client) supervise(ln *link) {
 	defer close(c.supervised)
 	attempts := reconnect.Attempts{Policy: c.opts.Reconnect}
-	everConnected := cn != nil
-	immediate := cn == nil // a lazy client's first attempt goes at once
+	everConnected := ln != nil
+	immediate := ln == nil // a lazy client's first attempt goes at once
 	downSince := time.Now()
 	var lastErr error
 	for {
-		if cn != nil {
+		if ln != nil {
 			select {
-			case <-cn.done:
+			case <-ln.done:
 			case <-c.life.Done():
 				return
 			}
-			cause := cn.broken()
-			c.drop(cn)
-			cn.wg.Wait()
+			cause := ln.broken()
+			c.drop(ln)
+			ln.wg.Wait()
 			if c.life.Err() != nil {
 				return
 			}
-			downSince, lastErr, cn = time.Now(), cause, nil
+			downSince, lastErr, ln = time.Now(), cause, nil
 			c.emitDisconnected(cause)
 		}
 		if !immediate {
@@ -73,7 +68,7 @@ func (c *Client) supervise(cn *conn) {
 			continue
 		}
 		attempts.Reset()
-		cn = next
+		ln = next
 		if everConnected {
 			c.emitReconnected(time.Since(downSince))
 		} else {
@@ -86,7 +81,7 @@ func (c *Client) supervise(cn *conn) {
 
 // attempt makes one connection attempt bounded by DialTimeout and by the
 // client's life.
-func (c *Client) attempt() (*conn, error) {
+func (c *Client) attempt() (*link, error) {
 	ctx := c.life
 	if c.opts.DialTimeout > 0 {
 		var cancel context.CancelFunc
@@ -130,13 +125,13 @@ func (c *Client) stopReconnecting(lastErr error) {
 
 // drop stops using a broken connection. It records why it broke first, so
 // that a request finding no connection can name the cause.
-func (c *Client) drop(cn *conn) {
-	if cause := cn.broken(); cause != nil {
+func (c *Client) drop(ln *link) {
+	if cause := ln.broken(); cause != nil {
 		c.stateMu.Lock()
 		c.lastCause = cause
 		c.stateMu.Unlock()
 	}
-	c.conn.CompareAndSwap(cn, nil)
+	c.link.CompareAndSwap(ln, nil)
 }
 
 // notConnectedCause is the cause given to a request made without a
@@ -158,4 +153,4 @@ func (c *Client) notConnectedCause() error {
 }
 
 // Connected reports whether the client has a live connection now.
-func (c *Client) Connected() bool { return c.conn.Load() != nil }
+func (c *Client) Connected() bool { return c.link.Load() != nil }

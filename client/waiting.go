@@ -15,9 +15,9 @@ func (c *Client) wait(cl *call) bool {
 		c.stateMu.Unlock()
 		return false
 	}
-	if c.conn.Load() != nil { // connected since dispatch looked
+	if c.link.Load() != nil { // connected since submit looked
 		c.stateMu.Unlock()
-		c.dispatch(cl)
+		c.submit(cl)
 		return true
 	}
 	if cl.stop == nil && cl.ctx.Done() != nil {
@@ -48,6 +48,6 @@ func (c *Client) flushWaiting() {
 	c.waiting = nil
 	c.stateMu.Unlock()
 	for _, cl := range waiting {
-		c.dispatch(cl)
+		c.submit(cl)
 	}
 }

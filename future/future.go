@@ -43,7 +43,7 @@ type Future[T any] struct {
 	// flags holds flagShared, set once anything but Await and Peek used f
 	// (a callback, a combinator, a Done channel while pending), and
 	// flagQuiet, set once the goroutine that settled f no longer touches
-	// it. See Recyclable.
+	// it. See Promise.Recyclable.
 	flags atomic.Uint32
 
 	// The outcome. Written once under mu before state becomes settled;
@@ -167,18 +167,6 @@ func (f *Future[T]) Done() <-chan struct{} {
 	return ch
 }
 
-// Recyclable reports whether f is settled and nothing but Await and Peek
-// ever used it: no callback or combinator (Then, Catch, Finally, Map,
-// Chain, All, ...) was attached, no Done channel was taken while it was
-// pending, no two goroutines awaited it at once, and it was not cancelled.
-// Only then may the owner of a future embedded in a larger struct (see
-// Init) reuse that memory, once every goroutine that awaited f is done with
-// it: nothing inside this package still refers to f. Cost: three atomic
-// loads.
-func (f *Future[T]) Recyclable() bool {
-	return f.flags.Load() == flagQuiet && !f.cancelling.Load()
-}
-
 // Bits of Future.flags.
 const (
 	flagShared uint32 = 1 << iota
@@ -220,7 +208,7 @@ func (f *Future[T]) settle(v T, err error, byProducer bool) (ok bool, head, tail
 	f.state.Store(settled)
 	f.mu.Unlock()
 	// From here on only locals are used: f is free for its owner to reuse
-	// (see Recyclable) as soon as its waiter wakes.
+	// (see Promise.Recyclable) as soon as its waiter wakes.
 	f.flags.Or(flagQuiet)
 
 	if done != nil {

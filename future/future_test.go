@@ -173,16 +173,17 @@ func TestFirstErrorFormatting(t *testing.T) {
 	require.False(t, errors.Is(e, errOther))
 }
 
-func TestInitEmbeddedFuture(t *testing.T) {
+func TestInitEmbeddedPromise(t *testing.T) {
 	type request struct {
-		fut  future.Future[int]
-		name string
+		promise future.Promise[int]
+		name    string
 	}
 	r := &request{name: "x"}
-	p := r.fut.Init(nil)
-	doubled := future.Map(&r.fut, func(v int) (int, error) { return 2 * v, nil })
-	require.True(t, p.Resolve(21))
-	require.False(t, p.Resolve(1), "settles once")
+	f := r.promise.Init(nil)
+	require.Same(t, r.promise.Future(), f)
+	doubled := future.Map(f, func(v int) (int, error) { return 2 * v, nil })
+	require.True(t, r.promise.Resolve(21))
+	require.False(t, r.promise.Resolve(1), "settles once")
 	v, err := doubled.Await(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, 42, v)
@@ -191,14 +192,14 @@ func TestInitEmbeddedFuture(t *testing.T) {
 	ex := future.NewSerial()
 	defer ex.Close()
 	r2 := &request{}
-	p2 := r2.fut.Init(ex)
+	f2 := r2.promise.Init(ex)
 	ran := make(chan struct{})
-	caught := r2.fut.Catch(func(err error) (int, error) {
+	caught := f2.Catch(func(err error) (int, error) {
 		close(ran)
 		return 7, nil
 	})
-	require.True(t, p2.Reject(errors.New("boom")))
-	_, err = r2.fut.Await(context.Background())
+	require.True(t, r2.promise.Reject(errors.New("boom")))
+	_, err = f2.Await(context.Background())
 	require.EqualError(t, err, "boom")
 	v, err = caught.Await(context.Background())
 	require.NoError(t, err)

@@ -2,19 +2,26 @@ package future
 
 // Promise is the write side of a [Future]: the code that produces the result
 // (for the client, the network reader that matches a response to a request)
-// holds the Promise, and hands out the Future. Promise[T] is a defined type
-// over the same struct as Future[T], so New allocates once and converting
-// between the two sides is free. All methods are safe for concurrent use;
-// the first of Resolve, Reject, Complete (or a Cancel of the future) wins.
-type Promise[T any] Future[T]
+// holds the Promise, and hands out the Future. A Promise contains its
+// Future, so New allocates once and [Promise.Future] costs nothing; the
+// Future does not lead back to its Promise, so only the holder of the
+// Promise can settle it. All methods are safe for concurrent use; the first
+// of Resolve, Reject, Complete (or a Cancel of the future) wins.
+//
+// A producer that keeps one record per result can embed a Promise in it
+// (the zero Promise is ready for use, its future pending), prepare it with
+// [Promise.Init] or [Promise.InitCancellable], and, once
+// [Promise.Recyclable] says so, reuse the record's memory for a later
+// result: the future then costs no allocation of its own.
+type Promise[T any] struct{ f Future[T] }
 
 // New returns a pending future and the promise that settles it (Twisted's
 // Deferred()). Callbacks run in the goroutine that settles the future, or at
 // once in the registering goroutine if it is already settled. Cost: one
 // allocation.
 func New[T any]() (*Future[T], *Promise[T]) {
-	f := new(Future[T])
-	return f, (*Promise[T])(f)
+	p := new(Promise[T])
+	return &p.f, p
 }
 
 // NewOn is New for a future whose callbacks run on ex instead of the settling
@@ -22,24 +29,38 @@ func New[T any]() (*Future[T], *Promise[T]) {
 // the default behaviour of New. Cost: one allocation, plus one closure
 // allocation per settlement with callbacks, to hand them to ex.
 func NewOn[T any](ex Executor) (*Future[T], *Promise[T]) {
-	f := &Future[T]{ex: normalize(ex)}
-	return f, (*Promise[T])(f)
+	p := &Promise[T]{f: Future[T]{ex: normalize(ex)}}
+	return &p.f, p
 }
 
-// Init prepares f, the zero Future embedded in a larger struct, as NewOn
-// does (ex may be nil), and returns its promise: the future then costs no
-// allocation of its own. Call it once, before f is shared with anyone.
-func (f *Future[T]) Init(ex Executor) *Promise[T] {
-	f.ex = normalize(ex)
-	return (*Promise[T])(f)
+// Init prepares p, a zero Promise embedded in a larger struct, as NewOn
+// does (ex may be nil), and returns its future, to hand out: the future
+// then costs no allocation of its own. Call it once, before the future is
+// shared with anyone. Cost: none.
+func (p *Promise[T]) Init(ex Executor) *Future[T] {
+	p.f.ex = normalize(ex)
+	return &p.f
 }
 
-// InitCancellable is Init with c installed as f's first canceller, as
-// AddCanceller would, but without locking: f is not shared yet. c may be
-// nil. Call it once, before f is shared with anyone.
-func (f *Future[T]) InitCancellable(ex Executor, c Canceller) *Promise[T] {
-	f.cancel = c
-	return f.Init(ex)
+// InitCancellable is Init with c installed as the future's first
+// canceller, as AddCanceller would, but without locking: the future is not
+// shared yet. c may be nil. Call it once, before the future is shared with
+// anyone. Cost: none.
+func (p *Promise[T]) InitCancellable(ex Executor, c Canceller) *Future[T] {
+	p.f.cancel = c
+	return p.Init(ex)
+}
+
+// Recyclable reports whether p's future is settled and nothing but Await
+// and Peek ever used it: no callback or combinator (Then, Catch, Finally,
+// Map, Chain, All, ...) was attached, no Done channel was taken while it
+// was pending, no two goroutines awaited it at once, and it was not
+// cancelled. Only then may the producer that embedded p in a larger struct
+// (see Init) reuse that memory, once every goroutine that awaited the
+// future is done with it: nothing inside this package still refers to it.
+// Cost: three atomic loads.
+func (p *Promise[T]) Recyclable() bool {
+	return p.f.flags.Load() == flagQuiet && !p.f.cancelling.Load()
 }
 
 // Resolved returns a future already settled with v (Twisted's succeed).
@@ -72,9 +93,9 @@ func Go[T any](fn func() (T, error)) *Future[T] {
 	return f
 }
 
-func (p *Promise[T]) future() *Future[T] { return (*Future[T])(p) }
+func (p *Promise[T]) future() *Future[T] { return &p.f }
 
-// Future returns the future this promise settles. Cost: none (a conversion).
+// Future returns the future this promise settles. Cost: none.
 func (p *Promise[T]) Future() *Future[T] { return p.future() }
 
 // Resolve settles the future with v, runs the callbacks that are due (in this
@@ -123,7 +144,7 @@ func (p *Promise[T]) OnCancel(fn func()) {
 
 // AddCanceller is OnCancel for a canceller given as an interface: c's
 // FutureCancelled method runs where OnCancel would run fn. A struct that
-// embeds its future (see [Future.Init]) can be its own canceller, which
+// embeds its promise (see [Promise.Init]) can be its own canceller, which
 // saves the closure a method value passed to OnCancel costs. Cost: none
 // for the first canceller, one small allocation for each further one.
 func (p *Promise[T]) AddCanceller(c Canceller) {

@@ -26,7 +26,7 @@ func TestUnobservedTrackedOnlyOnReportingSerial(t *testing.T) {
 	} {
 		_, p := NewOn[int](ex)
 		p.Reject(errX)
-		require.Nil(t, (*Future[int])(p).obs, name)
+		require.Nil(t, p.f.obs, name)
 	}
 
 	f, p := NewOn[int](reporting)

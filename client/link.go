@@ -24,16 +24,17 @@ const readBufferSize = 64 << 10
 // batches; a larger one (after a burst) is dropped for the GC.
 const maxRetainedWriteBuffer = 1 << 20
 
-// conn is one established, authenticated IPROTO connection: a writer
-// goroutine that writes every request queued since its last write in one
-// syscall, and a reader goroutine that settles futures by sync id.
+// link is one socket: an established, authenticated IPROTO connection
+// with its writer goroutine, which writes every request queued since its
+// last write in one syscall, its reader goroutine, which settles futures
+// by sync id, and its table of pending requests.
 //
 // Requests are encoded by the calling goroutine straight into queue under
 // mu (no per-request allocation for the bytes); the writer swaps queue with
 // its spare buffer and writes it. A request's sync id tells how far it got:
 // syncs up to handedUpTo were given to the writer (and may have reached the
 // server), later ones were never written.
-type conn struct {
+type link struct {
 	nc       net.Conn
 	addr     string
 	maxFrame int
@@ -46,7 +47,7 @@ type conn struct {
 	// ER_WRONG_SCHEMA_VERSION and may be retried; it must not block.
 	onWrongSchema func(cl *call)
 	// onBroken is told once when the connection breaks; it must not block.
-	onBroken func(cn *conn, cause error)
+	onBroken func(ln *link, cause error)
 
 	mu         sync.Mutex
 	queue      []byte // encoded requests not yet handed to the writer
@@ -65,10 +66,10 @@ type conn struct {
 	wg   sync.WaitGroup
 }
 
-// newConn wraps an authenticated net.Conn; start launches its goroutines.
+// newLink wraps an authenticated net.Conn; start launches its goroutines.
 // firstSync is the last sync id used during the handshake.
-func newConn(nc net.Conn, br *bufio.Reader, addr string, g protocol.Greeting, maxFrame int, log *slog.Logger, firstSync uint64) *conn {
-	return &conn{
+func newLink(nc net.Conn, br *bufio.Reader, addr string, g protocol.Greeting, maxFrame int, log *slog.Logger, firstSync uint64) *link {
+	return &link{
 		nc:       nc,
 		reader:   br,
 		addr:     addr,
@@ -82,41 +83,41 @@ func newConn(nc net.Conn, br *bufio.Reader, addr string, g protocol.Greeting, ma
 }
 
 // start launches the reader and writer goroutines.
-func (cn *conn) start() {
-	cn.wg.Add(2)
-	go cn.writeLoop()
-	go cn.readLoop()
+func (ln *link) start() {
+	ln.wg.Add(2)
+	go ln.writeLoop()
+	go ln.readLoop()
 }
 
 // send encodes the call's request into the write queue and registers it
 // under a new sync id. It never blocks on the network. On error nothing was
 // queued and the caller still owns the call.
-func (cn *conn) send(cl *call, schemaVersion uint64) error {
-	cn.mu.Lock()
-	if cn.err != nil {
-		err := cn.err
-		cn.mu.Unlock()
-		return &ConnectionError{Addr: cn.addr, Sent: false, Err: err}
+func (ln *link) send(cl *call, schemaVersion uint64) error {
+	ln.mu.Lock()
+	if ln.err != nil {
+		err := ln.err
+		ln.mu.Unlock()
+		return &ConnectionError{Addr: ln.addr, Sent: false, Err: err}
 	}
-	// Store conn before loading the flag; abandon does the reverse.
-	cl.conn.Store(cn)
+	// Store link before loading the flag; abandon does the reverse.
+	cl.link.Store(ln)
 	if cl.abandoned.Load() {
-		cn.mu.Unlock()
+		ln.mu.Unlock()
 		return errAbandoned
 	}
-	sync := cn.nextSync + 1
-	before := len(cn.queue)
-	queue, err := protocol.AppendFrame(cn.queue, protocol.Header{Sync: sync, SchemaVersion: schemaVersion}, cl.req)
-	if err == nil && len(queue)-before > cn.maxFrame {
-		err = &protocol.FrameTooLargeError{Size: uint64(len(queue) - before), Max: cn.maxFrame}
+	sync := ln.nextSync + 1
+	before := len(ln.queue)
+	queue, err := protocol.AppendFrame(ln.queue, protocol.Header{Sync: sync, SchemaVersion: schemaVersion}, cl.req)
+	if err == nil && len(queue)-before > ln.maxFrame {
+		err = &protocol.FrameTooLargeError{Size: uint64(len(queue) - before), Max: ln.maxFrame}
 	}
 	if err != nil {
-		cn.queue = queue[:before]
-		cn.mu.Unlock()
+		ln.queue = queue[:before]
+		ln.mu.Unlock()
 		return &EncodeError{Err: err}
 	}
-	cn.queue = queue
-	cn.nextSync = sync
+	ln.queue = queue
+	ln.nextSync = sync
 	cl.sync = sync
 	cl.qstart, cl.qend = before, len(queue)
 	if cl.stop == nil && cl.ctx.Done() != nil {
@@ -124,12 +125,12 @@ func (cn *conn) send(cl *call, schemaVersion uint64) error {
 		// safe under mu; the function takes mu itself.
 		cl.stop = context.AfterFunc(cl.ctx, cl.onAbandon)
 	}
-	cn.pending.put(sync, cl)
-	cn.inflight.Add(1)
-	cn.mu.Unlock()
+	ln.pending.put(sync, cl)
+	ln.inflight.Add(1)
+	ln.mu.Unlock()
 	if before == 0 {
 		select {
-		case cn.wake <- struct{}{}:
+		case ln.wake <- struct{}{}:
 		default:
 		}
 	}
@@ -144,17 +145,17 @@ var errAbandoned = errors.New("txtarantool: request abandoned before it was sent
 // there (the caller now owns it); sent whether it had reached the writer.
 // A request not yet handed to the writer is removed from the write queue
 // too: it will never be sent.
-func (cn *conn) forget(cl *call) (sent, found bool) {
-	cn.mu.Lock()
-	defer cn.mu.Unlock()
-	if cn.pending.get(cl.sync) != cl {
+func (ln *link) forget(cl *call) (sent, found bool) {
+	ln.mu.Lock()
+	defer ln.mu.Unlock()
+	if ln.pending.get(cl.sync) != cl {
 		return false, false
 	}
-	cn.pending.remove(cl.sync)
-	cn.inflight.Add(-1)
-	sent = cl.sync <= cn.handedUpTo
+	ln.pending.remove(cl.sync)
+	ln.inflight.Add(-1)
+	sent = cl.sync <= ln.handedUpTo
 	if !sent {
-		cn.holes = append(cn.holes, [2]int{cl.qstart, cl.qend})
+		ln.holes = append(ln.holes, [2]int{cl.qstart, cl.qend})
 	}
 	return sent, true
 }
@@ -175,47 +176,47 @@ func cutHoles(out []byte, holes [][2]int) []byte {
 }
 
 // take removes and returns the call waiting for sync, or nil.
-func (cn *conn) take(sync uint64) *call {
-	cn.mu.Lock()
-	cl := cn.pending.remove(sync)
+func (ln *link) take(sync uint64) *call {
+	ln.mu.Lock()
+	cl := ln.pending.remove(sync)
 	if cl != nil {
-		cn.inflight.Add(-1)
+		ln.inflight.Add(-1)
 	}
-	cn.mu.Unlock()
+	ln.mu.Unlock()
 	return cl
 }
 
 // neverSent reports whether sync is above every sync id given out on this
 // connection.
-func (cn *conn) neverSent(sync uint64) bool {
-	cn.mu.Lock()
-	defer cn.mu.Unlock()
-	return sync > cn.nextSync
+func (ln *link) neverSent(sync uint64) bool {
+	ln.mu.Lock()
+	defer ln.mu.Unlock()
+	return sync > ln.nextSync
 }
 
 // inFlight returns the number of requests waiting for a response. Cost:
 // one atomic load.
-func (cn *conn) inFlight() int { return int(cn.inflight.Load()) }
+func (ln *link) inFlight() int { return int(ln.inflight.Load()) }
 
 // writeLoop writes every batch of queued requests in one Write call.
-func (cn *conn) writeLoop() {
-	defer cn.wg.Done()
+func (ln *link) writeLoop() {
+	defer ln.wg.Done()
 	var spare []byte
 	for {
 		select {
-		case <-cn.wake:
-		case <-cn.done:
+		case <-ln.wake:
+		case <-ln.done:
 			return
 		}
 		// Let the goroutines that are ready to send queue their requests
 		// first, so that one write carries them all: with many senders
 		// this saves most write syscalls; with one it costs nothing.
 		runtime.Gosched()
-		cn.mu.Lock()
-		out, holes := cn.queue, cn.holes
-		cn.queue, cn.holes = spare[:0], nil
-		cn.handedUpTo = cn.nextSync
-		cn.mu.Unlock()
+		ln.mu.Lock()
+		out, holes := ln.queue, ln.holes
+		ln.queue, ln.holes = spare[:0], nil
+		ln.handedUpTo = ln.nextSync
+		ln.mu.Unlock()
 		if holes != nil {
 			out = cutHoles(out, holes)
 		}
@@ -223,8 +224,8 @@ func (cn *conn) writeLoop() {
 			spare = out
 			continue
 		}
-		if _, err := cn.nc.Write(out); err != nil {
-			cn.fail(err)
+		if _, err := ln.nc.Write(out); err != nil {
+			ln.fail(err)
 			return
 		}
 		if cap(out) > maxRetainedWriteBuffer {
@@ -235,39 +236,39 @@ func (cn *conn) writeLoop() {
 }
 
 // readLoop reads response frames and settles the futures waiting for them.
-func (cn *conn) readLoop() {
-	defer cn.wg.Done()
+func (ln *link) readLoop() {
+	defer ln.wg.Done()
 	for {
-		header, body, err := readResponse(cn.reader, cn.maxFrame, &cn.slab)
+		header, body, err := readResponse(ln.reader, ln.maxFrame, &ln.slab)
 		if err != nil {
-			cn.fail(err)
+			ln.fail(err)
 			return
 		}
-		cn.dispatch(header, body)
+		ln.deliver(header, body)
 	}
 }
 
-// dispatch settles the call waiting for one response. A response whose
+// deliver settles the call waiting for one response. A response whose
 // sync id matches no pending request cannot be given to anyone and is
 // discarded, the connection and the requests in flight going on
 // unaffected: one to a forgotten request (cancelled, timed out) or a
 // second one to a request already answered is logged at debug level, one
 // to a sync id this connection never sent (a server bug) at warn level.
 // box.session.push messages (IPROTO_CHUNK) are discarded too.
-func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
+func (ln *link) deliver(header protocol.ResponseHeader, body []byte) {
 	if header.Code == uint32(iproto.IPROTO_CHUNK) {
 		// An out-of-band message (box.session.push) for a request still
 		// running: its final response follows with the same sync.
-		cn.log.Debug("txtarantool: ignoring a box.session.push message", "sync", header.Sync)
+		ln.log.Debug("txtarantool: ignoring a box.session.push message", "sync", header.Sync)
 		return
 	}
-	cl := cn.take(header.Sync)
+	cl := ln.take(header.Sync)
 	if cl == nil {
-		if cn.neverSent(header.Sync) {
-			cn.log.Warn("txtarantool: discarding a response to a request never sent", "addr", cn.addr, "sync", header.Sync)
+		if ln.neverSent(header.Sync) {
+			ln.log.Warn("txtarantool: discarding a response to a request never sent", "addr", ln.addr, "sync", header.Sync)
 			return
 		}
-		cn.log.Debug("txtarantool: discarding response to a forgotten request", "sync", header.Sync)
+		ln.log.Debug("txtarantool: discarding response to a forgotten request", "sync", header.Sync)
 		return
 	}
 	if !header.IsError() {
@@ -280,9 +281,9 @@ func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
 		cl.finish(nil, err)
 		return
 	}
-	if serr.Code == iproto.ER_WRONG_SCHEMA_VERSION && cl.target != nil && !cl.retried && cn.onWrongSchema != nil {
+	if serr.Code == iproto.ER_WRONG_SCHEMA_VERSION && cl.target != nil && !cl.retried && ln.onWrongSchema != nil {
 		cl.retried = true
-		cn.onWrongSchema(cl)
+		ln.onWrongSchema(cl)
 		return
 	}
 	cl.finish(nil, serr)
@@ -291,38 +292,38 @@ func (cn *conn) dispatch(header protocol.ResponseHeader, body []byte) {
 // fail breaks the connection once: it closes the socket, stops both
 // goroutines and fails every pending call with a *ConnectionError telling
 // whether that request had been handed to the network.
-func (cn *conn) fail(cause error) {
-	cn.mu.Lock()
-	if cn.err != nil {
-		cn.mu.Unlock()
+func (ln *link) fail(cause error) {
+	ln.mu.Lock()
+	if ln.err != nil {
+		ln.mu.Unlock()
 		return
 	}
-	cn.err = cause
-	pending := cn.pending.drain()
-	cn.inflight.Store(0)
-	handed := cn.handedUpTo
-	cn.queue, cn.holes = nil, nil
-	cn.mu.Unlock()
+	ln.err = cause
+	pending := ln.pending.drain()
+	ln.inflight.Store(0)
+	handed := ln.handedUpTo
+	ln.queue, ln.holes = nil, nil
+	ln.mu.Unlock()
 
-	close(cn.done)
-	_ = cn.nc.Close()
+	close(ln.done)
+	_ = ln.nc.Close()
 	for _, cl := range pending {
-		cl.finish(nil, &ConnectionError{Addr: cn.addr, Sent: cl.sync <= handed, Err: cause})
+		cl.finish(nil, &ConnectionError{Addr: ln.addr, Sent: cl.sync <= handed, Err: cause})
 	}
-	if cn.onBroken != nil {
-		cn.onBroken(cn, cause)
+	if ln.onBroken != nil {
+		ln.onBroken(ln, cause)
 	}
 }
 
 // close breaks the connection with cause and waits for its goroutines.
-func (cn *conn) close(cause error) {
-	cn.fail(cause)
-	cn.wg.Wait()
+func (ln *link) close(cause error) {
+	ln.fail(cause)
+	ln.wg.Wait()
 }
 
 // broken returns the cause the connection broke with, or nil.
-func (cn *conn) broken() error {
-	cn.mu.Lock()
-	defer cn.mu.Unlock()
-	return cn.err
+func (ln *link) broken() error {
+	ln.mu.Lock()
+	defer ln.mu.Unlock()
+	return ln.err
 }

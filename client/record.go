@@ -6,6 +6,45 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
+// callWith is a call with its request and the names it is bound by stored
+// alongside: the space commands make one allocation for the call, its
+// future, its response and the request.
+type callWith[R any] struct {
+	call
+	req    R
+	target bindTarget
+}
+
+// bindTarget is the space and index a request names, as the caller gave
+// them (names or numbers); they are resolved before every send.
+type bindTarget struct{ space, index any }
+
+// argCall is a call with its request and a copy of its arguments stored
+// alongside: up to len(argBuf) arguments cost no allocation beyond the
+// call's own, and the caller's variadic slice does not escape.
+type argCall[R any] struct {
+	call
+	req    R
+	args   []any
+	argBuf [4]any
+}
+
+// keep copies args into the call and returns them as the request's Args
+// (a pointer, so that no slice header is boxed). No arguments send an
+// empty array.
+func (cr *argCall[R]) keep(args []any) *[]any {
+	cr.args = append(cr.argBuf[:0], args...)
+	return &cr.args
+}
+
+// argsOf turns variadic arguments into the array sent on the wire.
+func argsOf(args []any) any {
+	if args == nil {
+		return []any{}
+	}
+	return args
+}
+
 // A request record is the one allocation a command makes: its call, with
 // the future, the response and usually the request stored alongside (see
 // callWith and argCall). Response.Release hands a record back for reuse;
@@ -67,7 +106,7 @@ func getRecord[T any, PT interface {
 // It does nothing, leaving the memory to the garbage collector, when the
 // future was used beyond Await and Peek (Then, Catch, Finally, Tuples, One,
 // a combinator, a Done channel taken while pending, a cancellation; see
-// future.Future.Recyclable), when the request's context watcher may still
+// future.Promise.Recyclable), when the request's context watcher may still
 // run, and on a Response the client did not make. Cost: two atomic loads
 // and zeroing the record.
 func (r *Response) Release() {
@@ -75,7 +114,7 @@ func (r *Response) Release() {
 	if cl == nil {
 		return
 	}
-	if cl.recycle == nil || cl.watched || !cl.fut.Recyclable() {
+	if cl.recycle == nil || cl.watched || !cl.promise.Recyclable() {
 		return
 	}
 	cl.recycle()

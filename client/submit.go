@@ -1,0 +1,146 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/txtarantool/txtarantool/future"
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// do creates the call for one request that names no space and submits
+// it. Callbacks on the future run on the client's executor.
+func (c *Client) do(ctx context.Context, req protocol.Request) *future.Future[*Response] {
+	return c.start(ctx, getRecord(&plainRecords), c.exec, req, nil, false)
+}
+
+// launch submits cl, whose request req is usually stored in the same
+// allocation (see argCall); callbacks run on the client's executor.
+func (c *Client) launch(ctx context.Context, cl *call, req protocol.Request) *future.Future[*Response] {
+	return c.start(ctx, cl, c.exec, req, nil, false)
+}
+
+// launchBound is launch for a request on a space: target (usually in the
+// same allocation, see callWith) receives space and index.
+func (c *Client) launchBound(ctx context.Context, cl *call, req protocol.Request, target *bindTarget, space, index any) *future.Future[*Response] {
+	*target = bindTarget{space, index}
+	return c.start(ctx, cl, c.exec, req, target, false)
+}
+
+// doInternal sends a request of the client's own (the schema load) whose
+// callbacks run inline on the reader, so that connecting never waits for
+// user callbacks on the executor.
+func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.Future[*Response] {
+	return c.start(ctx, new(call), nil, req, nil, true)
+}
+
+// start fills in the new call cl for one request, submits it and
+// returns its future. ex runs the future's callbacks (nil: the settling
+// goroutine); target is nil unless req names a space; internal marks the
+// client's own requests (see doInternal).
+func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req protocol.Request, target *bindTarget, internal bool) *future.Future[*Response] {
+	cl.ctx, cl.req, cl.target, cl.internal, cl.client = ctx, req, target, internal, c
+	f := cl.promise.InitCancellable(ex, cl)
+	if ctx == nil {
+		cl.promise.Reject(errors.New("txtarantool: nil context"))
+		return f
+	}
+	if d := c.opts.RequestTimeout; d > 0 {
+		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > d {
+			cl.ctx, cl.cancelTimeout = context.WithTimeoutCause(ctx, d, requestTimeoutError{})
+		}
+	}
+	if c.limiter.slots != nil && !internal && !c.acquireSlot(cl) {
+		return f // settled: no slot
+	}
+	c.submit(cl)
+	return f
+}
+
+// submit resolves names (reloading the schema once if a name is
+// unknown) and queues the call on the current connection. Every failure
+// before queueing settles the call with an error saying it was not sent.
+func (c *Client) submit(cl *call) {
+	if cl.abandoned.Load() || cl.ctx.Err() != nil {
+		cl.finish(nil, abandonedError(cl))
+		return
+	}
+	if c.closed.Load() {
+		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: ErrClosed})
+		return
+	}
+	var schemaVersion uint64
+	if cl.target != nil {
+		s := c.schema.Load()
+		err := s.bind(cl.req, cl.target.space, cl.target.index)
+		if err != nil && !cl.reloaded && !c.opts.SkipSchema && isUnknownName(err) {
+			if c.link.Load() == nil {
+				// No reload can succeed now (a lazy client has no schema
+				// yet): the request is not connected, not unknown; if it
+				// waits, the name is resolved again once connected.
+				c.notConnected(cl)
+				return
+			}
+			cl.reloaded = true
+			c.reloadSchema().Finally(func(s *Schema, err error) (*Schema, error) {
+				c.submit(cl)
+				return s, err
+			})
+			return
+		}
+		if err != nil {
+			cl.finish(nil, err)
+			return
+		}
+		if s != nil {
+			schemaVersion = s.Version
+		}
+	}
+	ln := c.link.Load()
+	if ln == nil {
+		c.notConnected(cl)
+		return
+	}
+	if err := ln.send(cl, schemaVersion); err != nil {
+		if isConnectionError(err) && c.opts.WaitForReconnect > 0 && !cl.internal {
+			// The connection broke before the supervisor noticed.
+			c.drop(ln)
+			if c.wait(cl) {
+				return
+			}
+		}
+		if errors.Is(err, errAbandoned) {
+			err = abandonedError(cl)
+		}
+		cl.finish(nil, err)
+	}
+}
+
+// notConnected settles, or parks until the next connection
+// (Options.WaitForReconnect), a call made without a connection. The
+// client's own requests (schema loads) never wait: a load parked in the
+// queue would be joined by the next connection's own load, which the queue
+// waits for.
+func (c *Client) notConnected(cl *call) {
+	if c.opts.WaitForReconnect > 0 && !cl.internal && c.wait(cl) {
+		return
+	}
+	cl.finish(nil, &ConnectionError{Addr: c.addr, Err: c.notConnectedCause()})
+}
+
+// isConnectionError reports whether err is a *ConnectionError.
+func isConnectionError(err error) bool {
+	var ce *ConnectionError
+	return errors.As(err, &ce)
+}
+
+// abandonedError is the error of a call abandoned before it was sent: its
+// context's cause, or future.ErrCancelled if its future was cancelled (the
+// future is then already settled and the error goes nowhere).
+func abandonedError(cl *call) error {
+	if cause := context.Cause(cl.ctx); cause != nil {
+		return &ContextError{Sent: false, Err: cause}
+	}
+	return future.ErrCancelled
+}
