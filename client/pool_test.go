@@ -158,11 +158,8 @@ func requireAllCancelled(t *testing.T, fs []*future.Future[*client.Response]) {
 	t.Helper()
 	for _, f := range fs {
 		r, err := await(t, f)
-		require.Nil(t, r)
-		var xe *client.ContextError
-		require.ErrorAs(t, err, &xe)
+		xe := requireCtxError(t, r, err, context.Canceled)
 		require.True(t, xe.Sent)
-		require.ErrorIs(t, err, context.Canceled)
 	}
 }
 
