@@ -38,7 +38,7 @@ func TestCloseFailsPendingRequests(t *testing.T) {
 		r, err, settled := f.Peek()
 		require.True(t, settled, "request %d still pending after Close", i)
 		ce := requireConnError(t, r, err, true, client.ErrClosed) // request i had been written
-		require.Equal(t, requireServer(t).Addr(), ce.Addr)
+		require.Equal(t, requireServer(t).Addr(), ce.Addr, "request %d", i)
 
 		r, err = await(t, caught[i])
 		require.Nil(t, r)

@@ -13,19 +13,6 @@ import (
 	"github.com/txtarantool/txtarantool/future"
 )
 
-// deleteRange deletes the keys [from, from+n) of space test when the
-// test ends.
-func deleteRange(t *testing.T, c *client.Client, from, n int) {
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
-		defer cancel()
-		_, err := c.Eval(ctx, "local from, n = ... for k = from, from + n - 1 do box.space.test:delete(k) end", from, n).Await(ctx)
-		if err != nil {
-			t.Errorf("cleanup of keys %d..%d: %v", from, from+n-1, err)
-		}
-	})
-}
-
 // issueMixed issues request i of a mixed batch: even i a Replace of key
 // base+i, odd i a Call of echo.
 func issueMixed(ctx context.Context, c *client.Client, base, i int) *future.Future[*client.Response] {

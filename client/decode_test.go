@@ -15,8 +15,8 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
-// decRecord is a tuple of the 'test' space with free trailing fields.
-type decRecord struct {
+// testRecord is a tuple of the 'test' space with free trailing fields.
+type testRecord struct {
 	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
@@ -37,13 +37,13 @@ func TestDecodeStructs(t *testing.T) {
 	k := keyBlock()
 	note := "noted"
 
-	recs := []decRecord{
+	recs := []testRecord{
 		{ID: k, Name: "first", Score: 1.5, Tags: []string{"a", "b"}, Meta: map[string]string{"x": "y"}, Flag: true, Blob: []byte{0, 1, 2}, Delta: -7, Note: &note},
 		{ID: k + 1, Name: "second", Score: -2.25, Tags: []string{}, Meta: map[string]string{}, Blob: []byte{}, Delta: 1 << 40},
 	}
 	for _, r := range recs {
 		// The struct is the tuple; the insert returns it decoded alike.
-		got, err := client.One[decRecord](c.Insert(ctx, "test", r)).Await(ctx)
+		got, err := client.One[testRecord](c.Insert(ctx, "test", r)).Await(ctx)
 		require.NoError(t, err)
 		require.True(t, got.Found)
 		require.Equal(t, r, got.Value)
@@ -51,18 +51,18 @@ func TestDecodeStructs(t *testing.T) {
 
 	// Tuples of a select.
 	for i, r := range recs {
-		got, err := client.Tuples[decRecord](c.Select(ctx, "test", nil, r.ID)).Await(ctx)
+		got, err := client.Tuples[testRecord](c.Select(ctx, "test", nil, r.ID)).Await(ctx)
 		require.NoError(t, err)
-		require.Equal(t, []decRecord{r}, got, "record %d", i)
+		require.Equal(t, []testRecord{r}, got, "record %d", i)
 	}
 
 	// Response.Decode into a slice of structs, and First into one.
 	resp, err := c.Select(ctx, "test", nil, k).Await(ctx)
 	require.NoError(t, err)
-	var all []decRecord
+	var all []testRecord
 	require.NoError(t, resp.Decode(&all))
 	require.Equal(t, recs[:1], all)
-	var one decRecord
+	var one testRecord
 	found, err := resp.First(&one)
 	require.NoError(t, err)
 	require.True(t, found)
@@ -76,11 +76,11 @@ func TestDecodeStructs(t *testing.T) {
 	}}, values)
 
 	// A missing key: One is not Found, Tuples is empty.
-	missing, err := client.One[decRecord](c.Select(ctx, "test", nil, k+100)).Await(ctx)
+	missing, err := client.One[testRecord](c.Select(ctx, "test", nil, k+100)).Await(ctx)
 	require.NoError(t, err)
 	require.False(t, missing.Found)
-	require.Equal(t, decRecord{}, missing.Value)
-	none, err := client.Tuples[decRecord](c.Select(ctx, "test", nil, k+100)).Await(ctx)
+	require.Equal(t, testRecord{}, missing.Value)
+	none, err := client.Tuples[testRecord](c.Select(ctx, "test", nil, k+100)).Await(ctx)
 	require.NoError(t, err)
 	require.Empty(t, none)
 
@@ -97,9 +97,9 @@ func TestDecodeStructs(t *testing.T) {
 	require.ErrorAs(t, err, &uerr)
 
 	// A server error passes through Tuples and One unchanged.
-	_, err = client.Tuples[decRecord](c.Insert(ctx, "test", recs[0])).Await(ctx)
+	_, err = client.Tuples[testRecord](c.Insert(ctx, "test", recs[0])).Await(ctx)
 	requireServerError(t, err, iproto.ER_TUPLE_FOUND)
-	_, err = client.One[decRecord](c.Insert(ctx, "test", recs[0])).Await(ctx)
+	_, err = client.One[testRecord](c.Insert(ctx, "test", recs[0])).Await(ctx)
 	requireServerError(t, err, iproto.ER_TUPLE_FOUND)
 
 	// Call results decode the same way: one element per returned value.

@@ -25,16 +25,6 @@ func sendBytes(b []byte) fakeiproto.Handler {
 	return func(c *fakeiproto.Conn) error { return c.Write(b) }
 }
 
-// dialFails dials srv once with fakeOptions(opts...) and returns the
-// error, which must come without a client.
-func dialFails(t *testing.T, srv *fakeiproto.Server, opts ...clientOption) error {
-	t.Helper()
-	c, err := client.Dial(testContext(t), srv.Addr(), fakeOptions(opts...))
-	require.Error(t, err)
-	require.Nil(t, c)
-	return err
-}
-
 // requireLazyRecovers makes a lazy client of srv, whose first connection
 // misbehaves and whose later ones are healthy, and checks that it
 // connects and serves per its reconnect policy (fakeOptions(opts...)).

@@ -85,3 +85,16 @@ type idNameTuple struct {
 	ID       uint64
 	Name     string
 }
+
+// deleteRange deletes the keys [from, from+n) of space test when the
+// test ends.
+func deleteRange(t testing.TB, c *client.Client, from, n int) {
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+		defer cancel()
+		_, err := c.Eval(ctx, "local from, n = ... for k = from, from + n - 1 do box.space.test:delete(k) end", from, n).Await(ctx)
+		if err != nil {
+			t.Errorf("cleanup of keys %d..%d: %v", from, from+n-1, err)
+		}
+	})
+}

@@ -95,6 +95,16 @@ func dialFake(t testing.TB, srv *fakeiproto.Server, opts ...clientOption) *clien
 	return dialWith(t, srv.Addr(), fakeOptions(opts...))
 }
 
+// dialFails dials srv once with fakeOptions(opts...) and returns the
+// error, which must come without a client.
+func dialFails(t testing.TB, srv *fakeiproto.Server, opts ...clientOption) error {
+	t.Helper()
+	c, err := client.Dial(testContext(t), srv.Addr(), fakeOptions(opts...))
+	require.Error(t, err)
+	require.Nil(t, c)
+	return err
+}
+
 // dialPipe connects a client (guest, no schema, no reconnection, opts
 // applied) to a fake server through an in-memory pipe, and returns it with
 // the server end of its connection, which the test drives (see

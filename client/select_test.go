@@ -15,8 +15,8 @@ import (
 	"github.com/txtarantool/txtarantool/future"
 )
 
-// selRow is one tuple of a 'tree'-shaped space.
-type selRow struct {
+// treeRow is one tuple of a 'tree'-shaped space.
+type treeRow struct {
 	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	ID       uint64
@@ -24,18 +24,18 @@ type selRow struct {
 	Age      uint64
 }
 
-// selKey is a two-part key of by_name_age given as an as_array struct.
-type selKey struct {
+// nameAgeKey is a two-part key of by_name_age given as an as_array struct.
+type nameAgeKey struct {
 	//lint:ignore U1000 the msgpack library reads this field's as_array tag
 	_msgpack struct{} `msgpack:",as_array"`
 	Name     string
 	Age      uint64
 }
 
-// selIDs awaits a select and returns the ids of its tuples, in order.
-func selIDs(t *testing.T, f *future.Future[*client.Response]) []uint64 {
+// selectedIDs awaits a select and returns the ids of its tuples, in order.
+func selectedIDs(t *testing.T, f *future.Future[*client.Response]) []uint64 {
 	t.Helper()
-	rows, err := client.Tuples[selRow](f).Await(testContext(t))
+	rows, err := client.Tuples[treeRow](f).Await(testContext(t))
 	require.NoError(t, err)
 	ids := make([]uint64, 0, len(rows))
 	for _, r := range rows {
@@ -51,7 +51,7 @@ func TestSelectIterators(t *testing.T) {
 	name := uniqueName("sel_iter")
 	spaceID := createSpace(t, c, name, treeSpaceSetup)
 
-	rows := []selRow{
+	rows := []treeRow{
 		{ID: 1, Name: "ann", Age: 30},
 		{ID: 2, Name: "bob", Age: 25},
 		{ID: 3, Name: "ann", Age: 25},
@@ -102,7 +102,7 @@ func TestSelectIterators(t *testing.T) {
 		{"partial key", "by_name_age", "ann", nil, []uint64{3, 1, 6}},
 		{"partial key as slice", "by_name_age", []string{"ann"}, nil, []uint64{3, 1, 6}},
 		{"full key", "by_name_age", []any{"bob", 25}, nil, []uint64{2, 5}},
-		{"full key as struct", "by_name_age", selKey{Name: "bob", Age: 25}, nil, []uint64{2, 5}},
+		{"full key as struct", "by_name_age", nameAgeKey{Name: "bob", Age: 25}, nil, []uint64{2, 5}},
 		{"full key REQ", "by_name_age", []any{"bob", 25}, []client.SelectOption{it(iproto.ITER_REQ)}, []uint64{5, 2}},
 		{"partial key REQ", "by_name_age", "ann", []client.SelectOption{it(iproto.ITER_REQ)}, []uint64{6, 1, 3}},
 		{"partial key with limit", "by_name_age", "bob", []client.SelectOption{client.Limit(2)}, []uint64{2, 5}},
@@ -117,15 +117,15 @@ func TestSelectIterators(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			require.Equal(t, tc.want, selIDs(t, c.Select(ctx, name, tc.index, tc.key, tc.opts...)), "by space name")
-			require.Equal(t, tc.want, selIDs(t, c.Select(ctx, spaceID, tc.index, tc.key, tc.opts...)), "by space number")
+			require.Equal(t, tc.want, selectedIDs(t, c.Select(ctx, name, tc.index, tc.key, tc.opts...)), "by space name")
+			require.Equal(t, tc.want, selectedIDs(t, c.Select(ctx, spaceID, tc.index, tc.key, tc.opts...)), "by space number")
 		})
 	}
 
 	t.Run("whole tuples", func(t *testing.T) {
-		got, err := client.Tuples[selRow](c.Select(ctx, name, "by_name_age", []any{"dan"})).Await(ctx)
+		got, err := client.Tuples[treeRow](c.Select(ctx, name, "by_name_age", []any{"dan"})).Await(ctx)
 		require.NoError(t, err)
-		require.Equal(t, []selRow{{ID: 7, Name: "dan", Age: 20}}, got)
+		require.Equal(t, []treeRow{{ID: 7, Name: "dan", Age: 20}}, got)
 		values := awaitValues(t, c.Select(ctx, name, nil, nil, client.Limit(2)))
 		require.Equal(t, []any{[]any{int64(1), "ann", int64(30)}, []any{int64(2), "bob", int64(25)}}, values)
 	})
@@ -150,7 +150,7 @@ func TestSelectIterators(t *testing.T) {
 		require.ErrorAs(t, err, &serr)
 		require.Contains(t, serr.Message, "iterator")
 		// The connection keeps serving.
-		require.Equal(t, []uint64{1}, selIDs(t, c.Select(ctx, name, nil, 1)))
+		require.Equal(t, []uint64{1}, selectedIDs(t, c.Select(ctx, name, nil, 1)))
 	})
 }
 
@@ -174,21 +174,21 @@ func TestSelectSharedSpaces(t *testing.T) {
 	// Scalar key vs one-element slice key, every space/index spelling.
 	for _, space := range []any{"tree", 513, uint32(513), int64(513), uint16(513)} {
 		for _, index := range []any{nil, "primary", 0, uint16(0)} {
-			require.Equal(t, []uint64{k + 2}, selIDs(t, c.Select(ctx, space, index, k+2)), "%v %v", space, index)
-			require.Equal(t, []uint64{k + 2}, selIDs(t, c.Select(ctx, space, index, []uint64{k + 2})), "%v %v", space, index)
-			require.Equal(t, []uint64{k + 2}, selIDs(t, c.Select(ctx, space, index, []any{k + 2})), "%v %v", space, index)
+			require.Equal(t, []uint64{k + 2}, selectedIDs(t, c.Select(ctx, space, index, k+2)), "%v %v", space, index)
+			require.Equal(t, []uint64{k + 2}, selectedIDs(t, c.Select(ctx, space, index, []uint64{k + 2})), "%v %v", space, index)
+			require.Equal(t, []uint64{k + 2}, selectedIDs(t, c.Select(ctx, space, index, []any{k + 2})), "%v %v", space, index)
 		}
 		for _, index := range []any{"by_name_age", 1, int8(1)} {
-			require.Equal(t, []uint64{k, k + 2, k + 4}, selIDs(t, c.Select(ctx, space, index, []any{who, 10})), "%v %v", space, index)
-			require.Equal(t, []uint64{k, k + 2, k + 4, k + 1, k + 3}, selIDs(t, c.Select(ctx, space, index, who)), "%v %v", space, index)
+			require.Equal(t, []uint64{k, k + 2, k + 4}, selectedIDs(t, c.Select(ctx, space, index, []any{who, 10})), "%v %v", space, index)
+			require.Equal(t, []uint64{k, k + 2, k + 4, k + 1, k + 3}, selectedIDs(t, c.Select(ctx, space, index, who)), "%v %v", space, index)
 		}
 	}
 
 	// A range on the primary key stays within this test's block.
 	require.Equal(t, []uint64{k + 1, k + 2, k + 3},
-		selIDs(t, c.Select(ctx, "tree", nil, k+1, client.Iterator(iproto.ITER_GE), client.Limit(3))))
+		selectedIDs(t, c.Select(ctx, "tree", nil, k+1, client.Iterator(iproto.ITER_GE), client.Limit(3))))
 	require.Equal(t, []uint64{k + 3, k + 2},
-		selIDs(t, c.Select(ctx, "tree", nil, k+4, client.Iterator(iproto.ITER_LT), client.Limit(2))))
+		selectedIDs(t, c.Select(ctx, "tree", nil, k+4, client.Iterator(iproto.ITER_LT), client.Limit(2))))
 
 	// The HASH space: EQ by name and by number.
 	values := awaitValues(t, c.Select(ctx, "test", "primary", k+3))

@@ -20,8 +20,8 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
-// sqlBody awaits an SQL response and returns its decoded body.
-func sqlBody(t *testing.T, f *future.Future[*client.Response]) protocol.Body {
+// awaitSQLBody awaits an SQL response and returns its decoded body.
+func awaitSQLBody(t *testing.T, f *future.Future[*client.Response]) protocol.Body {
 	t.Helper()
 	resp, err := f.Await(testContext(t))
 	require.NoError(t, err)
@@ -30,12 +30,12 @@ func sqlBody(t *testing.T, f *future.Future[*client.Response]) protocol.Body {
 	return body
 }
 
-// sqlTable creates a table (id INTEGER PRIMARY KEY AUTOINCREMENT, name
+// createSQLTable creates a table (id INTEGER PRIMARY KEY AUTOINCREMENT, name
 // TEXT, flag BOOLEAN) with a unique name and drops it when the test ends.
-func sqlTable(t *testing.T, c *client.Client) string {
+func createSQLTable(t *testing.T, c *client.Client) string {
 	t.Helper()
 	name := uniqueName("SQLIT")
-	body := sqlBody(t, c.Execute(testContext(t), fmt.Sprintf(
+	body := awaitSQLBody(t, c.Execute(testContext(t), fmt.Sprintf(
 		"CREATE TABLE %s (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, flag BOOLEAN)", name)))
 	require.NotNil(t, body.SQLInfo)
 	require.Equal(t, uint64(1), body.SQLInfo.RowCount)
@@ -53,10 +53,10 @@ func sqlTable(t *testing.T, c *client.Client) string {
 func TestSQLExecute(t *testing.T) {
 	c := dialShared(t)
 	ctx := testContext(t)
-	table := sqlTable(t, c)
+	table := createSQLTable(t, c)
 
 	// Positional binds; generated ids.
-	body := sqlBody(t, c.Execute(ctx, "INSERT INTO "+table+" (name, flag) VALUES (?, ?), (?, ?)", "ann", true, "bob", false))
+	body := awaitSQLBody(t, c.Execute(ctx, "INSERT INTO "+table+" (name, flag) VALUES (?, ?), (?, ?)", "ann", true, "bob", false))
 	require.NotNil(t, body.SQLInfo)
 	require.Equal(t, uint64(2), body.SQLInfo.RowCount)
 	require.Equal(t, []int64{1, 2}, body.SQLInfo.AutoIncrementIDs)
@@ -66,16 +66,16 @@ func TestSQLExecute(t *testing.T) {
 	// Named binds, one map per parameter, matched by name whatever their
 	// order; ":" and "@" prefixes (2.6 does not know "$name"). An
 	// explicit id generates nothing.
-	body = sqlBody(t, c.Execute(ctx, "INSERT INTO "+table+" VALUES (:id, @name, :flag)",
+	body = awaitSQLBody(t, c.Execute(ctx, "INSERT INTO "+table+" VALUES (:id, @name, :flag)",
 		map[string]any{":flag": nil}, map[string]any{"@name": "cat"}, map[string]any{":id": 10}))
 	require.Equal(t, uint64(1), body.SQLInfo.RowCount)
 	require.Empty(t, body.SQLInfo.AutoIncrementIDs)
 	// The sequence follows explicit ids.
-	body = sqlBody(t, c.Execute(ctx, "INSERT INTO "+table+" (name) VALUES (?)", "dan"))
+	body = awaitSQLBody(t, c.Execute(ctx, "INSERT INTO "+table+" (name) VALUES (?)", "dan"))
 	require.Equal(t, []int64{11}, body.SQLInfo.AutoIncrementIDs)
 
 	// SELECT: rows and column metadata.
-	body = sqlBody(t, c.Execute(ctx, "SELECT id, name, flag FROM "+table+" WHERE id >= ? ORDER BY id", 2))
+	body = awaitSQLBody(t, c.Execute(ctx, "SELECT id, name, flag FROM "+table+" WHERE id >= ? ORDER BY id", 2))
 	require.Nil(t, body.SQLInfo)
 	require.Len(t, body.Metadata, 3)
 	for i, want := range []protocol.ColumnMeta{{Name: "ID", Type: "integer"}, {Name: "NAME", Type: "string"}, {Name: "FLAG", Type: "boolean"}} {
@@ -107,7 +107,7 @@ func TestSQLExecute(t *testing.T) {
 	require.True(t, *typed[0].Flag)
 
 	// Aliases and expressions.
-	body = sqlBody(t, c.Execute(ctx, "SELECT COUNT(*) AS n, MAX(id) AS top FROM "+table))
+	body = awaitSQLBody(t, c.Execute(ctx, "SELECT COUNT(*) AS n, MAX(id) AS top FROM "+table))
 	require.Equal(t, "N", body.Metadata[0].Name)
 	require.Equal(t, "TOP", body.Metadata[1].Name)
 	rows, _, err = protocol.DecodeValue(body.Data)
@@ -115,17 +115,17 @@ func TestSQLExecute(t *testing.T) {
 	require.Equal(t, []any{[]any{int64(4), int64(11)}}, rows)
 
 	// Bind values of every type come back as sent.
-	body = sqlBody(t, c.Execute(ctx, "SELECT ?, ?, ?, ?, ?, ?", 1, -5, "s", 2.5, true, nil))
+	body = awaitSQLBody(t, c.Execute(ctx, "SELECT ?, ?, ?, ?, ?, ?", 1, -5, "s", 2.5, true, nil))
 	rows, _, err = protocol.DecodeValue(body.Data)
 	require.NoError(t, err)
 	require.Equal(t, []any{[]any{int64(1), int64(-5), "s", 2.5, true, nil}}, rows)
 
 	// UPDATE and DELETE report the rows changed.
-	body = sqlBody(t, c.Execute(ctx, "UPDATE "+table+" SET flag = ? WHERE flag IS NULL", true))
+	body = awaitSQLBody(t, c.Execute(ctx, "UPDATE "+table+" SET flag = ? WHERE flag IS NULL", true))
 	require.Equal(t, uint64(2), body.SQLInfo.RowCount)
-	body = sqlBody(t, c.Execute(ctx, "DELETE FROM "+table+" WHERE id > ?", 9))
+	body = awaitSQLBody(t, c.Execute(ctx, "DELETE FROM "+table+" WHERE id > ?", 9))
 	require.Equal(t, uint64(2), body.SQLInfo.RowCount)
-	body = sqlBody(t, c.Execute(ctx, "DELETE FROM "+table+" WHERE id > ?", 9))
+	body = awaitSQLBody(t, c.Execute(ctx, "DELETE FROM "+table+" WHERE id > ?", 9))
 	require.Equal(t, uint64(0), body.SQLInfo.RowCount)
 
 	// The table is a space: the client finds it by name.
@@ -145,7 +145,7 @@ func TestSQLExecute(t *testing.T) {
 	require.Contains(t, serr.Message, "NAME")
 
 	// The statements that failed changed nothing.
-	body = sqlBody(t, c.Execute(ctx, "SELECT COUNT(*) FROM "+table))
+	body = awaitSQLBody(t, c.Execute(ctx, "SELECT COUNT(*) FROM "+table))
 	rows, _, err = protocol.DecodeValue(body.Data)
 	require.NoError(t, err)
 	require.Equal(t, []any{[]any{int64(2)}}, rows)
@@ -154,7 +154,7 @@ func TestSQLExecute(t *testing.T) {
 func TestSQLPrepare(t *testing.T) {
 	c := dialShared(t)
 	ctx := testContext(t)
-	table := sqlTable(t, c)
+	table := createSQLTable(t, c)
 
 	// A prepared INSERT, executed several times.
 	ins, err := c.Prepare(ctx, "INSERT INTO "+table+" (name, flag) VALUES (?, ?)").Await(ctx)
@@ -164,7 +164,7 @@ func TestSQLPrepare(t *testing.T) {
 	require.Len(t, ins.Params, 2)
 	require.Empty(t, ins.Columns)
 	for i, name := range []string{"ann", "bob", "cat"} {
-		body := sqlBody(t, ins.Execute(ctx, name, i%2 == 0))
+		body := awaitSQLBody(t, ins.Execute(ctx, name, i%2 == 0))
 		require.Equal(t, uint64(1), body.SQLInfo.RowCount)
 		// Tarantool 2.6 accumulates the generated ids over the executions
 		// of one prepared statement ([1], [1 2], ...): the last one is new.
@@ -195,7 +195,7 @@ func TestSQLPrepare(t *testing.T) {
 		{0, "bob", []any{[]any{int64(1), "ann"}, []any{int64(3), "cat"}}},
 		{3, "", []any{}},
 	} {
-		body := sqlBody(t, sel.Execute(ctx, tc.after, map[string]any{":skip": tc.skip}))
+		body := awaitSQLBody(t, sel.Execute(ctx, tc.after, map[string]any{":skip": tc.skip}))
 		require.Len(t, body.Metadata, 2)
 		rows, _, err := protocol.DecodeValue(body.Data)
 		require.NoError(t, err)
@@ -208,7 +208,7 @@ func TestSQLPrepare(t *testing.T) {
 		fs[i] = sel.Execute(ctx, i%4, map[string]any{":skip": ""})
 	}
 	for i, f := range fs {
-		body := sqlBody(t, f)
+		body := awaitSQLBody(t, f)
 		rows, _, err := protocol.DecodeValue(body.Data)
 		require.NoError(t, err)
 		require.Len(t, rows, max(0, 3-i%4))
@@ -224,7 +224,7 @@ func TestSQLPrepare(t *testing.T) {
 	_, err = sel.Unprepare(ctx).Await(ctx)
 	requireServerError(t, err, iproto.ER_WRONG_QUERY_ID)
 	// The other statement is still there.
-	body := sqlBody(t, ins.Execute(ctx, "dan", nil))
+	body := awaitSQLBody(t, ins.Execute(ctx, "dan", nil))
 	require.Equal(t, uint64(1), body.SQLInfo.RowCount)
 	require.Equal(t, int64(4), body.SQLInfo.AutoIncrementIDs[len(body.SQLInfo.AutoIncrementIDs)-1])
 	require.Equal(t, []any{[]any{int64(4), "dan", nil}}, awaitValues(t, c.Select(ctx, table, nil, 4)))

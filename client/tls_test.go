@@ -28,10 +28,10 @@ type tlsFixture struct {
 	proxy *tlsproxy.Proxy
 }
 
-// tlsStart starts a TLS proxy to the shared server (skipping without one),
+// startTLSProxy starts a TLS proxy to the shared server (skipping without one),
 // demanding client certificates if requireClientCert; it is closed, all
 // its goroutines ended, when the test ends.
-func tlsStart(t *testing.T, requireClientCert bool) *tlsFixture {
+func startTLSProxy(t *testing.T, requireClientCert bool) *tlsFixture {
 	t.Helper()
 	srv := requireServer(t)
 	pki, err := tlsproxy.NewPKI()
@@ -47,9 +47,9 @@ func withTLS(cfg *tls.Config) func(*client.Options) {
 	return func(o *client.Options) { o.TLS = cfg }
 }
 
-// tlsDialErr dials the proxy with cfg and the test user and returns the
+// dialTLSError dials the proxy with cfg and the test user and returns the
 // error, which the test expects.
-func tlsDialErr(t *testing.T, f *tlsFixture, cfg *tls.Config) error {
+func dialTLSError(t *testing.T, f *tlsFixture, cfg *tls.Config) error {
 	t.Helper()
 	c, err := client.Dial(testContext(t), f.proxy.Addr(), client.Options{User: testUser, Password: testPassword, TLS: cfg})
 	require.Error(t, err)
@@ -57,9 +57,9 @@ func tlsDialErr(t *testing.T, f *tlsFixture, cfg *tls.Config) error {
 	return err
 }
 
-// tlsRequireHandshakeError asserts that err is a failed TLS handshake:
+// requireTLSHandshakeError asserts that err is a failed TLS handshake:
 // a *transport.DialError wrapping a *transport.TLSError.
-func tlsRequireHandshakeError(t *testing.T, err error) *transport.TLSError {
+func requireTLSHandshakeError(t *testing.T, err error) *transport.TLSError {
 	t.Helper()
 	var de *transport.DialError
 	require.ErrorAs(t, err, &de)
@@ -68,8 +68,8 @@ func tlsRequireHandshakeError(t *testing.T, err error) *transport.TLSError {
 	return te
 }
 
-// tlsExercise runs a ping, an insert and select, and a call on c.
-func tlsExercise(t *testing.T, c client.Conn) {
+// exerciseOverTLS runs a ping, an insert and select, and a call on c.
+func exerciseOverTLS(t *testing.T, c client.Conn) {
 	t.Helper()
 	ctx := testContext(t)
 	_, err := c.Ping(ctx).Await(ctx)
@@ -83,7 +83,7 @@ func tlsExercise(t *testing.T, c client.Conn) {
 
 func TestTLSCommands(t *testing.T) {
 	t.Parallel()
-	f := tlsStart(t, false)
+	f := startTLSProxy(t, false)
 
 	// A CA file's contents and an explicit server name.
 	pool := x509.NewCertPool()
@@ -92,19 +92,19 @@ func TestTLSCommands(t *testing.T) {
 	c := dial(t, f.proxy.Addr(), withTLS(cfg))
 	require.Equal(t, f.proxy.Addr(), c.Addr())
 	require.NotZero(t, c.Greeting().Version)
-	tlsExercise(t, c)
+	exerciseOverTLS(t, c)
 	require.Equal(t, "localhost", cfg.ServerName)
 	require.Empty(t, cfg.Certificates, "the caller's config is not modified")
 
 	// The server name defaults to the address's host: 127.0.0.1, which
 	// the certificate names as an IP address.
-	tlsExercise(t, dial(t, f.proxy.Addr(), withTLS(f.pki.ClientConfig(false))))
+	exerciseOverTLS(t, dial(t, f.proxy.Addr(), withTLS(f.pki.ClientConfig(false))))
 
 	// A pool: every member over TLS.
 	p, err := client.DialPool(testContext(t), f.proxy.Addr(), 3, client.Options{User: testUser, Password: testPassword, TLS: cfg})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.Close() })
-	tlsExercise(t, p)
+	exerciseOverTLS(t, p)
 	require.Equal(t, 5, f.proxy.Handshakes())
 	require.Empty(t, f.proxy.HandshakeErrors())
 }
@@ -113,13 +113,13 @@ func TestTLSCommands(t *testing.T) {
 // Dialer.
 func TestTLSWithDialer(t *testing.T) {
 	t.Parallel()
-	f := tlsStart(t, false)
+	f := startTLSProxy(t, false)
 	d := newCountingDialer(t, f.proxy.Addr())
 	c := dial(t, "ignored", func(o *client.Options) {
 		o.Dialer = d
 		o.TLS = f.pki.ClientConfig(false)
 	})
-	tlsExercise(t, c)
+	exerciseOverTLS(t, c)
 	require.EqualValues(t, 1, d.dials.Load())
 	require.Equal(t, 1, f.proxy.Handshakes())
 }
@@ -130,12 +130,12 @@ func TestTLSWithDialer(t *testing.T) {
 // as never sent.
 func TestTLSUntrustedServer(t *testing.T) {
 	t.Parallel()
-	f := tlsStart(t, false)
+	f := startTLSProxy(t, false)
 	other, err := tlsproxy.NewPKI()
 	require.NoError(t, err)
 
-	err = tlsDialErr(t, f, other.ClientConfig(false))
-	te := tlsRequireHandshakeError(t, err)
+	err = dialTLSError(t, f, other.ClientConfig(false))
+	te := requireTLSHandshakeError(t, err)
 	require.Equal(t, "127.0.0.1", te.ServerName)
 	var unknownCA x509.UnknownAuthorityError
 	require.ErrorAs(t, err, &unknownCA)
@@ -143,8 +143,8 @@ func TestTLSUntrustedServer(t *testing.T) {
 
 	cfg := f.pki.ClientConfig(false)
 	cfg.ServerName = "db.example"
-	err = tlsDialErr(t, f, cfg)
-	te = tlsRequireHandshakeError(t, err)
+	err = dialTLSError(t, f, cfg)
+	te = requireTLSHandshakeError(t, err)
 	require.Equal(t, "db.example", te.ServerName)
 	var hostname x509.HostnameError
 	require.ErrorAs(t, err, &hostname)
@@ -190,12 +190,12 @@ func TestTLSUntrustedServer(t *testing.T) {
 // a client without one and serves a client with one.
 func TestTLSClientCertificate(t *testing.T) {
 	t.Parallel()
-	f := tlsStart(t, true)
+	f := startTLSProxy(t, true)
 
 	// With TLS 1.3 (the default) the proxy rejects the missing
 	// certificate after the client's handshake; the alert is the error of
 	// the first read, that of the greeting, and is a *TLSError all the same.
-	err := tlsDialErr(t, f, f.pki.ClientConfig(false))
+	err := dialTLSError(t, f, f.pki.ClientConfig(false))
 	var te *transport.TLSError
 	require.ErrorAs(t, err, &te, "got %v", err)
 	require.Contains(t, err.Error(), "certificate required")
@@ -206,7 +206,7 @@ func TestTLSClientCertificate(t *testing.T) {
 	require.NoError(t, err)
 	cfg := f.pki.ClientConfig(false)
 	cfg.Certificates = []tls.Certificate{other.Client}
-	err = tlsDialErr(t, f, cfg)
+	err = dialTLSError(t, f, cfg)
 	require.ErrorAs(t, err, &te, "got %v", err)
 	require.Eventually(t, func() bool { return len(f.proxy.HandshakeErrors()) == 2 }, 5*time.Second, 10*time.Millisecond)
 	require.Zero(t, f.proxy.Handshakes())
@@ -214,10 +214,10 @@ func TestTLSClientCertificate(t *testing.T) {
 	// With TLS 1.2 the refusal comes within the handshake.
 	cfg = f.pki.ClientConfig(false)
 	cfg.MaxVersion = tls.VersionTLS12
-	tlsRequireHandshakeError(t, tlsDialErr(t, f, cfg))
+	requireTLSHandshakeError(t, dialTLSError(t, f, cfg))
 
 	c := dial(t, f.proxy.Addr(), withTLS(f.pki.ClientConfig(true)))
-	tlsExercise(t, c)
+	exerciseOverTLS(t, c)
 	require.Equal(t, 1, f.proxy.Handshakes())
 }
 
@@ -225,12 +225,12 @@ func TestTLSClientCertificate(t *testing.T) {
 // reconnects over TLS by itself and later requests succeed.
 func TestTLSReconnect(t *testing.T) {
 	t.Parallel()
-	f := tlsStart(t, true)
+	f := startTLSProxy(t, true)
 	rec := newEventRecorder()
 	c, err := client.Dial(testContext(t), f.proxy.Addr(), testOptions(fastReconnect, withEvents(rec), withTLS(f.pki.ClientConfig(true))))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	tlsExercise(t, c)
+	exerciseOverTLS(t, c)
 
 	for i := 1; i <= 2; i++ {
 		// The client's side and the server's (and, briefly, the closed
@@ -238,7 +238,7 @@ func TestTLSReconnect(t *testing.T) {
 		require.GreaterOrEqual(t, f.proxy.DropConnections(), 2)
 		rec.Wait(t, "disconnected", i)
 		rec.Wait(t, "reconnected", i)
-		tlsExercise(t, c)
+		exerciseOverTLS(t, c)
 		require.Equal(t, i+1, f.proxy.Handshakes())
 	}
 	require.Empty(t, f.proxy.HandshakeErrors())

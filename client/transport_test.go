@@ -82,14 +82,14 @@ func TestTransportUnixEveryCommand(t *testing.T) {
 	requireServerError(t, err, iproto.ER_TUPLE_NOT_FOUND)
 
 	// Select: iterators, multi-part keys, typed decoding.
-	rows, err := client.Tuples[selRow](c.Select(ctx, "tree", nil, nil, client.Iterator(iproto.ITER_ALL))).Await(ctx)
+	rows, err := client.Tuples[treeRow](c.Select(ctx, "tree", nil, nil, client.Iterator(iproto.ITER_ALL))).Await(ctx)
 	require.NoError(t, err)
-	require.Equal(t, []selRow{{ID: 1, Name: "ann", Age: 31}, {ID: 2, Name: "bob", Age: 26}}, rows)
-	one, err := client.One[selRow](c.Select(ctx, "tree", "by_name_age", selKey{Name: "bob", Age: 26})).Await(ctx)
+	require.Equal(t, []treeRow{{ID: 1, Name: "ann", Age: 31}, {ID: 2, Name: "bob", Age: 26}}, rows)
+	one, err := client.One[treeRow](c.Select(ctx, "tree", "by_name_age", nameAgeKey{Name: "bob", Age: 26})).Await(ctx)
 	require.NoError(t, err)
 	require.True(t, one.Found)
 	require.Equal(t, uint64(2), one.Value.ID)
-	require.Equal(t, []uint64{2, 1}, selIDs(t, c.Select(ctx, "tree", nil, 2, client.Iterator(iproto.ITER_LE))))
+	require.Equal(t, []uint64{2, 1}, selectedIDs(t, c.Select(ctx, "tree", nil, 2, client.Iterator(iproto.ITER_LE))))
 	require.Equal(t, []any{[]any{int64(2), "bob", int64(26)}}, awaitValues(t, c.Delete(ctx, "tree", nil, 2)))
 
 	// Calls.
