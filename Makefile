@@ -18,7 +18,7 @@ STATICCHECK         := $(CURDIR)/.bin/staticcheck-$(STATICCHECK_VERSION)/staticc
 TARANTOOL_REQUIRED ?=
 export TARANTOOL_REQUIRED
 
-.PHONY: all tarantool test soak vet lint fmt fmt-check bench bench-quick fuzz demo clean
+.PHONY: all tarantool test soak vet lint tidy-check docs fmt fmt-check bench bench-quick fuzz demo clean
 
 all: test
 
@@ -55,11 +55,20 @@ soak: tarantool
 vet:
 	$(GO) vet ./...
 
-## lint: go vet and staticcheck on the module and on the nested bench/ module
-lint: $(STATICCHECK)
+## lint: go vet, staticcheck and the tidy check on the module and on the nested bench/ module
+lint: $(STATICCHECK) tidy-check
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 	cd bench && $(GO) vet ./... && $(STATICCHECK) ./...
+
+## tidy-check: fail if `go mod tidy` would change go.mod or go.sum, in the root or in bench/
+tidy-check:
+	$(GO) mod tidy -diff
+	cd bench && $(GO) mod tidy -diff
+
+## docs: check README.md and docs/*.md: relative links and anchors, README's go blocks (also part of `make test`)
+docs:
+	$(GO) test -count=1 ./internal/docscheck/
 
 $(STATICCHECK):
 	GOBIN=$(dir $(STATICCHECK)) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
