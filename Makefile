@@ -95,9 +95,9 @@ BENCH_CASES    ?=
 bench: tarantool
 	cd bench && $(GO) run ./cmd/compare -duration $(BENCH_DURATION) -runs $(BENCH_RUNS) -cases '$(BENCH_CASES)' -out results.svg
 
-## bench-quick: the same comparison with 1 s runs and 1 repetition (~1 min)
+## bench-quick: the same comparison with 1 s runs and 1 repetition (~1 min); its chart goes to bench/results-quick.svg (ignored), leaving the committed bench/results.svg to `make bench`
 bench-quick: tarantool
-	cd bench && $(GO) run ./cmd/compare -duration 1s -runs 1 -cases '$(BENCH_CASES)' -out results.svg
+	cd bench && $(GO) run ./cmd/compare -duration 1s -runs 1 -cases '$(BENCH_CASES)' -out results-quick.svg
 
 ## fuzz: run each Fuzz target for FUZZTIME (default 30s), one at a time
 fuzz:
