@@ -2,6 +2,8 @@
 #
 # Only Go must be installed beforehand: targets that need a tarantool server
 # install Debian's package through the `tarantool` target (root required).
+# TARANTOOL_BIN, when set, names the tarantool binary the tests, the demo and
+# the benchmarks run instead of tarantool on PATH.
 
 GO           ?= go
 TEST_TIMEOUT ?= 9m
@@ -22,9 +24,11 @@ export TARANTOOL_REQUIRED
 
 all: test
 
-## tarantool: install the tarantool server from Debian's packages if it is not on PATH
+## tarantool: install the tarantool server from Debian's packages if it is not on PATH (nothing to do when $TARANTOOL_BIN names one)
 tarantool:
-	@if command -v tarantool >/dev/null 2>&1; then \
+	@if [ -n "$$TARANTOOL_BIN" ] && command -v "$$TARANTOOL_BIN" >/dev/null 2>&1; then \
+		"$$TARANTOOL_BIN" --version | head -n 1; \
+	elif command -v tarantool >/dev/null 2>&1; then \
 		tarantool --version | head -n 1; \
 	elif [ "$$(id -u)" != "0" ]; then \
 		echo "tarantool is not on PATH and installing it needs root." >&2; \
