@@ -2,6 +2,8 @@
 #
 # Only Go must be installed beforehand: targets that need a tarantool server
 # install Debian's package through the `tarantool` target (root required).
+# TARANTOOL_BIN, when set, names the tarantool binary the tests, the demo and
+# the benchmarks run instead of tarantool on PATH.
 
 GO           ?= go
 TEST_TIMEOUT ?= 9m
@@ -18,13 +20,15 @@ STATICCHECK         := $(CURDIR)/.bin/staticcheck-$(STATICCHECK_VERSION)/staticc
 TARANTOOL_REQUIRED ?=
 export TARANTOOL_REQUIRED
 
-.PHONY: all tarantool test soak vet lint fmt fmt-check bench bench-quick fuzz demo clean
+.PHONY: all tarantool test soak vet lint tidy-check docs fmt fmt-check bench bench-quick fuzz demo clean
 
 all: test
 
-## tarantool: install the tarantool server from Debian's packages if it is not on PATH
+## tarantool: install the tarantool server from Debian's packages if it is not on PATH (nothing to do when $TARANTOOL_BIN names one)
 tarantool:
-	@if command -v tarantool >/dev/null 2>&1; then \
+	@if [ -n "$$TARANTOOL_BIN" ] && command -v "$$TARANTOOL_BIN" >/dev/null 2>&1; then \
+		"$$TARANTOOL_BIN" --version | head -n 1; \
+	elif command -v tarantool >/dev/null 2>&1; then \
 		tarantool --version | head -n 1; \
 	elif [ "$$(id -u)" != "0" ]; then \
 		echo "tarantool is not on PATH and installing it needs root." >&2; \
@@ -55,11 +59,20 @@ soak: tarantool
 vet:
 	$(GO) vet ./...
 
-## lint: go vet and staticcheck on the module and on the nested bench/ module
-lint: $(STATICCHECK)
+## lint: go vet, staticcheck and the tidy check on the module and on the nested bench/ module
+lint: $(STATICCHECK) tidy-check
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 	cd bench && $(GO) vet ./... && $(STATICCHECK) ./...
+
+## tidy-check: fail if `go mod tidy` would change go.mod or go.sum, in the root or in bench/
+tidy-check:
+	$(GO) mod tidy -diff
+	cd bench && $(GO) mod tidy -diff
+
+## docs: check README.md and docs/*.md: relative links and anchors, README's go blocks (also part of `make test`)
+docs:
+	$(GO) test -count=1 ./internal/docscheck/
 
 $(STATICCHECK):
 	GOBIN=$(dir $(STATICCHECK)) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
@@ -86,9 +99,9 @@ BENCH_CASES    ?=
 bench: tarantool
 	cd bench && $(GO) run ./cmd/compare -duration $(BENCH_DURATION) -runs $(BENCH_RUNS) -cases '$(BENCH_CASES)' -out results.svg
 
-## bench-quick: the same comparison with 1 s runs and 1 repetition (~1 min)
+## bench-quick: the same comparison with 1 s runs and 1 repetition (~1 min); its chart goes to bench/results-quick.svg (ignored), leaving the committed bench/results.svg to `make bench`
 bench-quick: tarantool
-	cd bench && $(GO) run ./cmd/compare -duration 1s -runs 1 -cases '$(BENCH_CASES)' -out results.svg
+	cd bench && $(GO) run ./cmd/compare -duration 1s -runs 1 -cases '$(BENCH_CASES)' -out results-quick.svg
 
 ## fuzz: run each Fuzz target for FUZZTIME (default 30s), one at a time
 fuzz:

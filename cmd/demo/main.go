@@ -14,8 +14,10 @@
 // /del/k) from a lazy pool of connections, answering 503 while Tarantool
 // is down.
 //
-// Without -addr both start their own tarantool from testdata/demo.lua (the
-// tarantool binary must be on PATH) on a free port and stop it on exit.
+// Without -addr both start their own tarantool from demo.lua, which the
+// binary embeds (so `go install .../cmd/demo@latest` gives a demo that runs
+// anywhere), on a free port, and stop it on exit. The tarantool binary is
+// $TARANTOOL_BIN, or tarantool on PATH.
 //
 //	go run ./cmd/demo --chaos                 # the unattended reconnect story
 //	go run ./cmd/demo                         # tour, then requests until Ctrl-C

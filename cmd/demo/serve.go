@@ -46,7 +46,7 @@ func defaultServeConfig() serveConfig {
 // runServe is `demo serve`: it starts a local tarantool unless cfg.addr is
 // set, listens on cfg.listen and serves until ctx ends.
 func runServe(ctx context.Context, cfg serveConfig, p *printer) error {
-	addr, srv, err := localOrGiven(cfg.addr, p)
+	addr, srv, err := localOrGiven(ctx, cfg.addr, p)
 	if err != nil {
 		return err
 	}

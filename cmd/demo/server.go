@@ -2,31 +2,34 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/internal/tarantoolproc"
 )
 
-// demoScript is the Lua file a local server runs, relative to the module
-// root (space kv, user tester/secret, function echo).
-const demoScript = "testdata/demo.lua"
+// demoLua is the Lua a local server runs (space kv, user tester/secret,
+// function echo), embedded so that an installed demo needs no source tree.
+//
+//go:embed demo.lua
+var demoLua string
 
 // localServer is a tarantool process the demo started itself, on a free
 // loopback port with its data in a temporary directory. Kill and Restart
 // keep the address and the data, so clients reconnect to the same place.
 type localServer struct {
 	addr string
-	inst *tarantooltest.Instance
+	inst *tarantoolproc.Instance
 }
 
-// startServer starts tarantool from testdata/demo.lua.
-func startServer(p *printer) (*localServer, error) {
+// startServer starts tarantool from the embedded demo.lua, bounded by ctx.
+func startServer(ctx context.Context, p *printer) (*localServer, error) {
 	start := time.Now()
-	inst, err := tarantooltest.StartProcess(tarantooltest.Options{Script: demoScript})
-	if errors.Is(err, tarantooltest.ErrUnavailable) {
-		return nil, errors.New("tarantool is not on PATH: install it (`make tarantool` as root, or apt-get install tarantool) or pass -addr host:port")
+	inst, err := tarantoolproc.Start(ctx, tarantoolproc.Options{Source: demoLua})
+	if errors.Is(err, tarantoolproc.ErrUnavailable) {
+		return nil, fmt.Errorf("no local tarantool to start (%w); install it (`make tarantool` as root, or apt-get install tarantool) or pass -addr host:port", err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("starting a local tarantool: %w", err)
@@ -37,11 +40,11 @@ func startServer(p *printer) (*localServer, error) {
 
 // localOrGiven returns addr if set; otherwise it starts a local server and
 // returns its address and the server, which the caller must stop.
-func localOrGiven(addr string, p *printer) (string, *localServer, error) {
+func localOrGiven(ctx context.Context, addr string, p *printer) (string, *localServer, error) {
 	if addr != "" {
 		return addr, nil, nil
 	}
-	srv, err := startServer(p)
+	srv, err := startServer(ctx, p)
 	if err != nil {
 		return "", nil, err
 	}

@@ -30,7 +30,7 @@ func defaultServerFlags() serverFlags {
 
 // register binds the settings to fs's flags.
 func (s *serverFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.addr, "addr", "", "Tarantool address (host:port, unix:/path); empty starts a local server from testdata/demo.lua")
+	fs.StringVar(&s.addr, "addr", "", "Tarantool address (host:port, unix:/path); empty starts a local tarantool ($TARANTOOL_BIN or tarantool on PATH) from the embedded demo.lua")
 	fs.StringVar(&s.user, "user", s.user, "user name")
 	fs.StringVar(&s.password, "password", s.password, "password")
 	fs.DurationVar(&s.reconnectMin, "reconnect-min", s.reconnectMin, "first reconnect delay (doubles per failed attempt)")

@@ -57,7 +57,7 @@ func runDemo(ctx context.Context, cfg demoConfig, p *printer) error {
 	if cfg.interval <= 0 {
 		return errors.New("-interval must be positive")
 	}
-	addr, srv, err := localOrGiven(cfg.addr, p)
+	addr, srv, err := localOrGiven(ctx, cfg.addr, p)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,9 @@ package tarantooltest
 
 import (
 	"os"
-	"os/exec"
 	"testing"
+
+	"github.com/txtarantool/txtarantool/internal/tarantoolproc"
 )
 
 // EnvRequired is the environment variable that, set to "1", turns a missing
@@ -11,12 +12,13 @@ import (
 const EnvRequired = "TARANTOOL_REQUIRED"
 
 // unavailableMessage tells the reader how to get tarantool.
-const unavailableMessage = "tarantool not found on PATH; install it with `apt-get install tarantool` or run `make test`"
+const unavailableMessage = "tarantool not found on PATH (nor $" + tarantoolproc.EnvBin + "); install it with `apt-get install tarantool` or run `make test`"
 
-// Available looks tarantool up on PATH and returns its path. It costs one
-// PATH search (a few stat calls).
+// Available returns the path of the tarantool binary tests run:
+// $TARANTOOL_BIN when set, else tarantool on PATH (tarantoolproc.Binary).
+// It costs one PATH search (a few stat calls).
 func Available() (path string, ok bool) {
-	p, err := exec.LookPath("tarantool")
+	p, err := tarantoolproc.Binary()
 	if err != nil {
 		return "", false
 	}

@@ -1,11 +1,14 @@
 // Package tarantooltest starts real tarantool processes for integration
-// tests.
+// tests: a thin testing.TB layer over internal/tarantoolproc, which does
+// the process work and does not link the testing package.
 //
 // Each [Instance] runs in its own temporary work dir (snapshots, WAL, log and,
 // with Options.Unix, the listening socket) and its own process group. Tests
 // use [Start], which skips the test when tarantool is not installed (or fails
-// it when TARANTOOL_REQUIRED=1) and stops the instance when the test ends;
-// TestMain functions use [StartProcess] and call [Instance.Stop] themselves.
+// it when TARANTOOL_REQUIRED=1), stops the instance when the test ends and
+// logs the server's log tail if the test failed; TestMain functions use
+// [StartProcess] and call [Instance.Stop] themselves. The binary is
+// $TARANTOOL_BIN when set, else tarantool on PATH.
 //
 // The default Lua script is testdata/server.lua at the module root. A script
 // is passed its settings in the environment (TT_LISTEN, TT_WORK_DIR, TT_LOG,

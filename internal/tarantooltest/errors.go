@@ -1,38 +1,19 @@
 package tarantooltest
 
-import (
-	"errors"
-	"fmt"
-)
+import "github.com/txtarantool/txtarantool/internal/tarantoolproc"
 
-// ErrUnavailable is returned by StartProcess when no tarantool binary is on
-// PATH.
-var ErrUnavailable = errors.New("tarantooltest: " + unavailableMessage)
+// ErrUnavailable is wrapped by the error StartProcess returns when there is
+// no tarantool binary. It is tarantoolproc.ErrUnavailable.
+var ErrUnavailable = tarantoolproc.ErrUnavailable
 
 // ErrStopped is returned by Restart and WaitReady on an instance that has
-// been stopped with Stop.
-var ErrStopped = errors.New("tarantooltest: instance stopped")
+// been stopped with Stop. It is tarantoolproc.ErrStopped.
+var ErrStopped = tarantoolproc.ErrStopped
 
 // ErrExited is wrapped by the error WaitReady returns when the tarantool
-// process exits before it is ready.
-var ErrExited = errors.New("tarantooltest: tarantool exited before it was ready")
+// process exits before it is ready. It is tarantoolproc.ErrExited.
+var ErrExited = tarantoolproc.ErrExited
 
-// StartError reports an instance that did not become ready. Err is the cause
-// (ErrExited, a context error, an exec error, ...); LogTail is the end of the
-// server's log, the first place to look.
-type StartError struct {
-	// Addr is the address the instance was to listen on.
-	Addr string
-	// LogTail holds the last lines of the server's log.
-	LogTail string
-	// Err is the cause.
-	Err error
-}
-
-// Error describes the failure and includes the log tail. It allocates.
-func (e *StartError) Error() string {
-	return fmt.Sprintf("tarantooltest: tarantool on %s not ready: %v\n--- log tail ---\n%s", e.Addr, e.Err, e.LogTail)
-}
-
-// Unwrap returns the cause.
-func (e *StartError) Unwrap() error { return e.Err }
+// StartError reports an instance that did not become ready; see
+// tarantoolproc.StartError.
+type StartError = tarantoolproc.StartError

@@ -164,8 +164,22 @@ io.open(os.getenv('TT_READY_FILE'), 'w'):close()
 	require.Contains(t, inst.Log(), "extra=yes")
 }
 
+func TestStartSource(t *testing.T) {
+	inst := tarantooltest.Start(t, tarantooltest.Options{Source: `
+box.cfg{work_dir = os.getenv('TT_WORK_DIR'), log = os.getenv('TT_LOG'), memtx_memory = 32 * 1024 * 1024}
+box.cfg{listen = os.getenv('TT_LISTEN')}
+require('log').info('from-source')
+io.open(os.getenv('TT_READY_FILE'), 'w'):close()
+`})
+	require.Contains(t, inst.Log(), "from-source")
+	requireGreeting(t, inst.Addr())
+	_, err := tarantooltest.StartProcess(tarantooltest.Options{Script: "testdata/boots.lua", Source: "x"})
+	require.Error(t, err, "Script and Source exclude each other")
+}
+
 func TestStartProcessUnavailable(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
+	t.Setenv("TARANTOOL_BIN", "")
 	path, ok := tarantooltest.Available()
 	require.False(t, ok)
 	require.Empty(t, path)
@@ -195,6 +209,7 @@ func (r *recordingTB) Fatal(args ...any) { r.fataled = fmt.Sprint(args...) }
 
 func TestStartWithoutTarantool(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
+	t.Setenv("TARANTOOL_BIN", "")
 
 	t.Setenv(tarantooltest.EnvRequired, "")
 	tb := &recordingTB{TB: t}

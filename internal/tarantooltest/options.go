@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/txtarantool/txtarantool/internal/tarantoolproc"
 )
 
 // DefaultStartTimeout bounds how long Start, StartProcess and Restart wait
 // for an instance to become ready when Options.StartTimeout is zero.
-const DefaultStartTimeout = 10 * time.Second
+const DefaultStartTimeout = tarantoolproc.DefaultStartTimeout
 
 // defaultScript is the script used when Options.Script is empty, relative to
 // the module root.
@@ -19,11 +21,15 @@ const defaultScript = "testdata/server.lua"
 // Options configures an instance. The zero value starts testdata/server.lua
 // on a free 127.0.0.1 port.
 type Options struct {
-	// Script is the Lua file tarantool runs. Empty means testdata/server.lua
-	// in the module root (the nearest directory above the working directory
-	// holding go.mod). A relative path is taken from the working directory
-	// when it exists there, else from the module root.
+	// Script is the Lua file tarantool runs. Empty (and no Source) means
+	// testdata/server.lua in the module root (the nearest directory above
+	// the working directory holding go.mod). A relative path is taken from
+	// the working directory when it exists there, else from the module
+	// root.
 	Script string
+	// Source is Lua source to run instead of a file (see
+	// tarantoolproc.Options.Source); it excludes Script.
+	Source string
 	// Unix makes the instance listen on a Unix socket in its work dir
 	// instead of 127.0.0.1:<free port>.
 	Unix bool
@@ -36,12 +42,22 @@ type Options struct {
 	StartTimeout time.Duration
 }
 
-// startTimeout returns the effective readiness timeout.
-func (o Options) startTimeout() time.Duration {
-	if o.StartTimeout > 0 {
-		return o.StartTimeout
+// proc returns the tarantoolproc options: the script resolved to a file,
+// unless Source is set.
+func (o Options) proc() (tarantoolproc.Options, error) {
+	p := tarantoolproc.Options{Source: o.Source, Unix: o.Unix, Env: o.Env, StartTimeout: o.StartTimeout}
+	if o.Source != "" {
+		if o.Script != "" {
+			return p, tarantoolproc.ErrNoScript
+		}
+		return p, nil
 	}
-	return DefaultStartTimeout
+	script, err := o.scriptPath()
+	if err != nil {
+		return p, err
+	}
+	p.Script = script
+	return p, nil
 }
 
 // scriptPath returns the absolute path of the script to run.

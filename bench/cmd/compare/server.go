@@ -1,12 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/internal/tarantoolproc"
 )
 
 // scriptRel is the server script, relative to the bench module root.
@@ -14,12 +15,13 @@ const scriptRel = "testdata/bench.lua"
 
 // server is the tarantool instance every client is measured against.
 type server struct {
-	inst *tarantooltest.Instance
+	inst *tarantoolproc.Instance
 }
 
 // startServer starts tarantool on script (found with findScript when
 // empty) on a free 127.0.0.1 port and waits until bench.lua has loaded the
-// data. It returns tarantooltest.ErrUnavailable when tarantool is missing.
+// data. It returns an error wrapping tarantoolproc.ErrUnavailable when
+// tarantool is missing.
 func startServer(script string) (*server, error) {
 	if script == "" {
 		var err error
@@ -27,7 +29,7 @@ func startServer(script string) (*server, error) {
 			return nil, err
 		}
 	}
-	inst, err := tarantooltest.StartProcess(tarantooltest.Options{Script: script})
+	inst, err := tarantoolproc.Start(context.Background(), tarantoolproc.Options{Script: script})
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +64,7 @@ func findScript() (string, error) {
 }
 
 // errUnavailable reports whether err means tarantool is not installed.
-func errUnavailable(err error) bool { return errors.Is(err, tarantooltest.ErrUnavailable) }
+func errUnavailable(err error) bool { return errors.Is(err, tarantoolproc.ErrUnavailable) }
 
 // describeServerError adds a hint to a start failure.
 func describeServerError(err error) error {

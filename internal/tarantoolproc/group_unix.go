@@ -1,6 +1,6 @@
 //go:build unix && !linux
 
-package tarantooltest
+package tarantoolproc
 
 import "syscall"
 

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package tarantooltest
+package tarantoolproc
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package tarantooltest
+package tarantoolproc
 
 import (
 	"os"
@@ -19,8 +19,9 @@ func (i *Instance) Log() string {
 	return string(b)
 }
 
-// logTail returns the last logTailLines lines of the log.
-func (i *Instance) logTail() string {
+// LogTail returns the last 60 lines of the log, what failure reports
+// include. It reads the whole file.
+func (i *Instance) LogTail() string {
 	return tail(i.Log(), logTailLines)
 }
 

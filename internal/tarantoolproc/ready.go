@@ -1,4 +1,4 @@
-package tarantooltest
+package tarantoolproc
 
 import (
 	"bytes"
@@ -33,13 +33,13 @@ func (i *Instance) WaitReady(ctx context.Context) error {
 		return ErrStopped
 	}
 	if p == nil {
-		return &StartError{Addr: i.addr, LogTail: i.logTail(), Err: ErrExited}
+		return &StartError{Addr: i.addr, LogTail: i.LogTail(), Err: ErrExited}
 	}
 	ticker := time.NewTicker(pollInterval)
 	defer ticker.Stop()
 	for {
 		if p.exited() {
-			return &StartError{Addr: i.addr, LogTail: i.logTail(), Err: fmt.Errorf("%w: %v", ErrExited, p.err)}
+			return &StartError{Addr: i.addr, LogTail: i.LogTail(), Err: fmt.Errorf("%w: %v", ErrExited, p.err)}
 		}
 		if _, err := os.Stat(i.readyPath); err == nil {
 			if err := i.checkGreeting(ctx); err == nil {
@@ -48,7 +48,7 @@ func (i *Instance) WaitReady(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return &StartError{Addr: i.addr, LogTail: i.logTail(), Err: ctx.Err()}
+			return &StartError{Addr: i.addr, LogTail: i.LogTail(), Err: ctx.Err()}
 		case <-p.done:
 		case <-ticker.C:
 		}
@@ -75,7 +75,7 @@ func (i *Instance) checkGreeting(ctx context.Context) error {
 		return err
 	}
 	if !bytes.HasPrefix(buf, []byte(greetingPrefix)) {
-		return fmt.Errorf("tarantooltest: unexpected greeting %q", buf[:32])
+		return fmt.Errorf("tarantoolproc: unexpected greeting %q", buf[:32])
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 //go:build linux
 
-package tarantooltest
+package tarantoolproc
 
 import "syscall"
 

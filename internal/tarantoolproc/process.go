@@ -1,4 +1,4 @@
-package tarantooltest
+package tarantoolproc
 
 import (
 	"os"

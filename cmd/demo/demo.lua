@@ -1,6 +1,7 @@
--- demo.lua: the Tarantool instance cmd/demo talks to.
+-- demo.lua: the Tarantool instance cmd/demo talks to. The demo binary
+-- embeds this file and runs it through internal/tarantoolproc.
 --
--- Settings come from the environment, as for server.lua: TT_LISTEN (default
+-- Settings come from the environment, as for testdata/server.lua: TT_LISTEN (default
 -- 127.0.0.1:3301), TT_WORK_DIR (default "."), TT_LOG, TT_READY_FILE,
 -- TT_MEMTX_MEMORY (default 128 MiB). Idempotent on restart.
 
@@ -34,7 +35,7 @@ local kv = box.schema.space.create('kv', {
 })
 kv:create_index('primary', {type = 'hash', parts = {1, 'string'}, if_not_exists = true})
 
--- See server.lua: keep _schema.max_id past the explicit ids.
+-- See testdata/server.lua: keep _schema.max_id past the explicit ids.
 local max_space_id = box.space._space.index.primary:max()[1]
 local max_id = box.space._schema:get{'max_id'}
 if max_id == nil or max_id[2] < max_space_id then
