@@ -1,0 +1,63 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/txtarantool/txtarantool/client"
+	"github.com/txtarantool/txtarantool/reconnect"
+)
+
+// Handlers hear about the connection's life; Reconnect says when to try
+// again after it breaks.
+func ExampleHandlers() {
+	addr := exampleAddr
+	opts := client.Options{User: exampleUser, Password: examplePassword}
+	closed := make(chan struct{})
+
+	opts.Reconnect = reconnect.MaxAttempts(reconnect.DefaultBackoff(), 20) // give up after 20 failures in a row
+	opts.Handlers = client.Handlers{
+		Connected:    func(c *client.Client) { fmt.Println("connected") },
+		Disconnected: func(c *client.Client, cause error) { fmt.Println("disconnected:", cause) },
+		Reconnecting: func(c *client.Client, attempt int, delay time.Duration) { fmt.Println("attempt", attempt, "in", delay) },
+		Reconnected:  func(c *client.Client, downtime time.Duration) { fmt.Println("back after", downtime) },
+		Closed: func(c *client.Client, cause error) {
+			fmt.Println("closed, gave up:", errors.Is(cause, client.ErrReconnectStopped))
+			close(closed)
+		},
+	}
+	c, err := client.Lazy(addr, opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for !c.Connected() {
+		time.Sleep(time.Millisecond)
+	}
+	c.Close()
+	<-closed // handlers run on the client's executor, after Close returns
+}
+
+// MaxInFlight bounds the requests a client has outstanding; with
+// FailWhenFull a request beyond it fails at once, unsent.
+func ExampleOptions_maxInFlight() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	addr := exampleAddr
+	opts := client.Options{User: exampleUser, Password: examplePassword}
+
+	opts.MaxInFlight = 1 // usually hundreds or thousands
+	opts.WhenFull = client.FailWhenFull
+	c, err := client.Dial(ctx, addr, opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	slow := c.Eval(ctx, "require('fiber').sleep(0.1)")
+	_, err = c.Ping(ctx).Await(ctx) // refused: the slot is taken
+	fmt.Println(errors.Is(err, client.ErrTooManyInFlight), errors.Is(err, client.ErrNotSent))
+	_, err = slow.Await(ctx)
+	fmt.Println("slow:", err)
+}
