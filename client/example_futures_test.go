@@ -27,10 +27,8 @@ func ExampleClient_Select_then() {
 
 	name := future.Map(c.Select(ctx, "test", nil, 960_011), func(r *client.Response) (string, error) {
 		var u User
-		if found, err := r.First(&u); err != nil || !found {
-			return "", fmt.Errorf("no user 960011: %w", err)
-		}
-		return u.Name, nil
+		_, err := r.First(&u)
+		return u.Name, err
 	}).
 		Catch(func(err error) (string, error) { return "unknown", nil }). // recover
 		Finally(func(s string, err error) (string, error) {
@@ -52,14 +50,15 @@ func ExampleClient_Eval_timeout() {
 	}
 	defer c.Close()
 
-	all, err := future.All(c.Ping(ctx), c.Call(ctx, "sum", 1, 2), c.Eval(ctx, "return 1")).Await(ctx)
-	fmt.Println(len(all), err) // three responses, in argument order
+	all := future.All(c.Ping(ctx), c.Call(ctx, "sum", 1, 2))                    // both in flight at once
+	first := future.Race(c.Eval(ctx, "require('fiber').sleep(1)"), c.Ping(ctx)) // the loser is cancelled
+	late := c.Eval(ctx, "require('fiber').sleep(1)").Timeout(50 * time.Millisecond)
 
-	slow := c.Eval(ctx, "require('fiber').sleep(1)")
-	first, err := future.Race(slow, c.Ping(ctx)).Await(ctx) // the loser is cancelled
-	fmt.Println(first.Index, err)
-
-	_, err = c.Eval(ctx, "require('fiber').sleep(1)").Timeout(50 * time.Millisecond).Await(ctx)
+	responses, err := all.Await(ctx)
+	fmt.Println(len(responses), err) // in argument order
+	won, err := first.Await(ctx)
+	fmt.Println(won.Index, err)
+	_, err = late.Await(ctx)
 	fmt.Println(errors.Is(err, future.ErrTimeout))
 
 	f := c.Eval(ctx, "require('fiber').sleep(1)")

@@ -24,11 +24,10 @@ func ExampleHandlers() {
 		Disconnected: func(c *client.Client, cause error) { fmt.Println("disconnected:", cause) },
 		Reconnecting: func(c *client.Client, attempt int, delay time.Duration) { fmt.Println("attempt", attempt, "in", delay) },
 		Reconnected:  func(c *client.Client, downtime time.Duration) { fmt.Println("back after", downtime) },
-		Closed: func(c *client.Client, cause error) {
-			fmt.Println("closed, gave up:", errors.Is(cause, client.ErrReconnectStopped))
-			close(closed)
-		},
+		Closed:       func(c *client.Client, cause error) { fmt.Println("closed:", cause) }, // nil, or ErrReconnectStopped
 	}
+	printClosed := opts.Handlers.Closed
+	opts.Handlers.Closed = func(c *client.Client, cause error) { printClosed(c, cause); close(closed) }
 	c, err := client.Lazy(addr, opts)
 	if err != nil {
 		log.Fatal(err)

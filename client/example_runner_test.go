@@ -45,11 +45,11 @@ func TestReadmeExamples(t *testing.T) {
 	}{
 		{"ExampleClient_Update", ExampleClient_Update, "true 960001 ann b. <nil>\n1 ann b. <nil>\n[42] <nil>\n"},
 		{"ExampleClient_Select_then", ExampleClient_Select_then, "settled\nbob <nil>\n"},
-		{"ExampleClient_Eval_timeout", ExampleClient_Eval_timeout, "3 <nil>\n1 <nil>\ntrue\ntrue\n"},
+		{"ExampleClient_Eval_timeout", ExampleClient_Eval_timeout, "2 <nil>\n1 <nil>\ntrue\ntrue\n"},
 		{"ExampleLazy", ExampleLazy, "ping: <nil>\n"},
 		{"ExampleDialPool", ExampleDialPool, "4 connections: <nil>\n"},
 		{"ExampleOptions_tls", ExampleOptions_tls, "ping over TLS: <nil>\n"},
-		{"ExampleHandlers", ExampleHandlers, "connected\nclosed, gave up: false\n"},
+		{"ExampleHandlers", ExampleHandlers, "connected\nclosed: <nil>\n"},
 		{"ExampleOptions_maxInFlight", ExampleOptions_maxInFlight, "true true\nslow: <nil>\n"},
 		{"ExampleClient_Schema", ExampleClient_Schema, "512 memtx 0 HASH true\n<nil>\ntrue true\n"},
 		{"ExampleClient_Execute", ExampleClient_Execute, "2 <nil>\n[[sql]] <nil>\n[[too]] <nil>\n<nil>\n"},

@@ -21,10 +21,7 @@ func ExampleClient_Schema() {
 	}
 	defer c.Close()
 
-	space, ok := c.Schema().SpaceByName("test")
-	if !ok {
-		log.Fatal("no space test")
-	}
+	space, _ := c.Schema().SpaceByName("test") // false for an unknown name
 	primary := space.Indexes["primary"]
 	fmt.Println(space.ID, space.Engine, primary.ID, primary.Type, primary.Unique)
 	_, err = c.Select(ctx, space.ID, primary.ID, 960_031).Await(ctx) // same as "test", "primary"

@@ -32,14 +32,14 @@ func ExampleClient_Execute() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, id := range []int{960_041, 960_042} {
-		r, err := stmt.Execute(ctx, id).Await(ctx)
-		if err != nil {
-			log.Fatal(err)
-		}
-		rows, err := r.Values() // [][]any, one per row
-		fmt.Println(rows, err)
+	r, err = stmt.Execute(ctx, 960_041).Await(ctx) // as often as needed
+	if err != nil {
+		log.Fatal(err)
 	}
+	rows, err := r.Values() // one []any per row
+	fmt.Println(rows, err)
+	r, err = stmt.Execute(ctx, 960_042).Await(ctx)
+	fmt.Println(r.Values())
 	_, err = stmt.Unprepare(ctx).Await(ctx)
 	fmt.Println(err)
 }
