@@ -16,7 +16,7 @@ import (
 func ExampleHandlers() {
 	addr := exampleAddr
 	opts := client.Options{User: exampleUser, Password: examplePassword}
-	closed := make(chan struct{})
+	connected, closed := make(chan struct{}), make(chan struct{})
 
 	opts.Reconnect = reconnect.MaxAttempts(reconnect.DefaultBackoff(), 20) // give up after 20 failures in a row
 	opts.Handlers = client.Handlers{
@@ -26,14 +26,17 @@ func ExampleHandlers() {
 		Reconnected:  func(c *client.Client, downtime time.Duration) { fmt.Println("back after", downtime) },
 		Closed:       func(c *client.Client, cause error) { fmt.Println("closed:", cause) }, // nil, or ErrReconnectStopped
 	}
-	printClosed := opts.Handlers.Closed
+	printConnected, printClosed := opts.Handlers.Connected, opts.Handlers.Closed
+	opts.Handlers.Connected = func(c *client.Client) { printConnected(c); close(connected) }
 	opts.Handlers.Closed = func(c *client.Client, cause error) { printClosed(c, cause); close(closed) }
 	c, err := client.Lazy(addr, opts)
 	if err != nil {
 		log.Fatal(err)
 	}
-	for !c.Connected() {
-		time.Sleep(time.Millisecond)
+	select {
+	case <-connected: // logged in and the schema loaded
+	case <-time.After(5 * time.Second):
+		log.Fatal("not connected after 5 s")
 	}
 	c.Close()
 	<-closed // handlers run on the client's executor, after Close returns
