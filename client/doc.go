@@ -1,26 +1,54 @@
 // Package client is a pipelined Tarantool client whose every command
-// returns a *future.Future.
+// returns at once a [future.Future] that settles when the response arrives.
 //
-// A Client owns one connection: a writer goroutine that writes all the
-// requests queued since its last write in one system call, and a reader
-// goroutine that matches responses to requests by sync id. Thousands of
-// requests may be in flight at once; Options.MaxInFlight bounds them
-// (back-pressure: the caller blocks, or the request fails fast with
-// ErrTooManyInFlight, per Options.WhenFull).
+// # Connecting
+//
+// [Dial] (or [Connect], its future form) connects to one server, logs in and
+// loads the schema; [Lazy] returns a [Client] at once and connects in the
+// background. [DialPool], [ConnectPool] and [LazyPool] do the same for a
+// [Pool] of connections to one server. Addresses are those of
+// [transport.ParseAddress] ("host:port", "unix:/path", "/path.sock", ...);
+// [Options] configure authentication, timeouts, TLS, the reconnect policy
+// ([reconnect.Policy]), back-pressure and lifecycle [Handlers]. *Client and
+// *Pool both satisfy [Conn].
 //
 //	c, err := client.Dial(ctx, "127.0.0.1:3301", client.Options{User: "app", Password: pw})
 //	...
 //	c.Insert(ctx, "users", []any{1, "ann"}).
 //		Then(func(r *client.Response) (*client.Response, error) { ... })
-//	resp, err := c.Select(ctx, "users", "primary", 1).Await(ctx)
+//	users, err := client.Tuples[User](c.Select(ctx, "users", "primary", 1)).Await(ctx)
 //
-// Errors are typed: *ServerError carries the Tarantool error code
-// (errors.Is(err, client.ErrorCode(iproto.ER_TUPLE_FOUND))), a
-// *ConnectionError tells whether the request was sent (errors.Is(err,
-// client.ErrNotSent) means it is safe to retry), a *ContextError wraps the
-// context's cause.
+// # Requests and responses
 //
-// Responses stay raw msgpack until the caller decodes them, in its own
-// goroutine (after Await) or on the client's callback executor (inside
-// Then), never on the network reader.
+// A Client owns one connection at a time: a writer goroutine that writes all
+// the requests queued since its last write in one system call, and a reader
+// goroutine that matches responses to requests by sync id. Thousands of
+// requests may be in flight at once; Options.MaxInFlight bounds them (the
+// caller blocks, or the request fails fast with [ErrTooManyInFlight], per
+// Options.WhenFull). Update operations are [protocol.Op] values such as
+// [protocol.OpAssign].
+//
+// A [Response] stays raw msgpack until the caller decodes it ([Response.First],
+// [Response.Decode], [Response.Values], [Tuples], [One]), in its own goroutine
+// (after Await) or on the client's callback executor, a [future.Serial]
+// (inside Then), never on the network reader. [Response.Release] recycles the
+// request's memory.
+//
+// # Errors
+//
+// Errors are typed: a *[ServerError] carries the Tarantool error code
+// (errors.Is(err, client.ErrorCode(iproto.ER_TUPLE_FOUND))); a
+// *[ConnectionError] or *[ContextError] tells whether the request was sent
+// (errors.Is(err, [ErrNotSent]) means it is safe to retry, [ErrOutcomeUnknown]
+// that the server may have run it); [EncodeError], [SchemaError],
+// [InFlightLimitError] and [AuthError] name the other failures. Dial errors
+// come from [transport.DialError]; malformed server data is a
+// [protocol.MalformedError].
+//
+// # Reconnection
+//
+// When the connection breaks, requests in flight fail at once and the client
+// reconnects in the background per Options.Reconnect (default
+// [reconnect.DefaultBackoff]), logging in and reloading the schema;
+// Options.WaitForReconnect lets requests made meanwhile wait for it.
 package client

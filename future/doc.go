@@ -41,4 +41,9 @@
 // recycled wake-up channel, further concurrent waiters share one channel
 // made once; each step is one allocation. The doc comment of each exported
 // name states its cost.
+//
+// Every command of [github.com/txtarantool/txtarantool/client.Client]
+// returns a Future of a client.Response, settled by the client's network
+// reader and running callbacks on the client's Serial executor. The package
+// knows nothing of the client, IPROTO or the network.
 package future

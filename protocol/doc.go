@@ -48,4 +48,13 @@
 // implement msgpack.CustomEncoder and msgpack.CustomDecoder instead, so they
 // work inside structs handled by github.com/vmihailenco/msgpack/v5 without
 // touching that library's process-wide registry.
+//
+// # Related packages
+//
+// [github.com/txtarantool/txtarantool/client] builds on this package: it
+// encodes requests with [AppendFrame] into a connection's write buffer and
+// decodes responses with [DecodeResponseHeader] and [DecodeErrorBody] on its
+// reader goroutine; its ServerError and ErrorCode are this package's
+// [ServerError] and [ErrorCode], and its update operations are [Op] values.
+// The byte streams come from [github.com/txtarantool/txtarantool/transport].
 package protocol

@@ -52,4 +52,10 @@
 // Every Next is O(1) and allocation-free; jitter costs one call to
 // Rand.Int64N. [MaxAttempts] allocates once when built. The doc comment of
 // each exported name states its cost.
+//
+// # Related packages
+//
+// [github.com/txtarantool/txtarantool/client.Options] takes a Policy in its
+// Reconnect field (nil means [DefaultBackoff]); the client's reconnect
+// supervisor owns the [Attempts] and tells its Handlers about each attempt.
 package reconnect

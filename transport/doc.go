@@ -12,4 +12,9 @@
 // is a *[TLSError] inside the *DialError. When a dial fails because
 // its context was cancelled or ran out of time, the error also matches
 // [context.Canceled] or [context.DeadlineExceeded] with [errors.Is].
+//
+// The client ([github.com/txtarantool/txtarantool/client.Dial]) builds a
+// Dialer from the address it is given, or uses the one in its Options; it
+// then speaks IPROTO over the connection with the
+// [github.com/txtarantool/txtarantool/protocol] package.
 package transport

@@ -1,28 +1,3 @@
-// Command demo shows txtarantool against a real Tarantool.
-//
-// The default subcommand makes a lazy client (client.Lazy), tours the API
-// once it is connected (a Then callback, Await with typed decoding, a
-// server error matched by code, pipelining), then replaces kv["tick"] a
-// few times per second, printing one line per event: each request's
-// outcome (ok with its latency, or failed with the kind of error),
-// disconnections with their cause, reconnect attempts with their delay,
-// and reconnections with the downtime. With --chaos it SIGKILLs and
-// restarts the server it started (twice) and exits after about 15 s with
-// a summary: this is `make demo`.
-//
-// `demo serve` serves the kv space over HTTP (GET /set/k=v, /get/k,
-// /del/k) from a lazy pool of connections, answering 503 while Tarantool
-// is down.
-//
-// Without -addr both start their own tarantool from demo.lua, which the
-// binary embeds (so `go install .../cmd/demo@latest` gives a demo that runs
-// anywhere), on a free port, and stop it on exit. The tarantool binary is
-// $TARANTOOL_BIN, or tarantool on PATH.
-//
-//	go run ./cmd/demo --chaos                 # the unattended reconnect story
-//	go run ./cmd/demo                         # tour, then requests until Ctrl-C
-//	go run ./cmd/demo -addr 127.0.0.1:3301    # against a running server
-//	go run ./cmd/demo serve -listen :8080     # the HTTP example
 package main
 
 import (

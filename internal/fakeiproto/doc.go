@@ -36,4 +36,9 @@
 // every connection and waits for all of the server's goroutines, handlers
 // included, so a test that closes its servers can check that it leaks no
 // goroutine.
+//
+// Frames are built with [github.com/txtarantool/txtarantool/protocol]; the
+// client tests (client/hostile_*_test.go) point a
+// [github.com/txtarantool/txtarantool/client.Client] at a Server through its
+// address.
 package fakeiproto

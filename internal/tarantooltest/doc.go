@@ -35,4 +35,9 @@
 //		}
 //		os.Exit(code)
 //	}
+//
+// The client tests and the benchmark harness connect to an instance with
+// [github.com/txtarantool/txtarantool/client.Dial] at [Instance.Addr];
+// [Instance.Kill] and [Instance.Restart] drive the reconnection and soak
+// tests.
 package tarantooltest
