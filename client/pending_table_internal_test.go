@@ -8,7 +8,7 @@ import (
 )
 
 // TestPendingTableMatchesMap drives a pendingTable and a map with the same
-// random puts (in sync order, as a conn makes them) and removals, keeping
+// random puts (in sync order, as a link makes them) and removals, keeping
 // some calls pending for very long, and checks they always agree.
 func TestPendingTableMatchesMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
