@@ -2,7 +2,6 @@ package docscheck
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -112,6 +111,6 @@ func TestRepositoryDocs(t *testing.T) {
 	if r.goBlocks == 0 {
 		t.Error("README.md has no ```go block: the snippet rule checked nothing")
 	}
-	t.Log(fmt.Sprintf("checked %d files, %d relative links, %d go blocks in README.md (%d programs built, %d snippets against %d Example functions)",
-		r.files, r.links, r.goBlocks, r.programs, r.snippets, r.examples))
+	t.Logf("checked %d files, %d relative links, %d go blocks in README.md (%d programs built, %d snippets against %d Example functions)",
+		r.files, r.links, r.goBlocks, r.programs, r.snippets, r.examples)
 }

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 )
 
@@ -202,15 +201,11 @@ type program struct {
 	f fence
 }
 
-// goCommand returns the go command to build with: the one on PATH, else
-// the one of the toolchain running the test.
+// goCommand returns the go command on PATH, which `go test` puts there.
 func goCommand() (string, error) {
-	if p, err := exec.LookPath("go"); err == nil {
-		return p, nil
-	}
-	p := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(p); err != nil {
-		return "", errors.New("no go command on PATH or in GOROOT: cannot build README's programs")
+	p, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("no go command on PATH: cannot build README's programs: %w", err)
 	}
 	return p, nil
 }
