@@ -181,3 +181,58 @@ func benchmarkDecodeTuple(b *testing.B, v any) {
 		}
 	}
 }
+
+// BenchmarkDecodeTypedStructLonger decodes a tuple with two fields more
+// than the struct (a space that gained fields): the fast path skips them.
+func BenchmarkDecodeTypedStructLonger(b *testing.B) {
+	benchmarkDecodeTuple(b, []any{7, "hello", -5, "new field", []any{1, 2}})
+}
+
+// BenchmarkDecodeTypedStructShorter decodes a tuple with one field less
+// than the struct: the last field decodes as zero.
+func BenchmarkDecodeTypedStructShorter(b *testing.B) {
+	benchmarkDecodeTuple(b, []any{7, "hello"})
+}
+
+// BenchmarkDecodeLibraryStruct decodes tuples into a struct the fast path
+// leaves to the library (it has a nested struct); Longer has an extra
+// field in every tuple and in every nested struct, which the library path
+// removes before the library reads the value.
+func BenchmarkDecodeLibraryStruct(b *testing.B) {
+	benchmarkDecodeLibrary(b, []any{[]any{7, "hello", []any{1, "a"}}, []any{8, "bye", []any{2, "b"}}})
+}
+
+// BenchmarkDecodeLibraryStructLonger: see BenchmarkDecodeLibraryStruct.
+func BenchmarkDecodeLibraryStructLonger(b *testing.B) {
+	benchmarkDecodeLibrary(b, []any{[]any{7, "hello", []any{1, "a", 0}, "x"}, []any{8, "bye", []any{2, "b", 0}, "y"}})
+}
+
+type benchInner struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
+	_msgpack struct{} `msgpack:",as_array"`
+	A        int
+	B        string
+}
+
+type benchNested struct {
+	//lint:ignore U1000 the msgpack library reads this field's as_array tag
+	_msgpack struct{} `msgpack:",as_array"`
+	ID       uint64
+	Name     string
+	In       benchInner
+}
+
+func benchmarkDecodeLibrary(b *testing.B, v any) {
+	data, err := AppendValue(nil, v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var rows []benchNested
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		rows = rows[:0]
+		if err := Decode(data, &rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -150,6 +150,25 @@ func (e *UnmarshalError) Error() string {
 // Unwrap returns the underlying error.
 func (e *UnmarshalError) Unwrap() error { return e.Err }
 
+// FieldCountError reports an array decoded into a struct marked
+// `msgpack:",as_array,strict"` whose element count is not the struct's
+// field count (without "strict", missing trailing fields decode as nil and
+// extra elements are skipped). Decode returns it wrapped in an
+// *UnmarshalError; match it with errors.As.
+type FieldCountError struct {
+	// Type is the struct type.
+	Type reflect.Type
+	// Fields is the struct's field count, as the msgpack library counts
+	// them; Elements is the array's element count.
+	Fields, Elements int
+}
+
+// Error names the struct and both counts. It allocates.
+func (e *FieldCountError) Error() string {
+	return "protocol: strict struct " + e.Type.String() + " has " + strconv.Itoa(e.Fields) +
+		" fields, the array has " + strconv.Itoa(e.Elements) + " elements"
+}
+
 // ParseError reports a string that ParseUUID or ParseDecimal cannot parse.
 type ParseError struct {
 	// Kind is "UUID" or "decimal".

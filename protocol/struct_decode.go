@@ -34,11 +34,16 @@ import (
 //     and encoding.TextUnmarshaler; field kinds are bool, the int and uint
 //     kinds, float32, float64, string and slices of a uint8 kind.
 //   - Struct wire forms (decodeStructValue): nil and the empty array set the
-//     struct to its zero value; any other array must have exactly one
-//     element per field, decoded in order; a map's keys (str, bin or nil,
-//     which reads as "") select fields by name, unknown keys are skipped,
-//     fields without a key keep their value. `as_array` only matters for
-//     encoding.
+//     struct to its zero value; a map's keys (str, bin or nil, which reads
+//     as "") select fields by name, unknown keys are skipped, fields
+//     without a key keep their value. `as_array` only matters for encoding.
+//   - Arrays, where this package departs from the library (whose rule is
+//     exactly one element per field): the elements are decoded in order,
+//     fields past the last element decode as nil does, elements past the
+//     last field are skipped; struct_evolve.go makes the library path do
+//     the same by rewriting the array before the library reads it. A
+//     struct marked `msgpack:",as_array,strict"` keeps the exact rule and
+//     gets a *FieldCountError (from the library path) otherwise.
 //   - Fields: nil decodes to the zero value everywhere. Integer fields take
 //     any integer encoding and keep its low bits (the library does not
 //     range-check: 300 into a uint8 is 44, -1 into a uint64 is MaxUint64).
@@ -91,6 +96,7 @@ type structPlan struct {
 	typ    reflect.Type
 	fields []planField
 	byName map[string]int // nil for small structs (a linear scan is faster)
+	strict bool           // the `msgpack:",as_array,strict"` marker: arrays must have one element per field
 }
 
 // fastTarget is the cached plan for one pointer type Decode may be given:
@@ -211,7 +217,7 @@ func buildStructPlan(t reflect.Type) *structPlan {
 	if decodesItself(t) {
 		return nil
 	}
-	plan := &structPlan{typ: t}
+	plan := &structPlan{typ: t, strict: isStrictStruct(t)}
 	seen := make(map[string]bool)
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -391,17 +397,38 @@ func (p *structPlan) decode(b []byte, off int, base unsafe.Pointer, depth int) (
 		p.zero(base)
 		return off, true
 	}
-	if n != len(p.fields) {
-		return 0, false
+	if n != len(p.fields) && p.strict {
+		return 0, false // the fallback reports the *FieldCountError
 	}
-	for i := range p.fields {
+	// A tuple may be shorter or longer than the struct (a field added to
+	// or dropped from the space format): fields without an element decode
+	// as nil would, elements without a field are skipped.
+	kept := min(n, len(p.fields))
+	for i := range kept {
 		f := &p.fields[i]
 		if off, ok = decodeField(b, off, f.kind, unsafe.Add(base, f.offset)); !ok {
 			return 0, false
 		}
 	}
+	for i := kept; i < len(p.fields); i++ {
+		f := &p.fields[i]
+		decodeField(nilValue[:], 0, f.kind, unsafe.Add(base, f.offset))
+	}
+	for i := kept; i < n; i++ {
+		// validate, not skip: it also bounds the nesting, as Decode's
+		// check of the whole value would.
+		r := reader{buf: b, off: off}
+		if r.validate(depth+1) != nil {
+			return 0, false
+		}
+		off = r.off
+	}
 	return off, true
 }
+
+// nilValue is a MessagePack nil, which decodeField decodes into a missing
+// field's zero value.
+var nilValue = [1]byte{mpNil}
 
 // decodeMap decodes n key-value pairs starting at b[off] into the fields
 // they name.

@@ -810,7 +810,22 @@ func Decode(b []byte, v any) error {
 			return err
 		}
 	}
-	return decodeWithLibrary(b, v)
+	return decodeEvolved(b, v)
+}
+
+// decodeEvolved decodes the first value of b into v with the library,
+// after resizing the arrays decoded into structs to their field counts
+// (struct_evolve.go). b must have passed reader.validate.
+func decodeEvolved(b []byte, v any) error {
+	fixed, buf, err := evolveArrays(b, v)
+	if err != nil {
+		return &UnmarshalError{Type: reflect.TypeOf(v), Err: err}
+	}
+	err = decodeWithLibrary(fixed, v)
+	if buf != nil {
+		evolveBuffers.Put(buf)
+	}
+	return err
 }
 
 // decodeWithLibrary decodes the first value of b into v with a pooled
