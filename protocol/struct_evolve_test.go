@@ -1,7 +1,6 @@
 package protocol
 
 import (
-	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -281,7 +280,6 @@ func TestDecodeStructEvolutionAllocs(t *testing.T) {
 	require.NoError(t, err)
 	long, err := AppendValue(nil, []any{[]any{1, "a", 3, "x"}, []any{2, "b", 4}})
 	require.NoError(t, err)
-	type holder struct{ In []evInner }
 	allocs := func(b []byte) float64 {
 		return testing.AllocsPerRun(100, func() {
 			var h []*evInner
@@ -305,5 +303,4 @@ func TestLibraryFieldCount(t *testing.T) {
 	require.False(t, evolveNodeFor(reflect.TypeFor[*[]map[string]any]()).holds)
 	require.False(t, evolveNodeFor(reflect.TypeFor[*Decimal]()).holds)
 	require.True(t, evolveNodeFor(reflect.TypeFor[*evTree]()).holds)
-	_ = errors.New
 }

@@ -735,6 +735,17 @@ var typedDecoders = sync.Pool{New: func() any {
 // registered with the library by someone else; give such fields a concrete
 // type instead.
 //
+// Schema evolution. Unlike the library, which wants exactly one array
+// element per struct field, an array decoded into a struct (anywhere in v:
+// a tuple, a nested struct, an element of a slice or map) may be shorter
+// or longer than the struct: fields past the last element get their zero
+// values, elements past the last field are skipped. So a space that gains
+// a trailing (nullable) field, or a struct that gains one before the
+// space does, keeps decoding. A struct whose marker field is tagged
+// `msgpack:",as_array,strict"` (the library ignores the option) wants the
+// exact count: any other non-empty array is an *UnmarshalError wrapping a
+// *FieldCountError that names both counts.
+//
 // Fast path. If v is a *S or *[]S where every field of the struct S that
 // the library decodes is a bool, an int or uint kind, float32, float64,
 // string or []byte (named types allowed unless they, or S, decode
@@ -744,9 +755,8 @@ var typedDecoders = sync.Pool{New: func() any {
 // straight into the fields through a per-type plan cached on first use,
 // taking structs as arrays or maps. It produces exactly what the library
 // would, including its quirks: integers are truncated to the field's width
-// rather than range-checked, nil gives zero values, an array-encoded struct
-// must have exactly one element per field, a slice is resliced from index
-// 0 and its elements decoded in place. It allocates only the strings and
+// rather than range-checked, nil gives zero values, a slice is resliced
+// from index 0 and its elements decoded in place. It allocates only the strings and
 // []byte contents (copied, never aliasing b, reusing a []byte field's array
 // when large enough) and the slice's array when its capacity is too small.
 // Whenever the value holds something the fast path does not reproduce
@@ -758,7 +768,10 @@ var typedDecoders = sync.Pool{New: func() any {
 // maps, pointers, interfaces) always use the library: a pooled Decoder
 // reading from a pooled bytes.Reader, which allocates what v needs plus
 // what the library allocates internally (for example one error value per
-// array-encoded struct).
+// array-encoded struct). Before the library runs, arrays decoded into
+// structs with another element count are resized in a copy of the value
+// (a pooled buffer: no allocation once warm); a value that needs no change
+// costs one pass over its bytes, and none when v's type holds no struct.
 //
 // The fast path checks every read itself. Before the library runs, b is
 // checked without allocating: a truncated value, a declared length longer
