@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/txtarantool/txtarantool/client"
-	"github.com/txtarantool/txtarantool/protocol"
 )
 
 // Write a tuple, update one field, read it back, then call a Lua function.
@@ -23,7 +22,7 @@ func ExampleClient_Update() {
 	if _, err := c.Replace(ctx, "test", []any{960_001, "ann"}).Await(ctx); err != nil {
 		log.Fatal(err)
 	}
-	ops := []protocol.Op{protocol.OpAssign(1, "ann b.")} // field 1 (0-based): name
+	ops := []client.Op{client.OpAssign(1, "ann b.")} // field 1 (0-based): name
 	r, err := c.Update(ctx, "test", "primary", 960_001, ops).Await(ctx)
 	if err != nil {
 		log.Fatal(err)
@@ -32,7 +31,7 @@ func ExampleClient_Update() {
 	found, err := r.First(&u) // the updated tuple
 	fmt.Println(found, u.ID, u.Name, err)
 
-	users, err := client.Tuples[User](c.Select(ctx, "test", nil, 960_001, client.Limit(10))).Await(ctx)
+	users, err := client.Tuples[User](c.Select(ctx, "test", nil, 960_001, client.Iterator(client.IterEq), client.Limit(10))).Await(ctx)
 	fmt.Println(len(users), users[0].Name, err)
 
 	r, err = c.Call(ctx, "sum", 40, 2).Await(ctx)
