@@ -11,7 +11,8 @@ import (
 
 // SQL with bind parameters, once (Execute) or prepared for reuse
 // (Prepare), on the table sqltest (id INTEGER PRIMARY KEY AUTOINCREMENT,
-// name TEXT).
+// name TEXT); client.SQL decodes a result whole: columns, rows (generic or
+// typed) and info.
 func ExampleClient_Execute() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -21,25 +22,22 @@ func ExampleClient_Execute() {
 	}
 	defer c.Close()
 
-	r, err := c.Execute(ctx, "INSERT INTO sqltest VALUES (?, ?), (?, ?)", 960_041, "sql", 960_042, "too").Await(ctx)
+	ins, err := client.SQL[[]any](c.Execute(ctx, "INSERT INTO sqltest VALUES (?, ?), (?, ?)", 960_041, "sql", 960_042, "too")).Await(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	body, err := r.Body()
-	fmt.Println(body.SQLInfo.RowCount, err)
-
-	stmt, err := c.Prepare(ctx, "SELECT name FROM sqltest WHERE id = ?").Await(ctx)
+	fmt.Println(ins.Info.RowCount) // rows inserted
+	stmt, err := c.Prepare(ctx, "SELECT id, name FROM sqltest WHERE id IN (?, ?) ORDER BY id").Await(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	r, err = stmt.Execute(ctx, 960_041).Await(ctx) // as often as needed
+	res, err := client.SQL[[]any](stmt.Execute(ctx, 960_041, 960_042)).Await(ctx) // as often as needed
 	if err != nil {
 		log.Fatal(err)
 	}
-	rows, err := r.Values() // one []any per row
-	fmt.Println(rows, err)
-	r, err = stmt.Execute(ctx, 960_042).Await(ctx)
-	fmt.Println(r.Values())
+	fmt.Println(res.Columns[1].Name, res.Columns[1].Type, res.Rows)
+	users, err := client.SQL[User](stmt.Execute(ctx, 960_042, 0)).Await(ctx) // or typed rows
+	fmt.Println(len(users.Rows), users.Rows[0].ID, users.Rows[0].Name, err)
 	_, err = stmt.Unprepare(ctx).Await(ctx)
 	fmt.Println(err)
 }
