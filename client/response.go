@@ -62,7 +62,9 @@ func (r *Response) dataValue() ([]byte, error) {
 
 // Decode decodes IPROTO_DATA into v, which must be a pointer: usually to a
 // slice of structs tagged `msgpack:",as_array"` (one per tuple or returned
-// value), or to []any. Uses github.com/vmihailenco/msgpack/v5 rules. A
+// value), or to []any. Uses github.com/vmihailenco/msgpack/v5 rules, except
+// that a tuple may have more or fewer fields than an as_array struct (see
+// protocol.Decode: extra ones are skipped, missing ones zero). A
 // response without IPROTO_DATA (such as a ping's) or with malformed data
 // is a *protocol.MalformedError; data of the wrong Go type a
 // *protocol.UnmarshalError.

@@ -304,3 +304,55 @@ func TestLibraryFieldCount(t *testing.T) {
 	require.False(t, evolveNodeFor(reflect.TypeFor[*Decimal]()).holds)
 	require.True(t, evolveNodeFor(reflect.TypeFor[*evTree]()).holds)
 }
+
+// FuzzEvolveArrays checks the library path's rewriting on arbitrary
+// input: it never panics, its output is one well-formed value, rewriting
+// the output changes nothing more (every struct array has its count), and
+// Decode agrees with the library on the output. For fast-pathed shapes,
+// FuzzDecodeStruct compares the fast path with this path.
+func FuzzEvolveArrays(f *testing.F) {
+	for _, v := range []any{
+		[]any{1, []any{2}, []any{[]any{1, "a", 3}}, map[string]any{"k": []any{1}}, []any{1, "p", "x"}},
+		[]any{1, []any{[]any{2}, []any{3, []any{[]any{4, nil, "x"}}, "y"}}},
+		map[string]any{"M": map[string]any{"k": []any{[]any{1, "a"}, []any{1}}}},
+		[]any{[]any{1, "a", 2}, []any{}, nil},
+	} {
+		b, err := AppendValue(nil, v)
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := reader{buf: b}
+		if r.validate(0) != nil {
+			return
+		}
+		b = b[:r.off] // the first value: Decode ignores what follows
+		for _, newV := range []func() any{
+			func() any { return new(evKinds) }, func() any { return new(evTree) }, func() any { return new(evEmbedded) },
+			func() any { return new([]*evInner) }, func() any { return new(map[string][]evInner) }, func() any { return new(evHolder) },
+		} {
+			out, buf, err := evolveArrays(b, newV())
+			if err != nil {
+				var fc *FieldCountError
+				require.ErrorAs(t, err, &fc)
+				continue
+			}
+			out = append([]byte(nil), out...)
+			if buf != nil {
+				evolveBuffers.Put(buf)
+			}
+			rest, err := SkipValue(out)
+			require.NoError(t, err, "%x -> %x", b, out)
+			require.Empty(t, rest, "%x -> %x: one value", b, out)
+			again, buf2, err := evolveArrays(out, newV())
+			require.NoError(t, err)
+			require.Nil(t, buf2, "%x -> %x -> %x: a second rewrite", b, out, again)
+			v1, v2 := newV(), newV()
+			err1, err2 := Decode(b, v1), decodeWithLibrary(out, v2)
+			require.Equal(t, errText(err1), errText(err2))
+			if err1 == nil {
+				require.Equal(t, v2, v1)
+			}
+		}
+	})
+}
