@@ -32,11 +32,11 @@ func TestReexportedOps(t *testing.T) {
 	k := keyBlock()
 	_, err := c.Replace(ctx, "test", []any{k, "ann", 5}).Await(ctx)
 	require.NoError(t, err)
-	r, err := c.Update(ctx, "test", "primary", k, []client.Op{
+	_, err = c.Update(ctx, "test", "primary", k, []client.Op{
 		client.OpAssign(1, "bob"), client.OpAdd(2, 10), client.OpInsert(-1, "tail"),
 	}).Await(ctx)
 	require.NoError(t, err)
-	r, err = c.Update(ctx, "test", "primary", k, []client.Op{client.OpSplice(1, 0, 1, "R")}).Await(ctx)
+	r, err := c.Update(ctx, "test", "primary", k, []client.Op{client.OpSplice(1, 0, 1, "R")}).Await(ctx)
 	require.NoError(t, err)
 	values, err := r.Values()
 	require.NoError(t, err)
