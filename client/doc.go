@@ -25,8 +25,10 @@
 // goroutine that matches responses to requests by sync id. Thousands of
 // requests may be in flight at once; Options.MaxInFlight bounds them (the
 // caller blocks, or the request fails fast with [ErrTooManyInFlight], per
-// Options.WhenFull). Update operations are [protocol.Op] values such as
-// [protocol.OpAssign].
+// Options.WhenFull). Update operations are [Op] values such as [OpAssign]
+// (protocol's, repeated here, as are the iterators [IterEq], [IterGE], ...,
+// the common server error codes [CodeTupleFound], ... and the decode
+// errors), so common code needs no other import of this module.
 //
 // A [Response] stays raw msgpack until the caller decodes it ([Response.First],
 // [Response.Decode], [Response.Values], [Tuples], [One]), in its own goroutine
