@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -77,6 +78,10 @@ type evolveNode struct {
 	zeroAt []int
 }
 
+// lastEvolveNode is the node last looked up: a loop decoding one type
+// skips the map (whose lookup hashes the type). Only a cache.
+var lastEvolveNode atomic.Pointer[evolveNode]
+
 // evolveNodes caches *evolveNode per type. Only a cache: two goroutines
 // may build the same type's node, and either result is correct.
 var evolveNodes sync.Map
@@ -84,7 +89,11 @@ var evolveNodes sync.Map
 // evolveNodeFor returns the cached node for t, building it (and the nodes
 // of the types it reaches) on first use.
 func evolveNodeFor(t reflect.Type) *evolveNode {
+	if last := lastEvolveNode.Load(); last != nil && last.typ == t {
+		return last
+	}
 	if n, ok := evolveNodes.Load(t); ok {
+		lastEvolveNode.Store(n.(*evolveNode))
 		return n.(*evolveNode)
 	}
 	built := make(map[reflect.Type]*evolveNode)
@@ -311,6 +320,12 @@ func (e *evolver) flush(to int) {
 
 // skip returns the offset after the value at off.
 func (e *evolver) skip(off int) int {
+	switch c := e.src[off]; {
+	case c <= 0x7f || c >= 0xe0 || c == mpNil || c == mpFalse || c == mpTrue:
+		return off + 1
+	case c&0xe0 == 0xa0: // fixstr
+		return off + 1 + int(c&0x1f)
+	}
 	r := reader{buf: e.src, off: off}
 	_ = r.skip() // validated
 	return r.off
