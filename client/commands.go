@@ -16,17 +16,29 @@ import (
 type Conn interface {
 	// The box commands, documented on Client.
 	Ping(ctx context.Context) *future.Future[*Response]
+	// Select is [Client.Select].
 	Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response]
+	// Insert is [Client.Insert].
 	Insert(ctx context.Context, space, tuple any) *future.Future[*Response]
+	// Replace is [Client.Replace].
 	Replace(ctx context.Context, space, tuple any) *future.Future[*Response]
+	// ReplaceExisting is [Client.ReplaceExisting].
 	ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response]
+	// Update is [Client.Update].
 	Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response]
+	// Upsert is [Client.Upsert].
 	Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response]
+	// Delete is [Client.Delete].
 	Delete(ctx context.Context, space, index, key any) *future.Future[*Response]
+	// Call is [Client.Call].
 	Call(ctx context.Context, function string, args ...any) *future.Future[*Response]
+	// Call16 is [Client.Call16].
 	Call16(ctx context.Context, function string, args ...any) *future.Future[*Response]
+	// Eval is [Client.Eval].
 	Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response]
+	// Execute is [Client.Execute].
 	Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response]
+	// Prepare is [Client.Prepare].
 	Prepare(ctx context.Context, sql string) *future.Future[*Prepared]
 	// Connected reports whether at least one connection is up.
 	Connected() bool

@@ -43,7 +43,10 @@ var errSelfChain = errors.New("future: Chain callback returned its own future")
 // stack (runtime/debug.Stack) at recovery. If Value is an error, Unwrap
 // returns it, so errors.Is and errors.As look through the panic.
 type PanicError struct {
+	// Value is the value passed to panic.
 	Value any
+	// Stack is the panicking goroutine's stack, from runtime/debug.Stack
+	// at recovery.
 	Stack []byte
 }
 
@@ -72,8 +75,11 @@ func newPanicError(v any) *PanicError {
 // list and Err is that input's error (Twisted's FirstError). Unwrap returns
 // Err, so errors.Is(err, ErrCancelled) and friends see through it.
 type FirstError struct {
+	// Index is the 0-based position of the failing input among All's
+	// arguments.
 	Index int
-	Err   error
+	// Err is the failing input's error.
+	Err error
 }
 
 // Error returns "future: input <Index> failed: <Err>". Cost: formats a string.
