@@ -85,6 +85,7 @@ func (c *Client) dialFirst(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.setUp(true)
 	c.emitConnected()
 	c.startSupervisor(ln)
 	return nil

@@ -24,6 +24,7 @@ type Pool struct {
 	members []*Client
 	exec    *future.Serial
 	next    atomic.Uint32
+	changes changeSignal // notified by every member's (see WaitConnected)
 }
 
 // DialPool opens size connections (DefaultPoolSize if size <= 0) and
@@ -95,6 +96,7 @@ func newPool(addr string, size int, opts Options) (*Pool, error) {
 			p.exec.Close()
 			return nil, err
 		}
+		m.changes.next = &p.changes
 		p.members[i] = m
 	}
 	return p, nil
