@@ -30,6 +30,10 @@ type Conn interface {
 	Prepare(ctx context.Context, sql string) *future.Future[*Prepared]
 	// Connected reports whether at least one connection is up.
 	Connected() bool
+	// WaitConnected blocks until at least one connection is up, ctx ends,
+	// or the connection(s) will never come up (closed, reconnecting
+	// stopped); documented on Client and Pool.
+	WaitConnected(ctx context.Context) error
 	// Close stops reconnecting, fails pending requests and returns when
 	// every goroutine of the connection(s) has exited.
 	Close() error

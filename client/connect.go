@@ -71,7 +71,8 @@ func connectAsync[T interface {
 // per opts.Reconnect from the first attempt on; it fails only for an
 // invalid address. Until the first connection is up, commands fail fast
 // with ErrNotConnected, or wait if opts.WaitForReconnect is set: a program
-// can start before its server is up. Cost: as Dial, without blocking.
+// can start before its server is up. WaitConnected (or Ready, a future)
+// waits for the connection. Cost: as Dial, without blocking.
 func Lazy(addr string, opts Options) (*Client, error) {
 	c, err := newClient(addr, opts, nil)
 	if err != nil {

@@ -82,7 +82,7 @@ func ConnectPool(ctx context.Context, addr string, size int, opts Options) *futu
 // LazyPool returns a pool at once whose connections connect in the
 // background, each as Lazy does: it fails only for an invalid address, and
 // until a connection is up commands fail fast with ErrNotConnected, or
-// wait if opts.WaitForReconnect is set. A negative size fails with an
+// wait if opts.WaitForReconnect is set; WaitConnected waits for one. A negative size fails with an
 // *ArgumentError. Cost: as DialPool, without blocking.
 func LazyPool(addr string, size int, opts Options) (*Pool, error) {
 	p, err := newPool(addr, size, opts)

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -185,10 +184,10 @@ func (c *Client) forgetReady(p *future.Promise[struct{}]) {
 // WaitConnected blocks until at least one of the pool's connections is up
 // and returns nil, at once if one is: the pool can serve requests then
 // (each goes to a live connection). If ctx ends first, or every member is
-// closed or stopped reconnecting, it fails as Client.WaitConnected does,
-// with the errors of the members joined (errors.Join). Use
-// WaitAllConnected to wait for every connection. Cost: no goroutine; one
-// channel per change of any member's state while someone waits.
+// closed or stopped reconnecting, it fails as Client.WaitConnected does
+// (with the first member's cause). Use WaitAllConnected to wait for every
+// connection. Cost: no goroutine; one channel per change of any member's
+// state while someone waits.
 func (p *Pool) WaitConnected(ctx context.Context) error {
 	return p.wait(ctx, false)
 }
@@ -216,30 +215,34 @@ func (p *Pool) wait(ctx context.Context, all bool) error {
 			if done, err := p.readyState(all); done && err != nil {
 				return err
 			}
-			var errs []error
 			for _, m := range p.members {
 				if done, _ := m.readyState(); !done {
-					errs = append(errs, m.waitAbandoned(ctx))
+					return m.waitAbandoned(ctx) // a member still down says why
 				}
 			}
-			return errors.Join(errs...)
+			return p.members[0].waitAbandoned(ctx)
 		}
 	}
 }
 
-// readyState reports whether waiting for the pool is over (see wait).
+// readyState reports whether waiting for the pool is over (see wait), and
+// with what error: the first member's that will never connect again.
 func (p *Pool) readyState(all bool) (done bool, err error) {
-	var errs []error
-	upCount := 0
+	upCount, downForGood := 0, 0
+	var first error
 	for _, m := range p.members {
 		done, err := m.readyState()
 		switch {
 		case done && err == nil:
 			upCount++
-		case done && all:
-			return true, err
 		case done:
-			errs = append(errs, err)
+			if all {
+				return true, err
+			}
+			if first == nil {
+				first = err
+			}
+			downForGood++
 		}
 	}
 	if all {
@@ -248,8 +251,8 @@ func (p *Pool) readyState(all bool) (done bool, err error) {
 	if upCount > 0 {
 		return true, nil
 	}
-	if len(errs) == len(p.members) {
-		return true, errors.Join(errs...)
+	if downForGood == len(p.members) {
+		return true, first
 	}
 	return false, nil
 }
