@@ -9,6 +9,7 @@ import (
 // anything is written, naming what it encoded to; arrays of every form pass.
 func TestTupleMustBeArray(t *testing.T) {
 	type asArray struct {
+		//lint:ignore U1000 the msgpack library reads this field's as_array tag
 		_msgpack struct{} `msgpack:",as_array"`
 		ID       int
 	}
