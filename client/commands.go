@@ -42,6 +42,10 @@ type Conn interface {
 	Prepare(ctx context.Context, sql string) *future.Future[*Prepared]
 	// Connected reports whether at least one connection is up.
 	Connected() bool
+	// WaitConnected blocks until at least one connection is up, ctx ends,
+	// or the connection(s) will never come up (closed, reconnecting
+	// stopped); documented on Client and Pool.
+	WaitConnected(ctx context.Context) error
 	// Close stops reconnecting, fails pending requests and returns when
 	// every goroutine of the connection(s) has exited.
 	Close() error
@@ -56,7 +60,15 @@ var (
 // server's response, or with an error: *ServerError (a server error with
 // its code), *ConnectionError (the connection broke; says whether the
 // request was sent), *ContextError (ctx ended first), *EncodeError or
-// *SchemaError (bad input; nothing sent).
+// *SchemaError (bad input; nothing sent), *ArgumentError (a nil ctx; the
+// future is already failed when the command returns).
+//
+// A tuple (Insert, Replace, ReplaceExisting, Upsert) must encode to a
+// MessagePack array: a slice, an array, an as_array struct or pre-encoded
+// msgpack. A nil tuple fails at once; any other value fails, when the
+// request is encoded (at once if connected), with an *EncodeError over
+// protocol.ErrNilTuple or *protocol.NotArrayError, instead of reaching the
+// server; the check reads the first encoded byte and costs nothing more.
 //
 // Spaces and indexes are given by name (string) or number (any Go integer);
 // a nil index means the primary index. A key may be a single scalar (it is
@@ -136,7 +148,7 @@ func (c *commands) Insert(ctx context.Context, space, tuple any) *future.Future[
 	on := c.target()
 	cr := getRecord(&insertRecords)
 	cr.req = protocol.Insert{Tuple: tuple}
-	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
+	return on.launchTuple(ctx, &cr.call, &cr.req, &cr.target, space, tuple)
 }
 
 // Replace inserts a tuple or replaces the one with the same primary key.
@@ -145,7 +157,7 @@ func (c *commands) Replace(ctx context.Context, space, tuple any) *future.Future
 	on := c.target()
 	cr := getRecord(&replaceRecords)
 	cr.req = protocol.Replace{Tuple: tuple}
-	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
+	return on.launchTuple(ctx, &cr.call, &cr.req, &cr.target, space, tuple)
 }
 
 // replaceExistingLua replaces a tuple only if its primary key exists, as
@@ -170,7 +182,10 @@ end)`
 // tuple. It runs as a small Lua EVAL on the server, so the user needs the
 // execute privilege on the universe as well as read/write on the space.
 func (c *commands) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return c.Eval(ctx, replaceExistingLua, space, tuple)
+	if tuple == nil {
+		return c.target().rejected(ctx, getRecord(&plainRecords), &EncodeError{Err: protocol.ErrNilTuple})
+	}
+	return c.Eval(ctx, replaceExistingLua, space, protocol.CheckedTuple{Value: tuple})
 }
 
 // Update applies ops (built with protocol.OpAssign, OpAdd, OpSplice, ...)
@@ -189,7 +204,7 @@ func (c *commands) Upsert(ctx context.Context, space, tuple any, ops []protocol.
 	on := c.target()
 	cr := getRecord(&upsertRecords)
 	cr.req = protocol.Upsert{Tuple: tuple, Ops: ops}
-	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
+	return on.launchTuple(ctx, &cr.call, &cr.req, &cr.target, space, tuple)
 }
 
 // Delete removes the tuple with key in index (a unique index). The

@@ -70,8 +70,9 @@ func (s Select) AppendBody(dst []byte) ([]byte, error) {
 }
 
 // Insert is an IPROTO_INSERT request: add Tuple to Space, failing with
-// ER_TUPLE_FOUND if the primary key exists. Tuple must encode to an array
-// (nil sends an empty one).
+// ER_TUPLE_FOUND if the primary key exists. Tuple must encode to an array:
+// nil yields ErrNilTuple and anything else *NotArrayError, before anything
+// is written.
 type Insert struct {
 	// Space is the numeric space ID, sent as IPROTO_SPACE_ID.
 	Space uint32
@@ -91,8 +92,8 @@ func (r Insert) AppendBody(dst []byte) ([]byte, error) {
 }
 
 // Replace is an IPROTO_REPLACE request: insert Tuple into Space or replace
-// the tuple with the same primary key. Tuple must encode to an array (nil
-// sends an empty one).
+// the tuple with the same primary key. Tuple must encode to an array, as
+// Insert's.
 type Replace struct {
 	// Space is the numeric space ID, sent as IPROTO_SPACE_ID.
 	Space uint32
@@ -114,7 +115,7 @@ func (r Replace) AppendBody(dst []byte) ([]byte, error) {
 func appendSpaceTuple(dst []byte, space uint32, tuple any) ([]byte, error) {
 	out := AppendMapHeader(dst, 2)
 	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(space))
-	out, err := appendKV(out, iproto.IPROTO_TUPLE, tuple)
+	out, err := appendTupleKV(out, tuple)
 	if err != nil {
 		return dst, err
 	}
@@ -166,7 +167,8 @@ func (r Update) AppendBody(dst []byte) ([]byte, error) {
 }
 
 // Upsert is an IPROTO_UPSERT request: insert Tuple into Space, or, if a
-// tuple with the same primary key exists, apply Ops to it instead.
+// tuple with the same primary key exists, apply Ops to it instead. Tuple
+// must encode to an array, as Insert's.
 type Upsert struct {
 	// Space is the numeric space ID, sent as IPROTO_SPACE_ID.
 	Space uint32
@@ -191,7 +193,7 @@ func (r Upsert) AppendBody(dst []byte) ([]byte, error) {
 	}
 	out := AppendMapHeader(dst, 3)
 	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
-	out, err := appendKV(out, iproto.IPROTO_TUPLE, r.Tuple)
+	out, err := appendTupleKV(out, r.Tuple)
 	if err != nil {
 		return dst, err
 	}
