@@ -17,9 +17,13 @@ import (
 // The timer is a single time.AfterFunc (no goroutine until it fires). If f
 // settles first, or the returned future is cancelled, the timer is stopped
 // and nothing is left behind. On an already settled f no timer is created.
+// A nil f gives a future failed with [ErrNilFuture].
 // Cost: three allocations (result future with its registration, the timer,
 // the timer's callback); one if f is already settled.
 func (f *Future[T]) Timeout(d time.Duration) *Future[T] {
+	if f == nil {
+		return Rejected[T](ErrNilFuture)
+	}
 	s := &timeoutStep[T]{src: f, after: d}
 	s.out.ex, s.out.up = f.ex, s
 	if r := f.subscribe(s, true); r != nil {
