@@ -78,7 +78,7 @@ type Future[T any] struct {
 // when their context is done, so Await with the request's own ctx returns
 // the request's typed error, not a bare ctx.Err()); or a future f derives
 // from through steps that pass errors on unchanged (Then, Map, Convert,
-// Chain, Tap, WithExecutor) has failed, so f will fail with that error.
+// Chain, Tap, WithExecutor, Timeout) has failed, so f will fail with that error.
 //
 // A nil f gives [ErrNilFuture], and a nil ctx on a pending f gives
 // [ErrNilContext]; neither blocks. Await on a [Convert] step whose source has
@@ -216,8 +216,8 @@ const (
 	flagShared uint32 = 1 << iota
 	flagQuiet
 	// flagPassErr marks a derived future that fails with its upstream's
-	// error, unchanged, whenever that upstream (a *Future) fails: the
-	// result of Then, Map, Convert, Chain, Tap or WithExecutor. Set once,
+	// error, unchanged, whenever that upstream fails: the result of Then,
+	// Map, Convert, Chain, Tap, WithExecutor or Timeout (until its deadline). Set once,
 	// before the future is shared. See Future.ended.
 	flagPassErr
 )

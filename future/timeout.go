@@ -1,6 +1,7 @@
 package future
 
 import (
+	"context"
 	"errors"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,7 @@ func (f *Future[T]) Timeout(d time.Duration) *Future[T] {
 	}
 	s := &timeoutStep[T]{src: f, after: d}
 	s.out.ex, s.out.up = f.ex, s
+	s.out.flags.Store(flagPassErr)
 	if r := f.subscribe(s, true); r != nil {
 		drain(r)
 		return &s.out
@@ -106,4 +108,14 @@ func (s *timeoutStep[T]) expire() {
 		return
 	}
 	s.out.complete(zero, &timeoutError{after: s.after}, false)
+}
+
+// askDue lets a wait whose context ended ask the source: its failure passes
+// on unchanged, unless the deadline passed (then the result is, or is
+// about to be, settled with the timeout).
+func (s *timeoutStep[T]) askDue(context.Context) (dueAsker, error, bool) {
+	if s.fired.Load() {
+		return nil, nil, false
+	}
+	return s.src, nil, false
 }

@@ -18,7 +18,7 @@ import "context"
 // WaitEnder is an optional interface of a [Canceller] installed with
 // [Promise.AddCanceller] (or [Promise.InitCancellable]): a producer that
 // implements it is asked, when an Await on its future (or on a future derived
-// from it by Then, Map, Convert, Chain, Tap or WithExecutor) gives up because
+// from it by Then, Map, Convert, Chain, Tap, WithExecutor or Timeout) gives up because
 // the Await's context ended, whether its own reason to end has come too.
 type WaitEnder interface {
 	// FutureWaitEnded runs in the awaiting goroutine, with the Await's

@@ -84,6 +84,7 @@ func TestAwaitDerivedGetsUpstreamError(t *testing.T) {
 		"WithExecutor": root.WithExecutor(future.Inline).Then(inc),
 		"Chain":        future.Chain(root, func(v int) *future.Future[int] { return future.Resolved(v) }),
 		"Convert":      future.Convert(root, inc).Then(inc),
+		"Timeout":      root.Timeout(hangBound).Then(inc),
 	}
 	caught := root.Catch(func(error) (int, error) { return 0, nil })
 	cancel()
