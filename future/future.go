@@ -220,6 +220,9 @@ const (
 	// Map, Convert, Chain, Tap, WithExecutor or Timeout (until its deadline). Set once,
 	// before the future is shared. See Future.ended.
 	flagPassErr
+	// flagSeen is set when a wait returned the error f was bound to fail
+	// with before f settled (see Future.ended): that error was observed.
+	flagSeen
 )
 
 // Peek returns f's outcome without blocking: settled is false while f is
@@ -253,7 +256,7 @@ func (f *Future[T]) settle(v T, err error, byProducer bool) (ok bool, head, tail
 	}
 	f.val, f.err = v, err
 	head, done, waiter := f.head, f.done, f.waiter
-	if err != nil && head == nil && done == nil && waiter == nil && !f.cancelling.Load() {
+	if err != nil && head == nil && done == nil && waiter == nil && !f.cancelling.Load() && f.flags.Load()&flagSeen == 0 {
 		f.obs = trackUnobserved(f, err)
 	}
 	f.head, f.done, f.waiter, f.up, f.cancel = nil, nil, nil, nil, nil

@@ -89,6 +89,7 @@ func (f *Future[T]) ended(ctx context.Context) (T, error) {
 	}
 	var zero T
 	if failed != nil {
+		f.flags.Or(flagSeen) // observed before it settles: not to be reported
 		return zero, failed
 	}
 	return zero, ctx.Err()
