@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -96,6 +97,37 @@ func TestAwaitSameCtxNotSent(t *testing.T) {
 	require.True(t, first.Cancel())
 }
 
+// TestAwaitUnrelatedCtx: an Await whose own context ends while the
+// request's is live returns that context's error and leaves the request
+// pending, still answerable.
+func TestAwaitUnrelatedCtx(t *testing.T) {
+	t.Parallel()
+	c, srv := dialPipe(t)
+	guard := testContext(t)
+	f := c.Call(guard, "echo", 1)
+	other, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, err := f.Await(other)
+	require.Nil(t, r)
+	require.ErrorIs(t, err, context.Canceled)
+	var ce *client.ContextError
+	require.False(t, errors.As(err, &ce), "the request's context is live: nothing to report about it")
+	mustPendingResponse(t, f) // the fake server has not answered yet
+
+	req, _ := readCall(t, srv)
+	require.NoError(t, srv.ReplyOK(req, 10))
+	r, err = f.Await(guard)
+	require.NoError(t, err)
+	require.Equal(t, []any{int64(10)}, responseValues(t, r))
+}
+
+// mustPendingResponse fails the test if f has settled.
+func mustPendingResponse(t testing.TB, f *future.Future[*client.Response]) {
+	t.Helper()
+	_, _, settled := f.Peek()
+	require.False(t, settled, "the future must be left pending")
+}
+
 // TestAwaitSameCtxDerived: futures derived from a request (Tuples, One, a
 // Then chain, Tap, a Chain) awaited with the request's context get the
 // request's typed error too.
@@ -118,10 +150,14 @@ func TestAwaitSameCtxDerived(t *testing.T) {
 		case <-testContext(t).Done():
 			t.Fatal("the Chain step did not run")
 		}
-		requireHanded(t, c) // every eval above was sent
+		// A ping answered after every eval above was written, through a
+		// step that runs on the executor after the Chain step has finished
+		// linking its inner future.
+		_, err := c.Ping(testContext(t)).Then(pass).Await(testContext(t))
+		require.NoError(t, err)
 		cancel()
 
-		_, err := tuples.Await(ctx)
+		_, err = tuples.Await(ctx)
 		require.True(t, requireCtxError(t, nil, err, context.Canceled).Sent, "round %d: Tuples", i)
 		_, err = one.Await(ctx)
 		require.True(t, requireCtxError(t, nil, err, context.Canceled).Sent, "round %d: One", i)
