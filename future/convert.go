@@ -14,7 +14,9 @@ import (
 // awaiting goroutine instead of waiting for the Executor. So awaiting a
 // Convert step inside a callback that runs on that same Executor works,
 // where awaiting a Map step there deadlocks (the step is queued behind the
-// callback that waits for it); and a goroutine that awaits it does not wait
+// callback that waits for it), provided f itself settles without that
+// Executor (a client request's future does; a Then step on that Executor
+// does not); and a goroutine that awaits it does not wait
 // for the callbacks queued before it. Errors pass through as with Map, and
 // so does cancellation: cancelling the result before fn starts releases f
 // and fn never runs. A nil f or fn fail the result at once ([ErrNilFuture],
