@@ -8,6 +8,7 @@ import (
 
 	"github.com/tarantool/go-iproto"
 
+	"github.com/txtarantool/txtarantool/future"
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
@@ -224,8 +225,10 @@ func serverClosed(err error) error {
 }
 
 // ErrNilContext is the error (inside an *ArgumentError) of a command,
-// Dial, Connect, DialPool or ConnectPool given a nil context.
-var ErrNilContext = errors.New("txtarantool: nil context")
+// Dial, Connect, DialPool or ConnectPool given a nil context. It is
+// future.ErrNilContext, which Await gives for a nil context, so one
+// errors.Is check covers a nil context wherever it was passed.
+var ErrNilContext = future.ErrNilContext
 
 // ArgumentError fails a call given an argument no request can be made of
 // (a nil context, a negative pool size). From a command it is the

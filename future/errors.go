@@ -17,10 +17,22 @@ var ErrCancelled = errors.New("future: cancelled")
 var ErrTimeout = errors.New("future: timed out")
 
 // ErrNilFuture is the error used when a callback passed to [Chain] returns a
-// nil *Future, or when a combinator such as [All] is given a nil input, so
-// that a programming error fails the chain instead of hanging it or crashing
-// the goroutine that settled the source.
+// nil *Future, when a combinator such as [All] is given a nil input, and
+// when a method is called on a nil *Future (Await returns it, Peek reports
+// it, Then and the other steps return a future failed with it), so that a
+// programming error fails the chain instead of hanging it or crashing the
+// goroutine that settled the source. Cost: a package-level value.
 var ErrNilFuture = errors.New("future: nil *Future")
+
+// ErrNilCallback is the error of the future returned by a step (Then,
+// Catch, Finally, Map, Chain, Convert, Tap, TapErr) given a nil callback:
+// the step fails at once, registering nothing. Cost: a package-level value.
+var ErrNilCallback = errors.New("future: nil callback")
+
+// ErrNilContext is the error Await returns, without waiting and without
+// registering anything, when given a nil context while the future is still
+// pending. Cost: a package-level value.
+var ErrNilContext = errors.New("future: nil context")
 
 // ErrNoInputs is the error of [Race] called with no futures: with nothing to
 // race there is no first success, and a future that never settles would hang
