@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/txtarantool/txtarantool/future"
@@ -45,6 +46,12 @@ type call struct {
 	watched bool
 
 	abandoned atomic.Bool // ctx done or future cancelled (packed with the flags above)
+	// ctxAbandon is the progress of abandoning the call because its
+	// context is done, which the context watcher and a waiter whose own
+	// context ended (FutureWaitEnded) may both attempt: 0 not begun, 1 under
+	// way, 2 done. The first to begin acts; the other waits for it. Packed
+	// with abandoned: no extra memory.
+	ctxAbandon atomic.Uint32
 
 	// recycle zeroes the call's record and returns it to its pool (see
 	// Response.Release); nil for records not from a pool.
@@ -114,12 +121,51 @@ func (cl *call) abandon(err error) {
 // Cancel rejects it.
 func (cl *call) onAbandon() {
 	if cl.ctx.Err() != nil {
-		cl.abandon(context.Cause(cl.ctx))
+		cl.abandonCtx()
 		return
 	}
 	cl.abandon(nil)
 }
 
+// abandonCtx abandons the call because its context is done, once: the
+// first caller acts; a later one (the watcher and a waiter may race)
+// returns once the future is settled or the first caller is done, so
+// that a waiter sees the outcome the first one gave. The wait is a
+// spin: abandon only takes a mutex and settles the future.
+func (cl *call) abandonCtx() {
+	if cl.ctxAbandon.CompareAndSwap(0, 1) {
+		cl.abandon(context.Cause(cl.ctx))
+		cl.ctxAbandon.Store(2)
+		return
+	}
+	f := cl.promise.Future()
+	for cl.ctxAbandon.Load() != 2 {
+		if _, _, settled := f.Peek(); settled {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
 // FutureCancelled implements future.Canceller: the call's future is being
 // cancelled (or its context ended first; see onAbandon).
 func (cl *call) FutureCancelled() { cl.onAbandon() }
+
+// FutureWaitEnded implements future.WaitEnder: an Await on the call's
+// future (or on a future derived from it) gave up because its context
+// ctx ended. If the request's own context is done too, the call is
+// abandoned now, exactly as its context watcher would a moment later
+// (whichever of the two finds the call in its table settles it, once), so
+// that the Await returns the *ContextError saying whether the request was
+// sent, not a bare ctx.Err(). Otherwise nothing happens.
+func (cl *call) FutureWaitEnded(ctx context.Context) {
+	// Cause locks a cancelled context of the standard library until it has
+	// cancelled its children: if ctx is an ancestor of the request's
+	// context (Options.RequestTimeout derives one), that one is done once
+	// Cause returns.
+	_ = context.Cause(ctx)
+	if cl.ctx == nil || cl.ctx.Err() == nil {
+		return
+	}
+	cl.abandonCtx()
+}

@@ -55,10 +55,15 @@ type Client struct {
 	supervised chan struct{}
 
 	stateMu   sync.Mutex
-	waiting   []*call // requests waiting for a connection (WaitForReconnect)
-	gaveUp    error   // set when the reconnect policy stopped
-	lastCause error   // why the last connection broke
+	waiting   []*call                     // requests waiting for a connection (WaitForReconnect)
+	gaveUp    error                       // set when the reconnect policy stopped
+	lastCause error                       // why the last connection broke or the last attempt failed
+	lastWhat  string                      // which: "connection lost" or "last attempt"
+	up        bool                        // connected: logged in, schema loaded (see ready.go)
+	ready     []*future.Promise[struct{}] // pending Ready futures
 	closed    atomic.Bool
+
+	changes changeSignal // wakes WaitConnected on every change of up, closed, gaveUp
 
 	closeOnce sync.Once
 }
@@ -160,6 +165,7 @@ func (c *Client) Close() error {
 		alreadyReported := c.gaveUp != nil // Handlers.Closed has run
 		c.stateMu.Unlock()
 		c.stopLife()
+		c.settleReadyFailed()
 		if ln := c.link.Swap(nil); ln != nil {
 			ln.close(ErrClosed)
 		}

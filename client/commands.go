@@ -16,20 +16,36 @@ import (
 type Conn interface {
 	// The box commands, documented on Client.
 	Ping(ctx context.Context) *future.Future[*Response]
+	// Select is [Client.Select].
 	Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response]
+	// Insert is [Client.Insert].
 	Insert(ctx context.Context, space, tuple any) *future.Future[*Response]
+	// Replace is [Client.Replace].
 	Replace(ctx context.Context, space, tuple any) *future.Future[*Response]
+	// ReplaceExisting is [Client.ReplaceExisting].
 	ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response]
+	// Update is [Client.Update].
 	Update(ctx context.Context, space, index, key any, ops []protocol.Op) *future.Future[*Response]
+	// Upsert is [Client.Upsert].
 	Upsert(ctx context.Context, space, tuple any, ops []protocol.Op) *future.Future[*Response]
+	// Delete is [Client.Delete].
 	Delete(ctx context.Context, space, index, key any) *future.Future[*Response]
+	// Call is [Client.Call].
 	Call(ctx context.Context, function string, args ...any) *future.Future[*Response]
+	// Call16 is [Client.Call16].
 	Call16(ctx context.Context, function string, args ...any) *future.Future[*Response]
+	// Eval is [Client.Eval].
 	Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response]
+	// Execute is [Client.Execute].
 	Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response]
+	// Prepare is [Client.Prepare].
 	Prepare(ctx context.Context, sql string) *future.Future[*Prepared]
 	// Connected reports whether at least one connection is up.
 	Connected() bool
+	// WaitConnected blocks until at least one connection is up, ctx ends,
+	// or the connection(s) will never come up (closed, reconnecting
+	// stopped); documented on Client and Pool.
+	WaitConnected(ctx context.Context) error
 	// Close stops reconnecting, fails pending requests and returns when
 	// every goroutine of the connection(s) has exited.
 	Close() error
@@ -44,7 +60,15 @@ var (
 // server's response, or with an error: *ServerError (a server error with
 // its code), *ConnectionError (the connection broke; says whether the
 // request was sent), *ContextError (ctx ended first), *EncodeError or
-// *SchemaError (bad input; nothing sent).
+// *SchemaError (bad input; nothing sent), *ArgumentError (a nil ctx; the
+// future is already failed when the command returns).
+//
+// A tuple (Insert, Replace, ReplaceExisting, Upsert) must encode to a
+// MessagePack array: a slice, an array, an as_array struct or pre-encoded
+// msgpack. A nil tuple fails at once; any other value fails, when the
+// request is encoded (at once if connected), with an *EncodeError over
+// protocol.ErrNilTuple or *protocol.NotArrayError, instead of reaching the
+// server; the check reads the first encoded byte and costs nothing more.
 //
 // Spaces and indexes are given by name (string) or number (any Go integer);
 // a nil index means the primary index. A key may be a single scalar (it is
@@ -124,7 +148,7 @@ func (c *commands) Insert(ctx context.Context, space, tuple any) *future.Future[
 	on := c.target()
 	cr := getRecord(&insertRecords)
 	cr.req = protocol.Insert{Tuple: tuple}
-	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
+	return on.launchTuple(ctx, &cr.call, &cr.req, &cr.target, space, tuple)
 }
 
 // Replace inserts a tuple or replaces the one with the same primary key.
@@ -133,7 +157,7 @@ func (c *commands) Replace(ctx context.Context, space, tuple any) *future.Future
 	on := c.target()
 	cr := getRecord(&replaceRecords)
 	cr.req = protocol.Replace{Tuple: tuple}
-	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
+	return on.launchTuple(ctx, &cr.call, &cr.req, &cr.target, space, tuple)
 }
 
 // replaceExistingLua replaces a tuple only if its primary key exists, as
@@ -158,7 +182,10 @@ end)`
 // tuple. It runs as a small Lua EVAL on the server, so the user needs the
 // execute privilege on the universe as well as read/write on the space.
 func (c *commands) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
-	return c.Eval(ctx, replaceExistingLua, space, tuple)
+	if tuple == nil {
+		return c.target().rejected(ctx, getRecord(&plainRecords), &EncodeError{Err: protocol.ErrNilTuple})
+	}
+	return c.Eval(ctx, replaceExistingLua, space, protocol.CheckedTuple{Value: tuple})
 }
 
 // Update applies ops (built with protocol.OpAssign, OpAdd, OpSplice, ...)
@@ -177,7 +204,7 @@ func (c *commands) Upsert(ctx context.Context, space, tuple any, ops []protocol.
 	on := c.target()
 	cr := getRecord(&upsertRecords)
 	cr.req = protocol.Upsert{Tuple: tuple, Ops: ops}
-	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, nil)
+	return on.launchTuple(ctx, &cr.call, &cr.req, &cr.target, space, tuple)
 }
 
 // Delete removes the tuple with key in index (a unique index). The

@@ -17,7 +17,12 @@ import (
 // Cost: one TCP or Unix connection with two goroutines (reader, writer),
 // one executor goroutine, one supervisor goroutine, and two selects for
 // the schema.
+//
+// A nil ctx fails at once with an *ArgumentError (ErrNilContext).
 func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
+	if ctx == nil {
+		return nil, nilContextError()
+	}
 	c, err := newClient(addr, opts, nil)
 	if err != nil {
 		return nil, err
@@ -32,9 +37,12 @@ func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
 // Connect is Dial returning a future: it fires with the client once the
 // connection is up (authenticated, schema loaded), or fails as Dial does.
 // Cancelling the future abandons the attempt; a connection that comes up
-// afterwards is closed. Cost: as Dial, plus one goroutine while
-// connecting.
+// afterwards is closed. A nil ctx fails the future at once, as Dial.
+// Cost: as Dial, plus one goroutine while connecting.
 func Connect(ctx context.Context, addr string, opts Options) *future.Future[*Client] {
+	if ctx == nil {
+		return future.Rejected[*Client](nilContextError())
+	}
 	return connectAsync(ctx, func(ctx context.Context) (*Client, error) { return Dial(ctx, addr, opts) })
 }
 
@@ -63,7 +71,8 @@ func connectAsync[T interface {
 // per opts.Reconnect from the first attempt on; it fails only for an
 // invalid address. Until the first connection is up, commands fail fast
 // with ErrNotConnected, or wait if opts.WaitForReconnect is set: a program
-// can start before its server is up. Cost: as Dial, without blocking.
+// can start before its server is up. WaitConnected (or Ready, a future)
+// waits for the connection. Cost: as Dial, without blocking.
 func Lazy(addr string, opts Options) (*Client, error) {
 	c, err := newClient(addr, opts, nil)
 	if err != nil {
@@ -85,6 +94,7 @@ func (c *Client) dialFirst(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.setUp(true)
 	c.emitConnected()
 	c.startSupervisor(ln)
 	return nil

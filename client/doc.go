@@ -43,14 +43,16 @@
 // *[ConnectionError] or *[ContextError] tells whether the request was sent
 // (errors.Is(err, [ErrNotSent]) means it is safe to retry, [ErrOutcomeUnknown]
 // that the server may have run it); [EncodeError], [SchemaError],
-// [InFlightLimitError] and [AuthError] name the other failures. Dial errors
-// come from [transport.DialError]; malformed server data is a
-// [protocol.MalformedError].
+// [ArgumentError], [InFlightLimitError] and [AuthError] name the other
+// failures. Dial errors come from [transport.DialError]; malformed server
+// data is a [protocol.MalformedError]. [SafeToRetry] and [IsUnavailable]
+// answer the two questions a service asks of an error.
 //
 // # Reconnection
 //
 // When the connection breaks, requests in flight fail at once and the client
 // reconnects in the background per Options.Reconnect (default
 // [reconnect.DefaultBackoff]), logging in and reloading the schema;
-// Options.WaitForReconnect lets requests made meanwhile wait for it.
+// Options.WaitForReconnect lets requests made meanwhile wait for it, and
+// [Client.WaitConnected] waits for it.
 package client

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
+	"github.com/tarantool/go-iproto"
+
+	"github.com/txtarantool/txtarantool/future"
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
@@ -58,7 +62,7 @@ type ServerError = protocol.ServerError
 // if true the server may or may not have executed it.
 //
 // errors.Is(err, ErrNotSent) and errors.Is(err, ErrOutcomeUnknown) match
-// the two cases; Unwrap gives the underlying cause (a net error, io.EOF,
+// the two cases; Unwrap gives the underlying cause (a net error, ErrServerClosed,
 // ErrClosed, a *protocol.MalformedError, ...).
 type ConnectionError struct {
 	// Addr is the server address of the broken connection.
@@ -151,8 +155,16 @@ func (e *AuthError) Error() string {
 func (e *AuthError) Unwrap() error { return e.Err }
 
 // SchemaError fails a request that names a space or index the server does
-// not have (after a schema reload), or passes an identifier of a type that
-// cannot name one. Nothing was sent.
+// not have (after a schema reload), gives an empty name, or passes an
+// identifier of a type that cannot name one. Nothing was sent.
+//
+// The same mistake made with a number reaches the server, which answers
+// with a *ServerError; both match the same code, so one check covers both:
+// an unknown or empty space name matches ErrorCode(iproto.ER_NO_SUCH_SPACE),
+// the code of an unknown space number. An unknown or empty index name
+// matches ErrorCode(iproto.ER_NO_SUCH_INDEX_NAME), what Tarantool says of
+// an index name, and ErrorCode(iproto.ER_NO_SUCH_INDEX_ID), what Tarantool
+// 2.6 answers for an unknown index number. Code holds the first.
 type SchemaError struct {
 	// Space is the space as the caller gave it.
 	Space any
@@ -161,6 +173,10 @@ type SchemaError struct {
 	Index any
 	// Reason says what is wrong.
 	Reason string
+	// Code is the server error code the same mistake gets by number
+	// (ER_NO_SUCH_SPACE, ER_NO_SUCH_INDEX_NAME), or 0 for an identifier
+	// of the wrong type.
+	Code iproto.Error
 }
 
 // Error names the space, the index and the reason.
@@ -171,8 +187,74 @@ func (e *SchemaError) Error() string {
 	return fmt.Sprintf("txtarantool: space %v: %s", e.Space, e.Reason)
 }
 
-// Is makes every SchemaError match ErrNotSent: nothing was sent.
-func (e *SchemaError) Is(target error) bool { return target == ErrNotSent }
+// Is makes every SchemaError match ErrNotSent (nothing was sent) and, if
+// Code is set, ErrorCode(Code) (and an index name's ER_NO_SUCH_INDEX_ID),
+// as the server's error for the same mistake does.
+func (e *SchemaError) Is(target error) bool {
+	if target == ErrNotSent {
+		return true
+	}
+	code, ok := target.(ErrorCode)
+	if !ok || e.Code == 0 {
+		return false
+	}
+	return iproto.Error(code) == e.Code ||
+		(e.Code == iproto.ER_NO_SUCH_INDEX_NAME && iproto.Error(code) == iproto.ER_NO_SUCH_INDEX_ID)
+}
+
+// ErrServerClosed is the cause of a connection the server closed cleanly
+// (end of stream between two responses, or before its greeting): it reads
+// "server closed the connection" and wraps io.EOF, so errors.Is(err,
+// io.EOF) still holds.
+var ErrServerClosed error = serverClosedError{}
+
+// serverClosedError is ErrServerClosed's type: a message of its own over
+// io.EOF.
+type serverClosedError struct{}
+
+func (serverClosedError) Error() string { return "txtarantool: server closed the connection" }
+func (serverClosedError) Unwrap() error { return io.EOF }
+
+// serverClosed turns a bare io.EOF from the connection into ErrServerClosed
+// and returns any other error unchanged.
+func serverClosed(err error) error {
+	if err == io.EOF {
+		return ErrServerClosed
+	}
+	return err
+}
+
+// ErrNilContext is the error (inside an *ArgumentError) of a command,
+// Dial, Connect, DialPool or ConnectPool given a nil context. It is
+// future.ErrNilContext, which Await gives for a nil context, so one
+// errors.Is check covers a nil context wherever it was passed.
+var ErrNilContext = future.ErrNilContext
+
+// ArgumentError fails a call given an argument no request can be made of
+// (a nil context, a negative pool size). From a command it is the
+// future's error, already set when the command returns, and it matches
+// ErrNotSent: nothing was sent.
+type ArgumentError struct {
+	// Arg names the argument ("ctx", "size").
+	Arg string
+	// Err says what is wrong, e.g. ErrNilContext.
+	Err error
+}
+
+// Error names the argument and the problem.
+func (e *ArgumentError) Error() string {
+	return fmt.Sprintf("txtarantool: invalid argument %s: %v", e.Arg, e.Err)
+}
+
+// Unwrap returns Err.
+func (e *ArgumentError) Unwrap() error { return e.Err }
+
+// Is makes every ArgumentError match ErrNotSent: nothing was sent.
+func (e *ArgumentError) Is(target error) bool { return target == ErrNotSent }
+
+// nilContextError is the *ArgumentError of a nil context (a new one each
+// time: the caller may keep and change it).
+func nilContextError() error { return &ArgumentError{Arg: "ctx", Err: ErrNilContext} }
 
 // EncodeError fails a request whose arguments cannot be encoded (an
 // unsupported Go type, an invalid update operation, a request larger than

@@ -12,9 +12,9 @@ import (
 	"github.com/txtarantool/txtarantool/internal/tlsproxy"
 )
 
-// A lazy client returns at once and connects in the background; with
-// WaitForReconnect its first requests wait for the connection instead of
-// failing with ErrNotConnected.
+// A lazy client returns at once and connects in the background;
+// WaitConnected waits for the connection, and with WaitForReconnect its
+// first requests wait for it too instead of failing with ErrNotConnected.
 func ExampleLazy() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -27,7 +27,8 @@ func ExampleLazy() {
 		log.Fatal(err) // only for an address that cannot be parsed
 	}
 	defer c.Close()
-	_, err = c.Ping(ctx).Await(ctx) // waits for the connection, bounded by ctx
+	fmt.Println("connected:", c.WaitConnected(ctx)) // or ctx's error, ErrClosed, ErrReconnectStopped: with the last cause
+	_, err = c.Ping(ctx).Await(ctx)                 // made before, it would have waited too (WaitForReconnect)
 	fmt.Println("ping:", err)
 }
 

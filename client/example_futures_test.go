@@ -31,6 +31,7 @@ func ExampleClient_Select_then() {
 		return u.Name, err
 	}).
 		Catch(func(err error) (string, error) { return "unknown", nil }). // recover
+		Tap(func(s string) { fmt.Println("name:", s) }).                  // a side effect; s passes on
 		Finally(func(s string, err error) (string, error) {
 			fmt.Println("settled") // runs on success and on failure
 			return s, err
@@ -65,4 +66,23 @@ func ExampleClient_Eval_timeout() {
 	f.Cancel()
 	_, err = f.Await(ctx)
 	fmt.Println(errors.Is(err, future.ErrCancelled))
+}
+
+// Awaiting with the request's own ctx: when it ends, the error is the
+// request's *client.ContextError, which says whether it was sent.
+func ExampleClient_Eval_sameContext() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := client.Dial(ctx, exampleAddr, client.Options{User: exampleUser, Password: examplePassword})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+
+	short, cancelShort := context.WithTimeout(ctx, time.Millisecond)
+	defer cancelShort()
+	_, err = c.Eval(short, "require('fiber').sleep(1)").Await(short)
+	var ce *client.ContextError
+	fmt.Println(errors.As(err, &ce), errors.Is(err, context.DeadlineExceeded))
+	fmt.Println(errors.Is(err, client.ErrNotSent) != errors.Is(err, client.ErrOutcomeUnknown)) // sent or not: one of the two
 }

@@ -22,7 +22,7 @@ func ExampleHandlers() {
 	opts.Handlers = client.Handlers{
 		Connected:    func(c *client.Client) { fmt.Println("connected") },
 		Disconnected: func(c *client.Client, cause error) { fmt.Println("disconnected:", cause) },
-		Reconnecting: func(c *client.Client, attempt int, delay time.Duration) { fmt.Println("attempt", attempt, "in", delay) },
+		Reconnecting: func(c *client.Client, n int, d time.Duration, err error) { fmt.Println("attempt", n, "in", d, err) },
 		Reconnected:  func(c *client.Client, downtime time.Duration) { fmt.Println("back after", downtime) },
 		Closed:       func(c *client.Client, cause error) { fmt.Println("closed:", cause) }, // nil, or ErrReconnectStopped
 	}

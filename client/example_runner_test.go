@@ -44,9 +44,10 @@ func TestReadmeExamples(t *testing.T) {
 		want string
 	}{
 		{"ExampleClient_Update", ExampleClient_Update, "true 960001 ann b. <nil>\n1 ann b. <nil>\n[42] <nil>\n"},
-		{"ExampleClient_Select_then", ExampleClient_Select_then, "settled\nbob <nil>\n"},
+		{"ExampleClient_Select_then", ExampleClient_Select_then, "name: bob\nsettled\nbob <nil>\n"},
+		{"ExampleClient_Eval_sameContext", ExampleClient_Eval_sameContext, "true true\ntrue\n"},
 		{"ExampleClient_Eval_timeout", ExampleClient_Eval_timeout, "2 <nil>\n1 <nil>\ntrue\ntrue\n"},
-		{"ExampleLazy", ExampleLazy, "ping: <nil>\n"},
+		{"ExampleLazy", ExampleLazy, "connected: <nil>\nping: <nil>\n"},
 		{"ExampleDialPool", ExampleDialPool, "4 connections: <nil>\n"},
 		{"ExampleOptions_tls", ExampleOptions_tls, "ping over TLS: <nil>\n"},
 		{"ExampleHandlers", ExampleHandlers, "connected\nclosed: <nil>\n"},

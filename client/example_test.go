@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/future"
@@ -146,8 +145,9 @@ func ExampleTuples() {
 	fmt.Printf("%d user: %d %s\n", len(users), users[0].ID, users[0].Name)
 }
 
-// Match errors by Tarantool error code, and tell apart the requests that
-// are safe to retry.
+// Match errors by Tarantool error code (the common ones are client.Code…
+// constants, any other is client.ErrorCode(iproto.ER_…)), and tell apart
+// the requests that are safe to retry.
 func ExampleErrorCode() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -162,7 +162,7 @@ func ExampleErrorCode() {
 	}
 	_, err = c.Insert(ctx, "test", []any{930_005, "eve again"}).Await(ctx)
 	switch {
-	case errors.Is(err, client.ErrorCode(iproto.ER_TUPLE_FOUND)):
+	case errors.Is(err, client.CodeTupleFound): // client.ErrorCode(iproto.ER_TUPLE_FOUND)
 		fmt.Println("duplicate key")
 	case err != nil:
 		log.Fatal(err)

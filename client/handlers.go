@@ -14,8 +14,11 @@ type Handlers struct {
 	// Disconnected: the connection broke; cause says why. Requests in
 	// flight have already failed.
 	Disconnected func(c *Client, cause error)
-	// Reconnecting: attempt number attempt (1, 2, ...) starts after delay.
-	Reconnecting func(c *Client, attempt int, delay time.Duration)
+	// Reconnecting: attempt number attempt (1, 2, ...) starts after
+	// delay; cause is why the client is not connected: the error the
+	// connection broke with (before attempt 1 after a disconnection) or
+	// the previous attempt's (a *transport.DialError, an *AuthError, ...).
+	Reconnecting func(c *Client, attempt int, delay time.Duration, cause error)
 	// Reconnected: a connection is up again after being down for downtime.
 	Reconnected func(c *Client, downtime time.Duration)
 	// Closed: the client is closed (cause nil) or the reconnect policy gave
@@ -35,9 +38,9 @@ func (c *Client) emitDisconnected(cause error) {
 	}
 }
 
-func (c *Client) emitReconnecting(attempt int, delay time.Duration) {
+func (c *Client) emitReconnecting(attempt int, delay time.Duration, cause error) {
 	if h := c.opts.Handlers.Reconnecting; h != nil {
-		c.exec.Execute(func() { h(c, attempt, delay) })
+		c.exec.Execute(func() { h(c, attempt, delay, cause) })
 	}
 }
 

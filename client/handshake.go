@@ -38,7 +38,7 @@ func handshake(ctx context.Context, nc net.Conn, opts Options) (protocol.Greetin
 			// greeting (a clean EOF before any byte stays io.EOF).
 			err = &protocol.GreetingError{Reason: fmt.Sprintf("connection closed after %d of %d bytes", n, protocol.GreetingSize), Err: err}
 		}
-		return protocol.Greeting{}, nil, handshakeError(ctx, "reading greeting", err)
+		return protocol.Greeting{}, nil, handshakeError(ctx, "reading greeting", serverClosed(err))
 	}
 	greeting, err := protocol.ParseGreeting(raw)
 	if err != nil {
@@ -74,7 +74,7 @@ func authenticate(br *bufio.Reader, nc net.Conn, greeting protocol.Greeting, opt
 	}
 	response, err := readFrame(br, opts.MaxFrameSize)
 	if err != nil {
-		return err
+		return serverClosed(err)
 	}
 	header, body, err := protocol.DecodeResponseHeader(response)
 	if err != nil {

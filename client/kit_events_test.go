@@ -51,8 +51,8 @@ func (r *eventRecorder) Handlers() client.Handlers {
 		Disconnected: func(c *client.Client, cause error) {
 			r.add(lifecycleEvent{Kind: "disconnected", Client: c, Cause: cause})
 		},
-		Reconnecting: func(c *client.Client, attempt int, delay time.Duration) {
-			r.add(lifecycleEvent{Kind: "reconnecting", Client: c, Attempt: attempt, Delay: delay})
+		Reconnecting: func(c *client.Client, attempt int, delay time.Duration, cause error) {
+			r.add(lifecycleEvent{Kind: "reconnecting", Client: c, Attempt: attempt, Delay: delay, Cause: cause})
 		},
 		Reconnected: func(c *client.Client, downtime time.Duration) {
 			r.add(lifecycleEvent{Kind: "reconnected", Client: c, Downtime: downtime})

@@ -241,7 +241,7 @@ func (ln *link) readLoop() {
 	for {
 		header, body, err := readResponse(ln.reader, ln.maxFrame, &ln.slab)
 		if err != nil {
-			ln.fail(err)
+			ln.fail(serverClosed(err))
 			return
 		}
 		ln.deliver(header, body)

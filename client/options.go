@@ -21,7 +21,8 @@ import (
 type Options struct {
 	// User and Password authenticate with chap-sha1 after the greeting.
 	// An empty User (or "guest" with no password) skips authentication.
-	User     string
+	User string
+	// Password is User's password; Options print it redacted.
 	Password string
 
 	// DialTimeout bounds connecting, greeting, authentication and the

@@ -3,13 +3,14 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/txtarantool/txtarantool/future"
 )
 
 // DefaultPoolSize is the number of connections of a pool made with a size
-// of 0 or less.
+// of 0. A negative size is an error (*ArgumentError).
 const DefaultPoolSize = 10
 
 // Pool is a fixed set of connections to one server, each a Client with its
@@ -24,12 +25,17 @@ type Pool struct {
 	members []*Client
 	exec    *future.Serial
 	next    atomic.Uint32
+	changes changeSignal // notified by every member's (see WaitConnected)
 }
 
-// DialPool opens size connections (DefaultPoolSize if size <= 0) and
+// DialPool opens size connections (DefaultPoolSize if size is 0) and
 // blocks until all are up, or fails (closing those that opened) as Dial
-// does. Cost: size times a Client's, plus one shared executor.
+// does. A nil ctx or a negative size fails at once with an
+// *ArgumentError. Cost: size times a Client's, plus one shared executor.
 func DialPool(ctx context.Context, addr string, size int, opts Options) (*Pool, error) {
+	if ctx == nil {
+		return nil, nilContextError()
+	}
 	p, err := newPool(addr, size, opts)
 	if err != nil {
 		return nil, err
@@ -61,16 +67,23 @@ func DialPool(ctx context.Context, addr string, size int, opts Options) (*Pool, 
 // ConnectPool is DialPool returning a future that fires with the pool when
 // all connections are up, or fails as DialPool does. Cancelling the future
 // abandons the attempt; connections that come up afterwards are closed.
-// Cost: as DialPool, plus one goroutine while connecting.
+// A nil ctx or a negative size fails the future at once. Cost: as
+// DialPool, plus one goroutine while connecting.
 func ConnectPool(ctx context.Context, addr string, size int, opts Options) *future.Future[*Pool] {
+	if ctx == nil {
+		return future.Rejected[*Pool](nilContextError())
+	}
+	if size < 0 {
+		return future.Rejected[*Pool](poolSizeError(size))
+	}
 	return connectAsync(ctx, func(ctx context.Context) (*Pool, error) { return DialPool(ctx, addr, size, opts) })
 }
 
 // LazyPool returns a pool at once whose connections connect in the
 // background, each as Lazy does: it fails only for an invalid address, and
 // until a connection is up commands fail fast with ErrNotConnected, or
-// wait if opts.WaitForReconnect is set. Cost: as DialPool, without
-// blocking.
+// wait if opts.WaitForReconnect is set; WaitConnected waits for one. A negative size fails with an
+// *ArgumentError. Cost: as DialPool, without blocking.
 func LazyPool(addr string, size int, opts Options) (*Pool, error) {
 	p, err := newPool(addr, size, opts)
 	if err != nil {
@@ -84,7 +97,10 @@ func LazyPool(addr string, size int, opts Options) (*Pool, error) {
 
 // newPool makes size unconnected members sharing one executor.
 func newPool(addr string, size int, opts Options) (*Pool, error) {
-	if size <= 0 {
+	if size < 0 {
+		return nil, poolSizeError(size)
+	}
+	if size == 0 {
 		size = DefaultPoolSize
 	}
 	p := &Pool{exec: newExecutor(opts), members: make([]*Client, size)}
@@ -95,6 +111,7 @@ func newPool(addr string, size int, opts Options) (*Pool, error) {
 			p.exec.Close()
 			return nil, err
 		}
+		m.changes.next = &p.changes
 		p.members[i] = m
 	}
 	return p, nil
@@ -158,4 +175,9 @@ func (p *Pool) Close() error {
 	}
 	p.exec.Close()
 	return nil
+}
+
+// poolSizeError is the error of a negative pool size.
+func poolSizeError(size int) error {
+	return &ArgumentError{Arg: "size", Err: fmt.Errorf("negative pool size %d (0 means DefaultPoolSize)", size)}
 }

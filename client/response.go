@@ -118,9 +118,11 @@ func (r *Response) First(v any) (found bool, err error) {
 
 // Tuples turns a response future into a future of decoded tuples (or
 // returned values) of type T, decoded on the connection's callback
-// executor. Cost: one extra future and the decoding.
+// executor, or by whoever awaits the result first (see future.Convert): so
+// awaiting it inside a Then callback works. Cost: one extra future and the
+// decoding.
 func Tuples[T any](f *future.Future[*Response]) *future.Future[[]T] {
-	return future.Map(f, func(r *Response) ([]T, error) {
+	return future.Convert(f, func(r *Response) ([]T, error) {
 		var out []T
 		if err := r.Decode(&out); err != nil {
 			return nil, err
@@ -130,9 +132,9 @@ func Tuples[T any](f *future.Future[*Response]) *future.Future[[]T] {
 }
 
 // One turns a response future into a future of its first tuple decoded as
-// T, and whether there was one.
+// T, and whether there was one; decoded like Tuples'.
 func One[T any](f *future.Future[*Response]) *future.Future[Optional[T]] {
-	return future.Map(f, func(r *Response) (Optional[T], error) {
+	return future.Convert(f, func(r *Response) (Optional[T], error) {
 		var out Optional[T]
 		found, err := r.First(&out.Value)
 		out.Found = found

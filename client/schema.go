@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tarantool/go-iproto"
+
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
@@ -14,6 +16,9 @@ type Schema struct {
 	Version uint64
 	spaces  map[string]*Space
 	byID    map[uint32]*Space
+	// user is the user the snapshot was read as: _vspace shows only the
+	// spaces it may access, which an unknown name's error says.
+	user string
 }
 
 // Space describes one space of a Schema.
@@ -58,13 +63,27 @@ func (s *Schema) resolveSpace(space any) (uint32, error) {
 				return sp.ID, nil
 			}
 		}
-		return 0, &SchemaError{Space: space, Reason: "no such space"}
+		return 0, s.unknownSpace(name)
 	}
 	id, ok := numericID(space)
 	if !ok {
 		return 0, &SchemaError{Space: space, Reason: fmt.Sprintf("a space is named by a string or a number in [0, 2^32), not %T", space)}
 	}
 	return id, nil
+}
+
+// unknownSpace is the error of a space name the snapshot lacks. Since
+// _vspace lists only the spaces the user may access, the space may exist
+// unseen: the reason says so for any user but admin, who sees them all.
+func (s *Schema) unknownSpace(name string) *SchemaError {
+	if name == "" {
+		return &SchemaError{Space: name, Reason: "empty space name", Code: iproto.ER_NO_SUCH_SPACE}
+	}
+	reason := "no such space"
+	if s != nil && s.user != "admin" {
+		reason = fmt.Sprintf("no such space (or not visible to user %s)", s.user)
+	}
+	return &SchemaError{Space: name, Reason: reason, Code: iproto.ER_NO_SUCH_SPACE}
 }
 
 // resolveIndex turns an index given by number or name into its number;
@@ -81,7 +100,10 @@ func (s *Schema) resolveIndex(spaceID uint32, space, index any) (uint32, error) 
 				}
 			}
 		}
-		return 0, &SchemaError{Space: space, Index: index, Reason: "no such index"}
+		if index == "" {
+			return 0, &SchemaError{Space: space, Index: index, Reason: "empty index name", Code: iproto.ER_NO_SUCH_INDEX_NAME}
+		}
+		return 0, &SchemaError{Space: space, Index: index, Reason: "no such index", Code: iproto.ER_NO_SUCH_INDEX_NAME}
 	}
 	id, ok := numericID(index)
 	if !ok {

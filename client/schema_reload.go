@@ -46,6 +46,10 @@ func (c *Client) reloadSchema() *future.Future[*Schema] {
 	}
 	c.loadSchema(ctx, 0).Finally(func(s *Schema, err error) (*Schema, error) {
 		cancel()
+		var first *future.FirstError
+		if errors.As(err, &first) {
+			err = first.Err // one of the two selects' own error
+		}
 		if err == nil {
 			c.schema.Store(s)
 			c.log.Debug("txtarantool: schema loaded", "version", s.Version, "spaces", s.Spaces())
@@ -80,6 +84,10 @@ func (c *Client) loadSchema(ctx context.Context, attempt int) *future.Future[*Sc
 		if err != nil {
 			return future.Rejected[*Schema](err)
 		}
+		s.user = c.opts.User
+		if s.user == "" {
+			s.user = "guest"
+		}
 		return future.Resolved(s)
 	})
 }
@@ -111,11 +119,11 @@ func isUnknownName(err error) bool {
 // type that cannot name anything (no reload can help that one).
 func (e *SchemaError) unknownName() bool {
 	if e.Index != nil {
-		_, ok := e.Index.(string)
-		return ok
+		name, ok := e.Index.(string)
+		return ok && name != ""
 	}
-	_, ok := e.Space.(string)
-	return ok
+	name, ok := e.Space.(string)
+	return ok && name != ""
 }
 
 // System views the schema is loaded from. They show only the spaces and

@@ -35,6 +35,30 @@ func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.F
 	return c.start(ctx, new(call), nil, req, nil, true)
 }
 
+// launchTuple is launchBound for a request carrying a tuple: a nil tuple
+// fails the future at once with an *EncodeError (protocol.ErrNilTuple),
+// even while disconnected; a tuple that is not an array fails the same way
+// when the request is encoded (see protocol.NotArrayError). Cost: one
+// comparison.
+func (c *Client) launchTuple(ctx context.Context, cl *call, req protocol.Request, target *bindTarget, space, tuple any) *future.Future[*Response] {
+	if tuple == nil {
+		return c.rejected(ctx, cl, &EncodeError{Err: protocol.ErrNilTuple})
+	}
+	return c.launchBound(ctx, cl, req, target, space, nil)
+}
+
+// rejected returns cl's future already failed with err (or, for a nil ctx,
+// with the *ArgumentError saying so): bad input caught before anything is
+// queued.
+func (c *Client) rejected(ctx context.Context, cl *call, err error) *future.Future[*Response] {
+	f := cl.promise.InitCancellable(c.exec, cl)
+	if ctx == nil {
+		err = nilContextError()
+	}
+	cl.promise.Reject(err)
+	return f
+}
+
 // start fills in the new call cl for one request, submits it and
 // returns its future. ex runs the future's callbacks (nil: the settling
 // goroutine); target is nil unless req names a space; internal marks the
@@ -43,7 +67,7 @@ func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req pr
 	cl.ctx, cl.req, cl.target, cl.internal, cl.client = ctx, req, target, internal, c
 	f := cl.promise.InitCancellable(ex, cl)
 	if ctx == nil {
-		cl.promise.Reject(errors.New("txtarantool: nil context"))
+		cl.promise.Reject(nilContextError())
 		return f
 	}
 	if d := c.opts.RequestTimeout; d > 0 {

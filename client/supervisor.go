@@ -41,6 +41,7 @@ func (c *Client) supervise(ln *link) {
 				return
 			}
 			downSince, lastErr, ln = time.Now(), cause, nil
+			c.setUp(false)
 			c.emitDisconnected(cause)
 		}
 		if !immediate {
@@ -49,7 +50,7 @@ func (c *Client) supervise(ln *link) {
 				c.stopReconnecting(lastErr)
 				return
 			}
-			c.emitReconnecting(attempts.Failures(), delay)
+			c.emitReconnecting(attempts.Failures(), delay, lastErr)
 			if !c.sleep(delay) {
 				return
 			}
@@ -61,6 +62,9 @@ func (c *Client) supervise(ln *link) {
 				return
 			}
 			lastErr = err
+			c.stateMu.Lock()
+			c.lastCause, c.lastWhat = err, "last attempt"
+			c.stateMu.Unlock()
 			c.log.Warn("txtarantool: connection attempt failed", "addr", c.addr, "attempt", attempts.Failures()+1, "err", err)
 			if errors.Is(err, ErrClosed) {
 				return
@@ -69,6 +73,7 @@ func (c *Client) supervise(ln *link) {
 		}
 		attempts.Reset()
 		ln = next
+		c.setUp(true)
 		if everConnected {
 			c.emitReconnected(time.Since(downSince))
 		} else {
@@ -110,7 +115,10 @@ func (c *Client) sleep(d time.Duration) bool {
 // policy gave up: waiting requests fail, later ones fail fast, and
 // Handlers.Closed reports the last connection error.
 func (c *Client) stopReconnecting(lastErr error) {
-	cause := fmt.Errorf("%w (last error: %v)", ErrReconnectStopped, lastErr)
+	cause := ErrReconnectStopped
+	if lastErr != nil {
+		cause = fmt.Errorf("%w (last error: %w)", ErrReconnectStopped, lastErr)
+	}
 	c.stateMu.Lock()
 	c.gaveUp = cause
 	waiting := c.waiting
@@ -120,6 +128,7 @@ func (c *Client) stopReconnecting(lastErr error) {
 		cl.finish(nil, &ConnectionError{Addr: c.addr, Err: cause})
 	}
 	c.log.Warn("txtarantool: reconnecting stopped by the policy", "addr", c.addr, "err", lastErr)
+	c.settleReadyFailed()
 	c.emitClosed(cause)
 }
 
@@ -128,15 +137,16 @@ func (c *Client) stopReconnecting(lastErr error) {
 func (c *Client) drop(ln *link) {
 	if cause := ln.broken(); cause != nil {
 		c.stateMu.Lock()
-		c.lastCause = cause
+		c.lastCause, c.lastWhat = cause, "connection lost"
 		c.stateMu.Unlock()
 	}
 	c.link.CompareAndSwap(ln, nil)
 }
 
 // notConnectedCause is the cause given to a request made without a
-// connection: ErrClosed, the policy's stop, or ErrNotConnected (wrapping
-// the cause of the last disconnection, if any).
+// connection: ErrClosed, the policy's stop, or ErrNotConnected wrapping
+// the cause of the last disconnection or failed attempt, if any, so that
+// errors.Is(err, syscall.ECONNREFUSED) sees a refused dial.
 func (c *Client) notConnectedCause() error {
 	if c.closed.Load() {
 		return ErrClosed
@@ -147,7 +157,7 @@ func (c *Client) notConnectedCause() error {
 		return c.gaveUp
 	}
 	if c.lastCause != nil {
-		return fmt.Errorf("%w (connection lost: %w)", ErrNotConnected, c.lastCause)
+		return fmt.Errorf("%w (%s: %w)", ErrNotConnected, c.lastWhat, c.lastCause)
 	}
 	return ErrNotConnected
 }

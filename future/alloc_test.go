@@ -53,3 +53,22 @@ func TestAllocsSerialExecuteSteadyState(t *testing.T) {
 	n := testing.AllocsPerRun(10000, func() { s.Execute(fn) })
 	require.Zero(t, n)
 }
+
+// noopWaitEnder is a producer that is asked and never gives up.
+type noopWaitEnder struct{}
+
+func (noopWaitEnder) FutureCancelled()                {}
+func (noopWaitEnder) FutureWaitEnded(context.Context) {}
+
+func TestAllocsAwaitEndedAsksProducer(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f, p := future.New[int]()
+	p.AddCanceller(noopWaitEnder{})
+	g := f.Then(func(v int) (int, error) { return v, nil })
+	n := testing.AllocsPerRun(1000, func() {
+		_, _ = f.Await(ctx)
+		_, _ = g.Await(ctx)
+	})
+	require.Zero(t, n)
+}

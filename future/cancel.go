@@ -46,12 +46,15 @@ type canceller interface {
 // is cancelled too unless another live derived future still waits on it, so
 // cancelling the end of a chain cancels its root, but cancelling one branch
 // of a fan-out never kills another branch. Await does not count as waiting.
-// On a settled future, or a second time, Cancel does nothing and returns
-// false.
+// On a settled future, or a second time, or on a nil f, Cancel does
+// nothing and returns false.
 //
 // Cost: no allocation for chains up to 16 futures deep; runs cancellers and
 // callbacks in this goroutine (or hands callbacks to the futures' Executor).
 func (f *Future[T]) Cancel() bool {
+	if f == nil {
+		return false
+	}
 	f.mu.Lock()
 	if f.state.Load() != pending || f.cancelling.Load() {
 		f.mu.Unlock()

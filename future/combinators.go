@@ -8,14 +8,19 @@ import (
 // Result is the outcome of one input of [Settled]: its value, or its error.
 // It is a plain value; Settled allocates all results in one slice.
 type Result[T any] struct {
+	// Value is the input's value when it succeeded.
 	Value T
-	Err   error
+	// Err is the input's error, nil if it succeeded.
+	Err error
 }
 
 // Indexed is the outcome of [Race]: the winning value and the position of
 // the winning input in the argument list. It is a plain value.
 type Indexed[T any] struct {
+	// Index is the 0-based position of the winning input among Race's
+	// arguments.
 	Index int
+	// Value is the winning input's value.
 	Value T
 }
 

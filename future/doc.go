@@ -5,7 +5,9 @@
 // is the write side, held by whoever produces the result. Callbacks attach
 // with [Future.Then] (addCallback), [Future.Catch] (addErrback),
 // [Future.Finally] (addBoth), [Map] and [Chain] (a callback returning a
-// future, which the chain waits for). [All], [Settled] and [Race] combine
+// future, which the chain waits for); [Future.Tap] and [Future.TapErr] run
+// a side effect and pass the outcome on; [Convert] is Map for a pure
+// conversion that an Await may run itself. [All], [Settled] and [Race] combine
 // futures; [Future.Cancel] and [Future.Timeout] cancel them;
 // [Future.Await] blocks a goroutine until the result is there, which is how
 // Go code writes what Twisted writes with inlineCallbacks.
@@ -31,7 +33,12 @@
 // [Future.WithExecutor]); [Serial] is an executor that gives Twisted's
 // reactor guarantee (one callback at a time, in order). A panic in a callback
 // becomes a [*PanicError] for that step; it never crashes the settling
-// goroutine. A Serial created with [ReportUnobserved] reports, on its own
+// goroutine. A nil *Future, a nil callback or a nil context never panic:
+// they give [ErrNilFuture], [ErrNilCallback] or [ErrNilContext]. When an
+// Await's context ends first, a producer that implements [WaitEnder] is
+// asked for its decided outcome, so a client request awaited with its own
+// context returns the request's precise error. A Serial created with
+// [ReportUnobserved] reports, on its own
 // goroutine, the error of each of its rejected futures that is garbage
 // collected without anyone having observed it (Twisted's "Unhandled error in
 // Deferred"); futures on other executors, or on none, are never tracked.

@@ -17,10 +17,22 @@ var ErrCancelled = errors.New("future: cancelled")
 var ErrTimeout = errors.New("future: timed out")
 
 // ErrNilFuture is the error used when a callback passed to [Chain] returns a
-// nil *Future, or when a combinator such as [All] is given a nil input, so
-// that a programming error fails the chain instead of hanging it or crashing
-// the goroutine that settled the source.
+// nil *Future, when a combinator such as [All] is given a nil input, and
+// when a method is called on a nil *Future (Await returns it, Peek reports
+// it, Then and the other steps return a future failed with it), so that a
+// programming error fails the chain instead of hanging it or crashing the
+// goroutine that settled the source. Cost: a package-level value.
 var ErrNilFuture = errors.New("future: nil *Future")
+
+// ErrNilCallback is the error of the future returned by a step (Then,
+// Catch, Finally, Map, Chain, Convert, Tap, TapErr) given a nil callback:
+// the step fails at once, registering nothing. Cost: a package-level value.
+var ErrNilCallback = errors.New("future: nil callback")
+
+// ErrNilContext is the error Await returns, without waiting and without
+// registering anything, when given a nil context while the future is still
+// pending. Cost: a package-level value.
+var ErrNilContext = errors.New("future: nil context")
 
 // ErrNoInputs is the error of [Race] called with no futures: with nothing to
 // race there is no first success, and a future that never settles would hang
@@ -43,7 +55,10 @@ var errSelfChain = errors.New("future: Chain callback returned its own future")
 // stack (runtime/debug.Stack) at recovery. If Value is an error, Unwrap
 // returns it, so errors.Is and errors.As look through the panic.
 type PanicError struct {
+	// Value is the value passed to panic.
 	Value any
+	// Stack is the panicking goroutine's stack, from runtime/debug.Stack
+	// at recovery.
 	Stack []byte
 }
 
@@ -72,8 +87,11 @@ func newPanicError(v any) *PanicError {
 // list and Err is that input's error (Twisted's FirstError). Unwrap returns
 // Err, so errors.Is(err, ErrCancelled) and friends see through it.
 type FirstError struct {
+	// Index is the 0-based position of the failing input among All's
+	// arguments.
 	Index int
-	Err   error
+	// Err is the failing input's error.
+	Err error
 }
 
 // Error returns "future: input <Index> failed: <Err>". Cost: formats a string.

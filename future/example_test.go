@@ -113,3 +113,35 @@ func ExampleSerial() {
 	fmt.Println(last.Await(context.Background()))
 	// Output: 60 <nil>
 }
+
+// Tap runs a side effect on success and passes the value on unchanged;
+// TapErr does the same for errors.
+func ExampleFuture_Tap() {
+	f, p := future.New[int]()
+	logged := f.Tap(func(v int) { fmt.Println("got", v) }).
+		TapErr(func(err error) { fmt.Println("failed:", err) }). // not run: f succeeds
+		Then(func(v int) (int, error) { return v + 1, nil })
+
+	p.Resolve(41)
+	fmt.Println(logged.Await(context.Background()))
+	// Output:
+	// got 41
+	// 42 <nil>
+}
+
+// Convert is Map for a pure conversion: an Await on its result runs it if
+// the executor has not yet, so it can be awaited inside a callback running
+// on that executor (a Map step there would wait for the very callback that
+// awaits it).
+func ExampleConvert() {
+	s := future.NewSerial()
+	defer s.Close()
+	ctx := context.Background()
+	raw, p := future.NewOn[string](s)
+	outer := future.Map(future.Resolved(0).WithExecutor(s), func(int) (int, error) {
+		go p.Resolve("42")
+		return future.Convert(raw, strconv.Atoi).Await(ctx) // on s, awaiting a step of s
+	})
+	fmt.Println(outer.Await(ctx))
+	// Output: 42 <nil>
+}

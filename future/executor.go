@@ -13,6 +13,8 @@ package future
 // Handing callbacks to an Executor costs one closure allocation per settled
 // future that has callbacks.
 type Executor interface {
+	// Execute arranges for fn, the settled future's callbacks, to run
+	// exactly once, without blocking the caller for long.
 	Execute(fn func())
 }
 

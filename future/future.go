@@ -67,27 +67,66 @@ type Future[T any] struct {
 }
 
 // Await blocks until f settles or ctx is done, whichever comes first, and
-// returns f's value and error; if ctx ends first it returns the zero value
-// and ctx.Err(), and f is left as it was (not settled, not cancelled: call
-// [Future.Cancel] for that). Await is the Go counterpart of yielding a
+// returns f's value and error. Await is the Go counterpart of yielding a
 // Deferred inside inlineCallbacks: call it from any goroutine.
+//
+// If ctx ends first, Await returns the outcome f is bound to have if it is
+// already decided, and otherwise the zero value and ctx.Err(), leaving f as
+// it was (not settled, not cancelled: call [Future.Cancel] for that).
+// Decided means: f's producer, asked through [WaitEnder], settled it at once
+// because its own reason to end had come too (the client's requests do so
+// when their context is done, so Await with the request's own ctx returns
+// the request's typed error, not a bare ctx.Err()); or a future f derives
+// from through steps that pass errors on unchanged (Then, Map, Convert,
+// Chain, Tap, WithExecutor, Timeout) has failed, so f will fail with that error.
+//
+// A nil f gives [ErrNilFuture], and a nil ctx on a pending f gives
+// [ErrNilContext]; neither blocks. Await on a [Convert] step whose source has
+// settled runs the conversion in the awaiting goroutine if no one has
+// started it, so awaiting it never needs the future's Executor.
 //
 // Cost: on a settled future, no allocation and no locking. On a pending
 // future, none either for the first waiter (it blocks on a recycled
 // channel); further concurrent waiters share one channel allocated once.
+// When ctx ends first: a walk up the error-passing steps, one lock and type
+// assertion each, plus the producer's check; no allocation either.
 // Await callers are woken directly by the settling goroutine, never through
 // the future's Executor. Do not Await, from a callback running on an
-// Executor, a future that only that same Executor can settle: it deadlocks.
+// Executor, a future that only that same Executor can settle (a Then or Map
+// step on it): it deadlocks. A [Convert] step (the client's Tuples and One)
+// is exempt as long as its source settles without that Executor, as a
+// client request's future does: the awaiting goroutine runs the step.
 func (f *Future[T]) Await(ctx context.Context) (T, error) {
+	if f == nil {
+		var zero T
+		return zero, ErrNilFuture
+	}
 	if f.state.Load() == settled {
 		f.observe()
 		return f.val, f.err
+	}
+	if ctx == nil {
+		var zero T
+		return zero, ErrNilContext
 	}
 	f.mu.Lock()
 	if f.state.Load() == settled {
 		f.mu.Unlock()
 		f.observe()
 		return f.val, f.err
+	}
+	if h, ok := f.up.(helper); ok {
+		// A Convert step: wait for its source and run it here.
+		f.mu.Unlock()
+		if !h.help(ctx) {
+			return f.ended(ctx)
+		}
+		f.mu.Lock()
+		if f.state.Load() == settled {
+			f.mu.Unlock()
+			f.observe()
+			return f.val, f.err
+		}
 	}
 	if f.waiter != nil {
 		// Another Await holds the pooled wake-up: share the Done channel.
@@ -118,11 +157,14 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 		}
 		f.mu.Unlock()
 		if !mine {
-			<-w // settle took w: its token is on the way; w must be empty when pooled
+			// Settled meanwhile: its token is on the way (w must be
+			// empty when pooled), and the outcome is there.
+			<-w
+			wakeups.Put(w)
+			return f.val, f.err
 		}
 		wakeups.Put(w)
-		var zero T
-		return zero, ctx.Err()
+		return f.ended(ctx)
 	}
 }
 
@@ -133,8 +175,7 @@ func (f *Future[T]) awaitDone(ctx context.Context) (T, error) {
 	case <-f.Done():
 		return f.val, f.err
 	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
+		return f.ended(ctx)
 	}
 }
 
@@ -147,7 +188,13 @@ var wakeups = sync.Pool{New: func() any { return make(chan struct{}, 1) }}
 // statements; after it is closed, Peek or Await return the outcome without
 // blocking. Cost: on a settled future, none (a shared closed channel); on a
 // pending future, one channel allocation the first time, shared afterwards.
+// A nil f gives a closed channel (and Peek then gives [ErrNilFuture]).
+// Unlike Await, a select on Done and a context cannot ask the producer for
+// its decided outcome (see [WaitEnder]) when the context ends first.
 func (f *Future[T]) Done() <-chan struct{} {
+	if f == nil {
+		return closedChan
+	}
 	if f.state.Load() == settled {
 		f.observe()
 		return closedChan
@@ -171,11 +218,23 @@ func (f *Future[T]) Done() <-chan struct{} {
 const (
 	flagShared uint32 = 1 << iota
 	flagQuiet
+	// flagPassErr marks a derived future that fails with its upstream's
+	// error, unchanged, whenever that upstream fails: the result of Then,
+	// Map, Convert, Chain, Tap, WithExecutor or Timeout (until its deadline). Set once,
+	// before the future is shared. See Future.ended.
+	flagPassErr
+	// flagSeen is set when a wait returned the error f was bound to fail
+	// with before f settled (see Future.ended): that error was observed.
+	flagSeen
 )
 
 // Peek returns f's outcome without blocking: settled is false while f is
-// pending (and v, err are then zero). Cost: one atomic load; no allocation.
+// pending (and v, err are then zero). A nil f reports settled with
+// [ErrNilFuture]. Cost: one atomic load; no allocation.
 func (f *Future[T]) Peek() (v T, err error, settled bool) {
+	if f == nil {
+		return v, ErrNilFuture, true
+	}
 	if f.isSettled() {
 		f.observe()
 		return f.val, f.err, true
@@ -200,7 +259,7 @@ func (f *Future[T]) settle(v T, err error, byProducer bool) (ok bool, head, tail
 	}
 	f.val, f.err = v, err
 	head, done, waiter := f.head, f.done, f.waiter
-	if err != nil && head == nil && done == nil && waiter == nil && !f.cancelling.Load() {
+	if err != nil && head == nil && done == nil && waiter == nil && !f.cancelling.Load() && f.flags.Load()&flagSeen == 0 {
 		f.obs = trackUnobserved(f, err)
 	}
 	f.head, f.done, f.waiter, f.up, f.cancel = nil, nil, nil, nil, nil

@@ -64,3 +64,15 @@ func callCanceller(c Canceller) (pe *PanicError) {
 	c.FutureCancelled()
 	return nil
 }
+
+// callTap runs a Tap or TapErr side effect and reports a panic as a
+// *PanicError.
+func callTap[T any](fn func(T), v T) (pe *PanicError) {
+	defer func() {
+		if r := recover(); r != nil {
+			pe = newPanicError(r)
+		}
+	}()
+	fn(v)
+	return nil
+}

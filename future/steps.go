@@ -16,12 +16,31 @@ package future
 // panic in fn becomes a [*PanicError]. If the returned future is cancelled
 // before fn has started, fn never runs.
 //
+// A nil f gives a future failed with [ErrNilFuture], a nil fn one failed
+// with [ErrNilCallback] (at once; f is left alone).
+//
 // Cost: one allocation (result future and registration together).
 func (f *Future[T]) Then(fn func(T) (T, error)) *Future[T] { return Map(f, fn) }
 
-// Map is Then with a callback that changes the type of the value. Cost: one
-// allocation.
+// badStep returns the already failed result of a step given a nil future
+// or a nil callback, or nil if both are there.
+func badStep[T, U any](f *Future[T], fnNil bool) *Future[U] {
+	var zero U
+	if f == nil {
+		return newSettled(zero, ErrNilFuture, nil)
+	}
+	if fnNil {
+		return newSettled(zero, ErrNilCallback, f.ex)
+	}
+	return nil
+}
+
+// Map is Then with a callback that changes the type of the value (nil f or
+// fn included). Cost: one allocation.
 func Map[T, U any](f *Future[T], fn func(T) (U, error)) *Future[U] {
+	if bad := badStep[T, U](f, fn == nil); bad != nil {
+		return bad
+	}
 	if f.ex == nil && f.isSettled() {
 		f.observe()
 		var u U
@@ -33,6 +52,7 @@ func Map[T, U any](f *Future[T], fn func(T) (U, error)) *Future[U] {
 	}
 	s := &thenStep[T, U]{src: f, fn: fn}
 	s.out.ex, s.out.up = f.ex, f
+	s.out.flags.Store(flagPassErr)
 	f.register(s)
 	return &s.out
 }
@@ -63,9 +83,12 @@ func (s *thenStep[T, U]) fire() (node, node) {
 // addErrback); if f succeeds, fn is skipped and the value passes through.
 // fn returning a nil error recovers: the chain continues with its value.
 // Returning a non-nil error (the same or another) keeps the chain failed.
-// Same execution, ordering, panic and cancellation rules as Then. Cost: one
-// allocation.
+// Same execution, ordering, panic, cancellation and nil rules as Then.
+// Cost: one allocation.
 func (f *Future[T]) Catch(fn func(error) (T, error)) *Future[T] {
+	if bad := badStep[T, T](f, fn == nil); bad != nil {
+		return bad
+	}
 	if f.ex == nil && f.isSettled() {
 		f.observe()
 		v, err := f.val, f.err
@@ -104,8 +127,12 @@ func (s *catchStep[T]) fire() (node, node) {
 // Finally returns a new future settled with fn's result, where fn receives
 // f's value and error whichever way f settled (Twisted's addBoth). Return the
 // arguments unchanged to pass the outcome through; returning a nil error
-// recovers. Same rules as Then. Cost: one allocation.
+// recovers. Same rules as Then (nil f or fn included). Cost: one
+// allocation.
 func (f *Future[T]) Finally(fn func(T, error) (T, error)) *Future[T] {
+	if bad := badStep[T, T](f, fn == nil); bad != nil {
+		return bad
+	}
 	if f.ex == nil && f.isSettled() {
 		f.observe()
 		v, err := callBoth(fn, f.val, f.err)
@@ -140,13 +167,18 @@ func (s *finallyStep[T]) fire() (node, node) {
 // Deferred). The inner future may settle at once or much later; already
 // settled inner futures do not grow the stack, however many Chain steps are
 // in a row. If f fails, fn is skipped and the error passes through. A nil
-// future from fn fails the chain with [ErrNilFuture]. Cancelling the returned
+// future from fn fails the chain with [ErrNilFuture]; a nil f or fn fail it
+// at once as for Then. Cancelling the returned
 // future while it waits on the inner future releases the inner future, which
 // is cancelled unless other derived futures still wait on it. Cost: one
 // allocation (result future, registration and the link to the inner future).
 func Chain[T, U any](f *Future[T], fn func(T) *Future[U]) *Future[U] {
+	if bad := badStep[T, U](f, fn == nil); bad != nil {
+		return bad
+	}
 	s := &chainStep[T, U]{src: f, fn: fn}
 	s.out.ex, s.out.up = f.ex, f
+	s.out.flags.Store(flagPassErr)
 	f.register(s)
 	return &s.out
 }
@@ -226,8 +258,12 @@ func (l *linkNode[T]) fire() (node, node) {
 // releases f like any derived future. Cost: one allocation, plus one closure
 // allocation per settlement with callbacks, to hand them to ex.
 func (f *Future[T]) WithExecutor(ex Executor) *Future[T] {
+	if f == nil {
+		return Rejected[T](ErrNilFuture)
+	}
 	s := &relayStep[T]{src: f}
 	s.out.ex, s.out.up = normalize(ex), f
+	s.out.flags.Store(flagPassErr)
 	f.register(s)
 	return &s.out
 }

@@ -1,6 +1,7 @@
 package future
 
 import (
+	"context"
 	"errors"
 	"sync/atomic"
 	"time"
@@ -17,11 +18,16 @@ import (
 // The timer is a single time.AfterFunc (no goroutine until it fires). If f
 // settles first, or the returned future is cancelled, the timer is stopped
 // and nothing is left behind. On an already settled f no timer is created.
+// A nil f gives a future failed with [ErrNilFuture].
 // Cost: three allocations (result future with its registration, the timer,
 // the timer's callback); one if f is already settled.
 func (f *Future[T]) Timeout(d time.Duration) *Future[T] {
+	if f == nil {
+		return Rejected[T](ErrNilFuture)
+	}
 	s := &timeoutStep[T]{src: f, after: d}
 	s.out.ex, s.out.up = f.ex, s
+	s.out.flags.Store(flagPassErr)
 	if r := f.subscribe(s, true); r != nil {
 		drain(r)
 		return &s.out
@@ -102,4 +108,14 @@ func (s *timeoutStep[T]) expire() {
 		return
 	}
 	s.out.complete(zero, &timeoutError{after: s.after}, false)
+}
+
+// askDue lets a wait whose context ended ask the source: its failure passes
+// on unchanged, unless the deadline passed (then the result is, or is
+// about to be, settled with the timeout).
+func (s *timeoutStep[T]) askDue(context.Context) (dueAsker, error, bool) {
+	if s.fired.Load() {
+		return nil, nil, false
+	}
+	return s.src, nil, false
 }

@@ -11,7 +11,11 @@ import (
 const GreetingSize = 128
 
 // Version is a Tarantool server version, e.g. 2.6.0.
-type Version struct{ Major, Minor, Patch uint32 }
+type Version struct {
+	// Major, Minor and Patch are the three numbers of the version, in that
+	// order. Patch is 0 when the greeting's version has only two.
+	Major, Minor, Patch uint32
+}
 
 // String returns "major.minor.patch". It allocates.
 func (v Version) String() string {

@@ -7,8 +7,12 @@ import "github.com/tarantool/go-iproto"
 // (nil sends an empty one). Results come back as an array of the function's
 // return values.
 type Call struct {
+	// Function is the name of the function to call, sent as
+	// IPROTO_FUNCTION_NAME.
 	Function string
-	Args     any
+	// Args are the call's arguments, sent as IPROTO_TUPLE; they must
+	// encode to an array, and nil sends an empty one.
+	Args any
 }
 
 // Type returns iproto.IPROTO_CALL.
@@ -23,8 +27,12 @@ func (r Call) AppendBody(dst []byte) ([]byte, error) {
 // Call16 is an IPROTO_CALL_16 request: like Call, but with the 1.6 result
 // convention (every return value converted to a tuple).
 type Call16 struct {
+	// Function is the name of the function to call, sent as
+	// IPROTO_FUNCTION_NAME.
 	Function string
-	Args     any
+	// Args are the call's arguments, sent as IPROTO_TUPLE; they must
+	// encode to an array, and nil sends an empty one.
+	Args any
 }
 
 // Type returns iproto.IPROTO_CALL_16.
@@ -39,7 +47,10 @@ func (r Call16) AppendBody(dst []byte) ([]byte, error) {
 // Eval is an IPROTO_EVAL request: evaluate the Lua chunk Expr with Args
 // (available as ... in the chunk; nil sends an empty array).
 type Eval struct {
+	// Expr is the Lua chunk to evaluate, sent as IPROTO_EXPR.
 	Expr string
+	// Args are the chunk's arguments (its ...), sent as IPROTO_TUPLE; they
+	// must encode to an array, and nil sends an empty one.
 	Args any
 }
 

@@ -33,10 +33,20 @@ func appendStrKV(dst []byte, key iproto.Key, s string) []byte {
 // nil, the empty key (all tuples, with ITER_ALL or ITER_EQ on an empty key). All fields are always
 // sent, so Limit 0 returns nothing: use math.MaxUint32 for "no limit".
 type Select struct {
-	Space, Index  uint32
-	Iterator      iproto.Iterator
+	// Space and Index are the numeric space and index IDs, sent as
+	// IPROTO_SPACE_ID and IPROTO_INDEX_ID. Index 0 is the primary index.
+	Space, Index uint32
+	// Iterator is the comparison applied to Key, sent as IPROTO_ITERATOR.
+	// The zero value is iproto.ITER_EQ.
+	Iterator iproto.Iterator
+	// Offset is the number of matching tuples to skip and Limit the most
+	// to return, sent as IPROTO_OFFSET and IPROTO_LIMIT. Both are always
+	// sent: Limit 0 returns no tuples.
 	Offset, Limit uint32
-	Key           any
+	// Key is the index key, sent as IPROTO_KEY: a slice, array, as_array
+	// struct or RawMsgpack as it is, a scalar as a one-part key, nil as
+	// the empty key.
+	Key any
 }
 
 // Type returns iproto.IPROTO_SELECT.
@@ -60,10 +70,14 @@ func (s Select) AppendBody(dst []byte) ([]byte, error) {
 }
 
 // Insert is an IPROTO_INSERT request: add Tuple to Space, failing with
-// ER_TUPLE_FOUND if the primary key exists. Tuple must encode to an array
-// (nil sends an empty one).
+// ER_TUPLE_FOUND if the primary key exists. Tuple must encode to an array:
+// nil yields ErrNilTuple and anything else *NotArrayError, before anything
+// is written.
 type Insert struct {
+	// Space is the numeric space ID, sent as IPROTO_SPACE_ID.
 	Space uint32
+	// Tuple is the tuple to insert, sent as IPROTO_TUPLE; it must encode
+	// to an array, and nil sends an empty one.
 	Tuple any
 }
 
@@ -78,10 +92,13 @@ func (r Insert) AppendBody(dst []byte) ([]byte, error) {
 }
 
 // Replace is an IPROTO_REPLACE request: insert Tuple into Space or replace
-// the tuple with the same primary key. Tuple must encode to an array (nil
-// sends an empty one).
+// the tuple with the same primary key. Tuple must encode to an array, as
+// Insert's.
 type Replace struct {
+	// Space is the numeric space ID, sent as IPROTO_SPACE_ID.
 	Space uint32
+	// Tuple is the tuple to insert or replace with, sent as IPROTO_TUPLE;
+	// it must encode to an array, and nil sends an empty one.
 	Tuple any
 }
 
@@ -98,7 +115,7 @@ func (r Replace) AppendBody(dst []byte) ([]byte, error) {
 func appendSpaceTuple(dst []byte, space uint32, tuple any) ([]byte, error) {
 	out := AppendMapHeader(dst, 2)
 	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(space))
-	out, err := appendKV(out, iproto.IPROTO_TUPLE, tuple)
+	out, err := appendTupleKV(out, tuple)
 	if err != nil {
 		return dst, err
 	}
@@ -109,9 +126,16 @@ func appendSpaceTuple(dst []byte, space uint32, tuple any) ([]byte, error) {
 // Index key equals Key (a whole key, or a scalar for a one-part key, as in
 // Select).
 type Update struct {
+	// Space and Index are the numeric space and index IDs, sent as
+	// IPROTO_SPACE_ID and IPROTO_INDEX_ID. Index 0 is the primary index.
 	Space, Index uint32
-	Key          any
-	Ops          []Op
+	// Key is the key of the tuple to update, sent as IPROTO_KEY: a whole
+	// key, or a scalar for a one-part key. A nil Key is rejected with
+	// ErrNilKey.
+	Key any
+	// Ops are the update operations, applied in order and sent as an
+	// array under IPROTO_TUPLE. A nil Ops sends an empty array.
+	Ops []Op
 }
 
 // Type returns iproto.IPROTO_UPDATE.
@@ -143,11 +167,18 @@ func (r Update) AppendBody(dst []byte) ([]byte, error) {
 }
 
 // Upsert is an IPROTO_UPSERT request: insert Tuple into Space, or, if a
-// tuple with the same primary key exists, apply Ops to it instead.
+// tuple with the same primary key exists, apply Ops to it instead. Tuple
+// must encode to an array, as Insert's.
 type Upsert struct {
+	// Space is the numeric space ID, sent as IPROTO_SPACE_ID.
 	Space uint32
+	// Tuple is the tuple inserted when no tuple has its primary key, sent
+	// as IPROTO_TUPLE; it must encode to an array, and nil sends an empty
+	// one.
 	Tuple any
-	Ops   []Op
+	// Ops are the update operations applied to the existing tuple, sent
+	// as an array under IPROTO_OPS. A nil Ops sends an empty array.
+	Ops []Op
 }
 
 // Type returns iproto.IPROTO_UPSERT.
@@ -162,7 +193,7 @@ func (r Upsert) AppendBody(dst []byte) ([]byte, error) {
 	}
 	out := AppendMapHeader(dst, 3)
 	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
-	out, err := appendKV(out, iproto.IPROTO_TUPLE, r.Tuple)
+	out, err := appendTupleKV(out, r.Tuple)
 	if err != nil {
 		return dst, err
 	}
@@ -177,8 +208,13 @@ func (r Upsert) AppendBody(dst []byte) ([]byte, error) {
 // key equals Key (a whole key, or a scalar for a one-part key, as in
 // Select).
 type Delete struct {
+	// Space and Index are the numeric space and index IDs, sent as
+	// IPROTO_SPACE_ID and IPROTO_INDEX_ID. Index 0 is the primary index.
 	Space, Index uint32
-	Key          any
+	// Key is the key of the tuple to delete, sent as IPROTO_KEY: a whole
+	// key, or a scalar for a one-part key. A nil Key is rejected with
+	// ErrNilKey.
+	Key any
 }
 
 // Type returns iproto.IPROTO_DELETE.

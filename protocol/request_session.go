@@ -18,7 +18,10 @@ func (Ping) AppendBody(dst []byte) ([]byte, error) { return dst, nil }
 // Auth is an IPROTO_AUTH request using chap-sha1: User and the Scramble
 // computed from the greeting salt and the password (see Scramble).
 type Auth struct {
-	User     string
+	// User is the user name, sent as IPROTO_USER_NAME.
+	User string
+	// Scramble is the chap-sha1 scramble of the password (see Scramble),
+	// sent as a string after "chap-sha1" in the IPROTO_TUPLE array.
 	Scramble []byte
 }
 
@@ -45,8 +48,14 @@ func (r Auth) AppendBody(dst []byte) ([]byte, error) {
 // protocol Version and Features, and optionally the AuthType it will use.
 // Older servers answer ER_UNKNOWN_REQUEST_TYPE.
 type ID struct {
-	Version  uint64
+	// Version is the client's IPROTO protocol version, sent as
+	// IPROTO_VERSION.
+	Version uint64
+	// Features are the protocol features the client supports, sent as an
+	// array under IPROTO_FEATURES (nil sends an empty one).
 	Features []iproto.Feature
+	// AuthType is the authentication method the client will use, such as
+	// AuthChapSha1, sent as IPROTO_AUTH_TYPE. Empty omits the key.
 	AuthType string
 }
 

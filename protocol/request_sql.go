@@ -8,9 +8,15 @@ import "github.com/tarantool/go-iproto"
 // named ones (nil sends an empty array). With both SQL and StmtID empty, an
 // empty SQL text is sent and the server rejects it.
 type Execute struct {
-	SQL    string
+	// SQL is the statement text, sent as IPROTO_SQL_TEXT. When non-empty
+	// it is sent and StmtID is ignored.
+	SQL string
+	// StmtID is the ID of a prepared statement, sent as IPROTO_STMT_ID
+	// when SQL is empty. Zero (with SQL empty) sends an empty SQL text.
 	StmtID uint64
-	Args   any
+	// Args are the bound parameters, sent as IPROTO_SQL_BIND; they must
+	// encode to an array, and nil sends an empty one.
+	Args any
 }
 
 // Type returns iproto.IPROTO_EXECUTE.
@@ -40,7 +46,12 @@ func (r Execute) AppendBody(dst []byte) ([]byte, error) {
 // return its statement ID and metadata. With SQL empty and StmtID non-zero
 // it unprepares (forgets) statement StmtID instead.
 type Prepare struct {
-	SQL    string
+	// SQL is the statement text to prepare, sent as IPROTO_SQL_TEXT. When
+	// non-empty, StmtID is ignored.
+	SQL string
+	// StmtID is the ID of the statement to unprepare, sent as
+	// IPROTO_STMT_ID when SQL is empty. Zero (with SQL empty) sends an
+	// empty SQL text instead.
 	StmtID uint64
 }
 

@@ -44,7 +44,7 @@ func TestRequestBodies(t *testing.T) {
 		{"select uint64 key is compact", Select{Space: 1, Index: 2, Iterator: iproto.ITER_GE, Offset: 3, Limit: 4,
 			Key: []any{uint64(7)}}, "86" + "1001" + "1102" + "1405" + "1303" + "1204" + "209107"},
 		{"insert", Insert{Space: 1, Tuple: []any{1, "a"}}, "82" + "1001" + "219201a161"},
-		{"replace nil tuple", Replace{Space: 1}, "82" + "1001" + "2190"},
+		{"replace empty tuple", Replace{Space: 1, Tuple: []any{}}, "82" + "1001" + "2190"},
 		{"delete", Delete{Space: 1, Index: 1, Key: []any{"k"}}, "83" + "1001" + "1101" + "2091a16b"},
 		{"update", Update{Space: 1, Key: []any{1}, Ops: []Op{OpAssign(1, "x")}},
 			"84" + "1001" + "1100" + "209101" + "21" + "91" + "93a13d01a178"},

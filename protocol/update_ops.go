@@ -31,7 +31,9 @@ type Op struct {
 	// from the end): splicing "hello" at 2, length 3, with "ipp" gives
 	// "heipp".
 	SpliceOffset, SpliceLength int
-	SpliceValue                string
+	// SpliceValue is the string that replaces the spliced characters; it
+	// is the fifth element of a ':' operation.
+	SpliceValue string
 }
 
 // OpAssign returns {'=', field, v}: set field to v. It does not allocate

@@ -14,7 +14,10 @@ import (
 // RawExt is a MessagePack extension value whose type DecodeValue does not
 // know. Data is a copy of the payload.
 type RawExt struct {
+	// Type is the application-defined extension type code. AppendValue
+	// writes it back as the extension's type.
 	Type int8
+	// Data is the extension payload, without the extension header.
 	Data []byte
 }
 

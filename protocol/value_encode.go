@@ -322,6 +322,8 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		}
 		dst = AppendExtHeader(dst, v.Type, uint32(len(v.Data)))
 		return append(dst, v.Data...), nil
+	case CheckedTuple:
+		return appendTuple(dst, v.Value, depth)
 	case [1]any:
 		// A one-part key, as the client builds it from a scalar: boxing a
 		// one-element array costs one allocation, a []any two.

@@ -14,6 +14,8 @@ import "math/rand/v2"
 // share such a policy between goroutines only behind a lock. Tests inject a
 // fake to make delays deterministic.
 type Rand interface {
+	// Int64N returns a uniformly distributed value in [0, n); policies
+	// call it only with n > 0.
 	Int64N(n int64) int64
 }
 

@@ -88,9 +88,9 @@ func runDemo(ctx context.Context, cfg demoConfig, p *printer) error {
 				st.disconnected()
 				p.event("disconnected", "%v", cause)
 			},
-			Reconnecting: func(_ *client.Client, attempt int, delay time.Duration) {
+			Reconnecting: func(_ *client.Client, attempt int, delay time.Duration, cause error) {
 				st.attempt()
-				p.event("reconnect", "attempt %d in %v", attempt, delay.Round(time.Millisecond))
+				p.event("reconnect", "attempt %d in %v, after: %v", attempt, delay.Round(time.Millisecond), cause)
 			},
 			Reconnected: func(_ *client.Client, downtime time.Duration) {
 				st.reconnected(downtime)
