@@ -105,6 +105,8 @@ func TestReexportedErrorCodes(t *testing.T) {
 
 	_, err = c.Select(ctx, 99_999, 0, 1).Await(ctx)
 	require.ErrorIs(t, err, client.CodeNoSuchSpace)
+	_, err = c.Select(ctx, "lc_no_such_space", nil, 1).Await(ctx) // by name: a *SchemaError, the same code
+	require.ErrorIs(t, err, client.CodeNoSuchSpace)
 	_, err = c.Select(ctx, "test", 77, 1).Await(ctx)
 	require.ErrorIs(t, err, client.CodeNoSuchIndex)
 	_, err = c.Call(ctx, "lc_no_such_function").Await(ctx)
