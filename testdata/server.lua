@@ -2,12 +2,12 @@
 --
 -- Started by internal/tarantooltest, which passes its settings through the
 -- environment:
---   TT_LISTEN        address to listen on ("127.0.0.1:3301" or a socket path)
---   TT_WORK_DIR      work dir for snapshots, WAL and the log (default ".")
---   TT_LOG           log file (default TT_WORK_DIR/tarantool.log)
---   TT_READY_FILE    file created once everything below is set up (optional)
---   TT_MEMTX_MEMORY  memtx arena size in bytes (default 256 MiB)
---   TT_LOG_LEVEL     log level (default 5, info)
+--   TXT_LISTEN        address to listen on ("127.0.0.1:3301" or a socket path)
+--   TXT_WORK_DIR      work dir for snapshots, WAL and the log (default ".")
+--   TXT_LOG           log file (default TXT_WORK_DIR/tarantool.log)
+--   TXT_READY_FILE    file created once everything below is set up (optional)
+--   TXT_MEMTX_MEMORY  memtx arena size in bytes (default 256 MiB)
+--   TXT_LOG_LEVEL     log level (default 5, info)
 --
 -- Idempotent: a restart on the same work dir recovers the data and finds
 -- every object already there (if_not_exists everywhere). Listening starts
@@ -25,13 +25,13 @@ local function env(name, default)
     return v
 end
 
-local work_dir = env('TT_WORK_DIR', '.')
+local work_dir = env('TXT_WORK_DIR', '.')
 
 box.cfg{
     work_dir = work_dir,
-    log = env('TT_LOG', work_dir .. '/tarantool.log'),
-    log_level = tonumber(env('TT_LOG_LEVEL', '5')),
-    memtx_memory = tonumber(env('TT_MEMTX_MEMORY', tostring(256 * 1024 * 1024))),
+    log = env('TXT_LOG', work_dir .. '/tarantool.log'),
+    log_level = tonumber(env('TXT_LOG_LEVEL', '5')),
+    memtx_memory = tonumber(env('TXT_MEMTX_MEMORY', tostring(256 * 1024 * 1024))),
     net_msg_max = 4096,
     readahead = 1024 * 1024,
     background = false,
@@ -191,9 +191,9 @@ end
 
 -- Ready ----------------------------------------------------------------------
 
-box.cfg{listen = env('TT_LISTEN', '127.0.0.1:3301')}
+box.cfg{listen = env('TXT_LISTEN', '127.0.0.1:3301')}
 
-local ready_file = os.getenv('TT_READY_FILE')
+local ready_file = os.getenv('TXT_READY_FILE')
 if ready_file ~= nil and ready_file ~= '' then
     local tmp = ready_file .. '.tmp'
     local f = assert(io.open(tmp, 'w'))

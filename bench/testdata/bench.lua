@@ -2,12 +2,12 @@
 --
 -- Started by bench/cmd/compare through internal/tarantooltest, which passes
 -- its settings in the environment (the same contract as testdata/server.lua):
---   TT_LISTEN        address to listen on
---   TT_WORK_DIR      work dir for snapshots, WAL and the log
---   TT_LOG           log file (default TT_WORK_DIR/tarantool.log)
---   TT_READY_FILE    created once the schema and data below are in place
---   TT_MEMTX_MEMORY  memtx arena size in bytes (default 256 MiB)
---   TT_WAL_MODE      box.cfg wal_mode (default 'none': the benchmark measures
+--   TXT_LISTEN        address to listen on
+--   TXT_WORK_DIR      work dir for snapshots, WAL and the log
+--   TXT_LOG           log file (default TXT_WORK_DIR/tarantool.log)
+--   TXT_READY_FILE    created once the schema and data below are in place
+--   TXT_MEMTX_MEMORY  memtx arena size in bytes (default 256 MiB)
+--   TXT_WAL_MODE      box.cfg wal_mode (default 'none': the benchmark measures
 --                    clients, not the disk)
 --
 -- Schema: space 'bench' (id 600), memtx, HASH primary on unsigned field 1,
@@ -23,14 +23,14 @@ local function env(name, default)
     return v
 end
 
-local work_dir = env('TT_WORK_DIR', '.')
+local work_dir = env('TXT_WORK_DIR', '.')
 
 box.cfg{
     work_dir = work_dir,
-    log = env('TT_LOG', work_dir .. '/tarantool.log'),
+    log = env('TXT_LOG', work_dir .. '/tarantool.log'),
     log_level = 5,
-    memtx_memory = tonumber(env('TT_MEMTX_MEMORY', tostring(256 * 1024 * 1024))),
-    wal_mode = env('TT_WAL_MODE', 'none'),
+    memtx_memory = tonumber(env('TXT_MEMTX_MEMORY', tostring(256 * 1024 * 1024))),
+    wal_mode = env('TXT_WAL_MODE', 'none'),
     net_msg_max = 4096,
     readahead = 1024 * 1024,
     background = false,
@@ -61,9 +61,9 @@ box.schema.func.create('echo', {if_not_exists = true})
 
 box.schema.user.grant('guest', 'read,write,execute', 'universe', nil, {if_not_exists = true})
 
-box.cfg{listen = env('TT_LISTEN', '127.0.0.1:3301')}
+box.cfg{listen = env('TXT_LISTEN', '127.0.0.1:3301')}
 
-local ready_file = os.getenv('TT_READY_FILE')
+local ready_file = os.getenv('TXT_READY_FILE')
 if ready_file ~= nil and ready_file ~= '' then
     local tmp = ready_file .. '.tmp'
     local f = assert(io.open(tmp, 'w'))

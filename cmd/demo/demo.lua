@@ -1,9 +1,9 @@
 -- demo.lua: the Tarantool instance cmd/demo talks to. The demo binary
 -- embeds this file and runs it through internal/tarantoolproc.
 --
--- Settings come from the environment, as for testdata/server.lua: TT_LISTEN (default
--- 127.0.0.1:3301), TT_WORK_DIR (default "."), TT_LOG, TT_READY_FILE,
--- TT_MEMTX_MEMORY (default 128 MiB). Idempotent on restart.
+-- Settings come from the environment, as for testdata/server.lua: TXT_LISTEN (default
+-- 127.0.0.1:3301), TXT_WORK_DIR (default "."), TXT_LOG, TXT_READY_FILE,
+-- TXT_MEMTX_MEMORY (default 128 MiB). Idempotent on restart.
 
 local log = require('log')
 
@@ -15,12 +15,12 @@ local function env(name, default)
     return v
 end
 
-local work_dir = env('TT_WORK_DIR', '.')
+local work_dir = env('TXT_WORK_DIR', '.')
 
 box.cfg{
     work_dir = work_dir,
-    log = env('TT_LOG', work_dir .. '/tarantool.log'),
-    memtx_memory = tonumber(env('TT_MEMTX_MEMORY', tostring(128 * 1024 * 1024))),
+    log = env('TXT_LOG', work_dir .. '/tarantool.log'),
+    memtx_memory = tonumber(env('TXT_MEMTX_MEMORY', tostring(128 * 1024 * 1024))),
     background = false,
 }
 
@@ -53,9 +53,9 @@ end
 box.schema.func.create('echo', {if_not_exists = true})
 box.schema.user.grant('tester', 'execute', 'function', 'echo', {if_not_exists = true})
 
-box.cfg{listen = env('TT_LISTEN', '127.0.0.1:3301')}
+box.cfg{listen = env('TXT_LISTEN', '127.0.0.1:3301')}
 
-local ready_file = os.getenv('TT_READY_FILE')
+local ready_file = os.getenv('TXT_READY_FILE')
 if ready_file ~= nil and ready_file ~= '' then
     local tmp = ready_file .. '.tmp'
     local f = assert(io.open(tmp, 'w'))

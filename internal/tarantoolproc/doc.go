@@ -15,12 +15,17 @@
 // on PATH; see [Binary].
 //
 // The script is passed its settings in the environment and must create the
-// TT_READY_FILE file once it is set up and listening:
+// TXT_READY_FILE file once it is set up and listening:
 //
-//	TT_LISTEN      address to listen on: "127.0.0.1:port" or a socket path
-//	TT_WORK_DIR    the work dir (box.cfg work_dir)
-//	TT_LOG         the log file (box.cfg log)
-//	TT_READY_FILE  the file to create when ready
+//	TXT_LISTEN      address to listen on: "127.0.0.1:port" or a socket path
+//	TXT_WORK_DIR    the work dir (box.cfg work_dir)
+//	TXT_LOG         the log file (box.cfg log)
+//	TXT_READY_FILE  the file to create when ready
+//
+// They are not TT_* because since 2.8 box.cfg reads TT_<OPTION> as the
+// option's default: TT_LISTEN would make the first box.cfg{} listen before
+// the script has created its schema. For the same reason TT_* variables of
+// the calling process are not passed on (only Options.Env may set them).
 //
 // testdata/server.lua at the module root follows this contract.
 //

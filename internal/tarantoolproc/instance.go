@@ -112,7 +112,7 @@ func newInstance(bin, script, workDir string, opts Options) (*Instance, error) {
 	}
 	i.timeout = opts.startTimeout()
 
-	env := os.Environ()
+	env := inheritedEnv(os.Environ())
 	keys := make([]string, 0, len(opts.Env))
 	for k := range opts.Env {
 		keys = append(keys, k)
@@ -122,12 +122,29 @@ func newInstance(bin, script, workDir string, opts Options) (*Instance, error) {
 		env = append(env, k+"="+opts.Env[k])
 	}
 	i.env = append(env,
-		"TT_LISTEN="+listen,
-		"TT_WORK_DIR="+workDir,
-		"TT_LOG="+i.logPath,
-		"TT_READY_FILE="+i.readyPath,
+		"TXT_LISTEN="+listen,
+		"TXT_WORK_DIR="+workDir,
+		"TXT_LOG="+i.logPath,
+		"TXT_READY_FILE="+i.readyPath,
 	)
 	return i, nil
+}
+
+// inheritedEnv returns environ without its TT_* variables: since 2.8
+// box.cfg takes TT_<OPTION> from the environment as the option's default
+// (TT_LISTEN, TT_WORK_DIR, TT_MEMTX_MEMORY...), so a variable set in the
+// shell that runs the tests would configure the server behind the script's
+// back, e.g. make it listen before its schema exists. The harness passes its
+// own settings as TXT_*; Options.Env may still set TT_* on purpose. It costs
+// one pass over the environment (a new slice of at most len(environ)).
+func inheritedEnv(environ []string) []string {
+	env := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		if !strings.HasPrefix(kv, "TT_") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // Addr returns the address clients dial: "127.0.0.1:port" or

@@ -32,8 +32,10 @@ type Options struct {
 	// Unix makes the instance listen on a Unix socket in its work dir
 	// instead of 127.0.0.1:<free port>.
 	Unix bool
-	// Env is extra environment for the script. TT_LISTEN, TT_WORK_DIR,
-	// TT_LOG and TT_READY_FILE are set by Start and cannot be overridden.
+	// Env is extra environment for the script. TXT_LISTEN, TXT_WORK_DIR,
+	// TXT_LOG and TXT_READY_FILE are set by Start and cannot be overridden.
+	// TT_* variables of this process are dropped (box.cfg reads them since
+	// 2.8); a TT_* key here is passed on, on purpose.
 	Env map[string]string
 	// StartTimeout bounds each wait for readiness (Start, Restart); zero
 	// means DefaultStartTimeout.

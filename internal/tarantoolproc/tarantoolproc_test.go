@@ -18,10 +18,10 @@ import (
 
 // readyLua is the smallest script that follows the harness contract.
 const readyLua = `
-box.cfg{work_dir = os.getenv('TT_WORK_DIR'), log = os.getenv('TT_LOG'), memtx_memory = 32 * 1024 * 1024}
-box.cfg{listen = os.getenv('TT_LISTEN')}
+box.cfg{work_dir = os.getenv('TXT_WORK_DIR'), log = os.getenv('TXT_LOG'), memtx_memory = 32 * 1024 * 1024}
+box.cfg{listen = os.getenv('TXT_LISTEN')}
 require('log').info('proc-ready')
-io.open(os.getenv('TT_READY_FILE'), 'w'):close()
+io.open(os.getenv('TXT_READY_FILE'), 'w'):close()
 `
 
 // needTarantool returns the tarantool binary, skipping the test when there
@@ -51,6 +51,18 @@ func start(t *testing.T, opts tarantoolproc.Options) *tarantoolproc.Instance {
 // greeting reads the first bytes the instance sends.
 func greeting(t *testing.T, inst *tarantoolproc.Instance) string {
 	t.Helper()
+	return readGreeting(t, inst, 10)
+}
+
+// fullGreeting reads the greeting's first line (64 bytes).
+func fullGreeting(t *testing.T, inst *tarantoolproc.Instance) string {
+	t.Helper()
+	return readGreeting(t, inst, 64)
+}
+
+// readGreeting reads the first n bytes the instance sends.
+func readGreeting(t *testing.T, inst *tarantoolproc.Instance, n int) string {
+	t.Helper()
 	network, address := "tcp", inst.Addr()
 	if path, ok := strings.CutPrefix(address, "unix:"); ok {
 		network, address = "unix", path
@@ -59,7 +71,7 @@ func greeting(t *testing.T, inst *tarantoolproc.Instance) string {
 	require.NoError(t, err)
 	defer conn.Close()
 	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
-	buf := make([]byte, 10)
+	buf := make([]byte, n)
 	_, err = io.ReadFull(conn, buf)
 	require.NoError(t, err)
 	return string(buf)
@@ -88,6 +100,22 @@ func TestStartRelativeScript(t *testing.T) {
 	require.Contains(t, inst.Log(), "proc-ready")
 }
 
+// TestStartEnvNoTT checks that the script sees no TT_* variable but those
+// set in Options.Env: box.cfg (2.8+) reads TT_<OPTION> as defaults, so one
+// inherited from the test's environment, or set by the harness itself,
+// would configure the server before the script does.
+func TestStartEnvNoTT(t *testing.T) {
+	needTarantool(t)
+	t.Setenv("TT_MEMTX_MEMORY", "1")
+	t.Setenv("TXT_INHERITED", "kept")
+	const check = `require('log').info('env-check TT_LISTEN=%s TT_MEMTX_MEMORY=%s TT_CUSTOM=%s TXT_INHERITED=%s',
+    tostring(os.getenv('TT_LISTEN')), tostring(os.getenv('TT_MEMTX_MEMORY')),
+    tostring(os.getenv('TT_CUSTOM')), tostring(os.getenv('TXT_INHERITED')))
+`
+	inst := start(t, tarantoolproc.Options{Source: check + readyLua, Env: map[string]string{"TT_CUSTOM": "set"}})
+	require.Contains(t, inst.Log(), "env-check TT_LISTEN=nil TT_MEMTX_MEMORY=nil TT_CUSTOM=set TXT_INHERITED=kept")
+}
+
 func TestStartOptionsErrors(t *testing.T) {
 	_, err := tarantoolproc.Start(context.Background(), tarantoolproc.Options{})
 	require.ErrorIs(t, err, tarantoolproc.ErrNoScript)
@@ -103,7 +131,7 @@ func TestStartContextCancelled(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	// Never creates the ready file.
-	inst, err := tarantoolproc.Start(ctx, tarantoolproc.Options{Source: "box.cfg{work_dir = os.getenv('TT_WORK_DIR'), log = os.getenv('TT_LOG')}"})
+	inst, err := tarantoolproc.Start(ctx, tarantoolproc.Options{Source: "box.cfg{work_dir = os.getenv('TXT_WORK_DIR'), log = os.getenv('TXT_LOG')}"})
 	require.Nil(t, inst)
 	var se *tarantoolproc.StartError
 	require.ErrorAs(t, err, &se)

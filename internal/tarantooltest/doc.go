@@ -11,8 +11,8 @@
 // $TARANTOOL_BIN when set, else tarantool on PATH.
 //
 // The default Lua script is testdata/server.lua at the module root. A script
-// is passed its settings in the environment (TT_LISTEN, TT_WORK_DIR, TT_LOG,
-// TT_READY_FILE) and must create the TT_READY_FILE file once it is set up and
+// is passed its settings in the environment (TXT_LISTEN, TXT_WORK_DIR, TXT_LOG,
+// TXT_READY_FILE) and must create the TXT_READY_FILE file once it is set up and
 // listening; see testdata/server.lua for the contract.
 //
 // A package sharing one instance among its tests:

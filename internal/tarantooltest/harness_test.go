@@ -155,10 +155,10 @@ func TestEnvReachesScript(t *testing.T) {
 	dir := t.TempDir()
 	script := filepath.Join(dir, "env.lua")
 	require.NoError(t, os.WriteFile(script, []byte(`
-box.cfg{work_dir = os.getenv('TT_WORK_DIR'), log = os.getenv('TT_LOG'), memtx_memory = 32 * 1024 * 1024}
-box.cfg{listen = os.getenv('TT_LISTEN')}
+box.cfg{work_dir = os.getenv('TXT_WORK_DIR'), log = os.getenv('TXT_LOG'), memtx_memory = 32 * 1024 * 1024}
+box.cfg{listen = os.getenv('TXT_LISTEN')}
 require('log').info('extra=%s', os.getenv('TXT_EXTRA'))
-io.open(os.getenv('TT_READY_FILE'), 'w'):close()
+io.open(os.getenv('TXT_READY_FILE'), 'w'):close()
 `), 0o644))
 	inst := tarantooltest.Start(t, tarantooltest.Options{Script: script, Env: map[string]string{"TXT_EXTRA": "yes"}})
 	require.Contains(t, inst.Log(), "extra=yes")
@@ -166,10 +166,10 @@ io.open(os.getenv('TT_READY_FILE'), 'w'):close()
 
 func TestStartSource(t *testing.T) {
 	inst := tarantooltest.Start(t, tarantooltest.Options{Source: `
-box.cfg{work_dir = os.getenv('TT_WORK_DIR'), log = os.getenv('TT_LOG'), memtx_memory = 32 * 1024 * 1024}
-box.cfg{listen = os.getenv('TT_LISTEN')}
+box.cfg{work_dir = os.getenv('TXT_WORK_DIR'), log = os.getenv('TXT_LOG'), memtx_memory = 32 * 1024 * 1024}
+box.cfg{listen = os.getenv('TXT_LISTEN')}
 require('log').info('from-source')
-io.open(os.getenv('TT_READY_FILE'), 'w'):close()
+io.open(os.getenv('TXT_READY_FILE'), 'w'):close()
 `})
 	require.Contains(t, inst.Log(), "from-source")
 	requireGreeting(t, inst.Addr())

@@ -33,8 +33,8 @@ type Options struct {
 	// Unix makes the instance listen on a Unix socket in its work dir
 	// instead of 127.0.0.1:<free port>.
 	Unix bool
-	// Env is extra environment for the script. TT_LISTEN, TT_WORK_DIR,
-	// TT_LOG and TT_READY_FILE are set by the harness and cannot be
+	// Env is extra environment for the script. TXT_LISTEN, TXT_WORK_DIR,
+	// TXT_LOG and TXT_READY_FILE are set by the harness and cannot be
 	// overridden.
 	Env map[string]string
 	// StartTimeout bounds the wait for readiness; zero means

@@ -1,7 +1,7 @@
 -- never_ready.lua: listens but never creates the ready file.
 box.cfg{
-    work_dir = os.getenv('TT_WORK_DIR'),
-    log = os.getenv('TT_LOG'),
+    work_dir = os.getenv('TXT_WORK_DIR'),
+    log = os.getenv('TXT_LOG'),
     memtx_memory = 32 * 1024 * 1024,
-    listen = os.getenv('TT_LISTEN'),
+    listen = os.getenv('TXT_LISTEN'),
 }
