@@ -15,6 +15,11 @@
 // TXT_READY_FILE) and must create the TXT_READY_FILE file once it is set up and
 // listening; see testdata/server.lua for the contract.
 //
+// [ServerVersion] reads the binary's version (`tarantool --version`, once);
+// tests of what only newer servers have call [RequireVersion] (t, "2.10"),
+// which skips naming the version needed, and assertions on what servers
+// say differently branch on [AtLeast].
+//
 // A package sharing one instance among its tests:
 //
 //	var server *tarantooltest.Instance // nil: tarantool missing, tests skip
