@@ -161,17 +161,25 @@ func (c *commands) Replace(ctx context.Context, space, tuple any) *future.Future
 }
 
 // replaceExistingLua replaces a tuple only if its primary key exists, as
-// one transaction; otherwise it raises ER_TUPLE_NOT_FOUND.
+// one transaction; otherwise it raises ER_TUPLE_NOT_FOUND. It raises errors
+// with the table form box.error{code = ..., reason = ...}, which 2.6 through
+// 3.x accept alike: 3.x rejects box.error(box.error.TUPLE_NOT_FOUND, index,
+// space) with "box.error(): bad arguments" (ER_ILLEGAL_PARAMS).
 const replaceExistingLua = `local space, tuple = ...
 local s = box.space[space]
-if s == nil then box.error(box.error.NO_SUCH_SPACE, tostring(space)) end
+if s == nil then
+    box.error{code = box.error.NO_SUCH_SPACE, reason = string.format("Space '%s' does not exist", tostring(space))}
+end
 local pk = s.index[0]
-if pk == nil then box.error(box.error.NO_SUCH_INDEX_ID, 0, s.name) end
+if pk == nil then
+    box.error{code = box.error.NO_SUCH_INDEX_ID, reason = string.format("No index #0 is defined in space '%s'", s.name)}
+end
 return box.atomic(function()
     local key = {}
     for i, part in ipairs(pk.parts) do key[i] = tuple[part.fieldno] end
     if pk:get(key) == nil then
-        box.error(box.error.TUPLE_NOT_FOUND, pk.name, s.name)
+        box.error{code = box.error.TUPLE_NOT_FOUND,
+            reason = string.format("Tuple doesn't exist in index '%s' in space '%s'", pk.name, s.name)}
     end
     return s:replace(tuple)
 end)`

@@ -491,3 +491,39 @@ func widenFloats(v any) any {
 	}
 	return out
 }
+
+// strictBoxError shadows box.error, for the script after it, with one that
+// accepts only the table form box.error{code = ..., reason = ...}, the only
+// form 2.6 through 3.x accept alike: 3.x answers a positional
+// box.error(box.error.TUPLE_NOT_FOUND, index, space) with "box.error(): bad
+// arguments", as this one does.
+const strictBoxError = `local box = setmetatable({error = setmetatable({}, {__index = box.error,
+    __call = function(_, e)
+        if type(e) ~= 'table' then
+            box.error{code = box.error.ILLEGAL_PARAMS, reason = 'box.error(): bad arguments'}
+        end
+        return box.error(e)
+    end})}, {__index = box})
+`
+
+// TestCommandReplaceExistingPortableErrors runs ReplaceExisting's Lua under
+// the strict box.error: its errors keep their codes and messages.
+func TestCommandReplaceExistingPortableErrors(t *testing.T) {
+	t.Parallel()
+	c := dialShared(t)
+	ctx := testContext(t)
+	k := keyBlock()
+	src := strictBoxError + client.ReplaceExistingLua
+
+	_, err := c.Eval(ctx, src, "test", []any{k, "new"}).Await(ctx)
+	serr := requireServerError(t, err, iproto.ER_TUPLE_NOT_FOUND)
+	require.Equal(t, "Tuple doesn't exist in index 'primary' in space 'test'", serr.Message)
+
+	_, err = c.Eval(ctx, src, "no_such_space_for_strict", []any{k}).Await(ctx)
+	serr = requireServerError(t, err, iproto.ER_NO_SUCH_SPACE)
+	require.Equal(t, "Space 'no_such_space_for_strict' does not exist", serr.Message)
+
+	_, err = c.Insert(ctx, "test", []any{k, "old"}).Await(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []any{[]any{int64(k), "new"}}, awaitValues(t, c.Eval(ctx, src, "test", []any{k, "new"})))
+}

@@ -139,7 +139,7 @@ end
 
 -- fail raises an ER_PROC_LUA (32) error whose message is msg.
 function fail(msg)
-    box.error(box.error.PROC_LUA, msg)
+    box.error{code = box.error.PROC_LUA, reason = msg}
 end
 
 -- fail_code raises a ClientError with the given code and message.
