@@ -308,10 +308,14 @@ func TestSchemaSpaceRecreatedWithNewID(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, oldID, sp.ID)
 
-	// Drop it and create it again under the same name: a new id.
+	// Drop it and create it again under the same name: a new id, chosen
+	// here since servers allocate ids differently (with the server's
+	// choice this failed on 2.11.9 and 3.8.0, issue 19).
 	res := evalValues(t, b, `local name = ...
+local id = box.space[name].id + 1
 box.space[name]:drop()
-local s = box.schema.space.create(name)
+while box.space[id] ~= nil do id = id + 1 end
+local s = box.schema.space.create(name, {id = id})
 s:create_index('primary', {parts = {1, 'unsigned'}})
 return s.id`, name)
 	newID := uint32(res[0].(int64))

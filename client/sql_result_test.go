@@ -37,7 +37,7 @@ func TestSQLResult(t *testing.T) {
 	sel, err := client.SQL[[]any](c.Execute(ctx, "SELECT id, name, flag FROM "+table+" ORDER BY id")).Await(ctx)
 	require.NoError(t, err)
 	require.Len(t, sel.Columns, 3)
-	for i, want := range [][2]string{{"ID", "integer"}, {"NAME", "string"}, {"FLAG", "boolean"}} {
+	for i, want := range [][2]string{{sqlName(t, "id"), "integer"}, {sqlName(t, "name"), "string"}, {sqlName(t, "flag"), "boolean"}} {
 		require.Equal(t, want, [2]string{sel.Columns[i].Name, sel.Columns[i].Type})
 	}
 	require.Equal(t, [][]any{{int64(1), "ann", true}, {int64(2), "bob", nil}}, sel.Rows)
@@ -52,7 +52,7 @@ func TestSQLResult(t *testing.T) {
 	require.Equal(t, "ann", typed.Rows[0].Name)
 	require.True(t, *typed.Rows[0].Flag)
 	require.Nil(t, typed.Rows[1].Flag)
-	require.Equal(t, "FLAG", typed.Columns[2].Name)
+	require.Equal(t, sqlName(t, "flag"), typed.Columns[2].Name)
 
 	// No row matched: an empty, non-nil Rows.
 	none, err := client.SQL[sqlRow](stmt.Execute(ctx, 100)).Await(ctx)

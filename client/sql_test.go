@@ -78,7 +78,7 @@ func TestSQLExecute(t *testing.T) {
 	body = awaitSQLBody(t, c.Execute(ctx, "SELECT id, name, flag FROM "+table+" WHERE id >= ? ORDER BY id", 2))
 	require.Nil(t, body.SQLInfo)
 	require.Len(t, body.Metadata, 3)
-	for i, want := range []protocol.ColumnMeta{{Name: "ID", Type: "integer"}, {Name: "NAME", Type: "string"}, {Name: "FLAG", Type: "boolean"}} {
+	for i, want := range []protocol.ColumnMeta{{Name: sqlName(t, "id"), Type: "integer"}, {Name: sqlName(t, "name"), Type: "string"}, {Name: sqlName(t, "flag"), Type: "boolean"}} {
 		require.Equal(t, want.Name, body.Metadata[i].Name)
 		require.Equal(t, want.Type, body.Metadata[i].Type)
 	}
@@ -108,8 +108,8 @@ func TestSQLExecute(t *testing.T) {
 
 	// Aliases and expressions.
 	body = awaitSQLBody(t, c.Execute(ctx, "SELECT COUNT(*) AS n, MAX(id) AS top FROM "+table))
-	require.Equal(t, "N", body.Metadata[0].Name)
-	require.Equal(t, "TOP", body.Metadata[1].Name)
+	require.Equal(t, sqlName(t, "n"), body.Metadata[0].Name)
+	require.Equal(t, sqlName(t, "top"), body.Metadata[1].Name)
 	rows, _, err = protocol.DecodeValue(body.Data)
 	require.NoError(t, err)
 	require.Equal(t, []any{[]any{int64(4), int64(11)}}, rows)
@@ -142,7 +142,7 @@ func TestSQLExecute(t *testing.T) {
 	require.Error(t, err, "name is NOT NULL")
 	var serr *client.ServerError
 	require.ErrorAs(t, err, &serr)
-	require.Contains(t, serr.Message, "NAME")
+	require.Contains(t, serr.Message, sqlName(t, "name"))
 
 	// The statements that failed changed nothing.
 	body = awaitSQLBody(t, c.Execute(ctx, "SELECT COUNT(*) FROM "+table))
@@ -180,9 +180,9 @@ func TestSQLPrepare(t *testing.T) {
 	require.Equal(t, "?", sel.Params[0].Name)
 	require.Equal(t, ":skip", sel.Params[1].Name)
 	require.Len(t, sel.Columns, 2)
-	require.Equal(t, "ID", sel.Columns[0].Name)
+	require.Equal(t, sqlName(t, "id"), sel.Columns[0].Name)
 	require.Equal(t, "integer", sel.Columns[0].Type)
-	require.Equal(t, "NAME", sel.Columns[1].Name)
+	require.Equal(t, sqlName(t, "name"), sel.Columns[1].Name)
 	require.Equal(t, "string", sel.Columns[1].Type)
 
 	for _, tc := range []struct {
