@@ -295,3 +295,48 @@ func readRawResponse(t *testing.T, br *bufio.Reader) (protocol.ResponseHeader, [
 	require.NoError(t, err)
 	return h, body
 }
+
+// TestErrorExtension: a 2.10+ server sends error objects in call results
+// as MP_ERROR (ext 3) only to clients that announced the error extension
+// (a string otherwise); the client announces it and decodes them as
+// *ServerError.
+func TestErrorExtension(t *testing.T) {
+	// {MPErrorStack: [{type: "ClientError", message: "boom", code: 32}]}
+	mpError := []byte{0x81, 0x00, 0x91, 0x83, 0x00, 0xab}
+	mpError = append(mpError, "ClientError"...)
+	mpError = append(mpError, 0x03, 0xa4)
+	mpError = append(mpError, "boom"...)
+	mpError = append(mpError, 0x05, 0x20)
+	srv := startFake(t, func(c *fakeiproto.Conn) error {
+		if err := c.Write(fakeiproto.ModernGreeting()); err != nil {
+			return err
+		}
+		id, err := c.ReadRequest()
+		if err != nil {
+			return err
+		}
+		announced, err := protocol.DecodeIDBody(id.Body)
+		if err != nil {
+			return err
+		}
+		if err := c.ReplyID(id, modernAnnounce); err != nil {
+			return err
+		}
+		call, err := c.ReadRequest()
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(announced.Features, iproto.IPROTO_FEATURE_ERROR_EXTENSION) {
+			return c.ReplyOK(call, "boom")
+		}
+		body := []byte{0x81, byte(iproto.IPROTO_DATA), 0x91, 0xc7, byte(len(mpError)), 3}
+		return c.Write(fakeiproto.Frame(fakeiproto.ResponseHeader(uint32(iproto.IPROTO_OK), call.Sync), append(body, mpError...)))
+	})
+	c := dialFake(t, srv)
+	values := awaitValues(t, c.Call(testContext(t), "returns_error"))
+	require.Len(t, values, 1)
+	serr, ok := values[0].(*client.ServerError)
+	require.True(t, ok, "value is %T", values[0])
+	require.Equal(t, iproto.ER_PROC_LUA, serr.Code)
+	require.Equal(t, "boom", serr.Message)
+}
