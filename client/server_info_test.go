@@ -340,3 +340,17 @@ func TestErrorExtension(t *testing.T) {
 	require.Equal(t, iproto.ER_PROC_LUA, serr.Code)
 	require.Equal(t, "boom", serr.Message)
 }
+
+// TestRequiredFeaturesReconnect: a lazy client keeps trying a server that
+// lacks a required feature and connects once one has it.
+func TestRequiredFeaturesReconnect(t *testing.T) {
+	srv := startFake(t, fakeiproto.Healthy, fakeiproto.Modern(modernAnnounce))
+	c, err := client.Lazy(srv.Addr(), fakeOptions(func(o *client.Options) {
+		o.RequiredFeatures = []iproto.Feature{iproto.IPROTO_FEATURE_STREAMS}
+	}))
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.WaitConnected(testContext(t)))
+	require.Equal(t, 2, srv.Accepted())
+	require.True(t, c.ServerInfo().Has(iproto.IPROTO_FEATURE_STREAMS))
+}
