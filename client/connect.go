@@ -118,12 +118,17 @@ func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 	if err != nil {
 		return nil, err
 	}
-	greeting, br, err := handshake(ctx, nc, c.opts)
+	greeting, info, br, err := handshake(ctx, nc, c.opts)
 	if err != nil {
 		_ = nc.Close()
 		return nil, err
 	}
+	if missing := info.missing(c.opts.RequiredFeatures); missing != nil {
+		_ = nc.Close()
+		return nil, &FeatureError{Missing: missing, Server: info}
+	}
 	ln := newLink(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
+	ln.info = info
 	ln.onWrongSchema = c.retryAfterSchemaReload
 	ln.onBroken = c.connectionBroken
 	ln.start()

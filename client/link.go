@@ -39,6 +39,7 @@ type link struct {
 	addr     string
 	maxFrame int
 	greeting protocol.Greeting
+	info     ServerInfo // what the server announced during the handshake
 	log      *slog.Logger
 	reader   *bufio.Reader
 	slab     bodySlab // the reader's: response bodies are copied here

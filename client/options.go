@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tarantool/go-iproto"
+
 	"github.com/txtarantool/txtarantool/protocol"
 	"github.com/txtarantool/txtarantool/reconnect"
 	"github.com/txtarantool/txtarantool/transport"
@@ -62,6 +64,13 @@ type Options struct {
 	// SkipSchema disables loading spaces and indexes from _vspace/_vindex
 	// on connect. Spaces and indexes must then be given by number.
 	SkipSchema bool
+
+	// RequiredFeatures are IPROTO features the server must announce in
+	// its answer to IPROTO_ID (Tarantool 2.10+; a server before 2.10
+	// announces none): a connection to a server lacking one fails with a
+	// *FeatureError naming the missing ones. Checked once per connection,
+	// at no cost per request.
+	RequiredFeatures []iproto.Feature
 
 	// Reconnect decides when to reconnect after the connection breaks (and
 	// when a lazy client retries its first connection). Nil means

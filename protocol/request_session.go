@@ -84,3 +84,67 @@ func (r ID) AppendBody(dst []byte) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// DecodeIDBody decodes the body of a server's OK response to an ID
+// request: {IPROTO_VERSION: uint, IPROTO_FEATURES: [uint...],
+// IPROTO_AUTH_TYPE: str} (AUTH_TYPE since 2.11). Absent keys leave their
+// field zero; unknown keys are skipped; a feature too large for
+// iproto.Feature, or any other malformed input, is a *MalformedError. It
+// allocates Features (and AuthType); it runs once per connection.
+func DecodeIDBody(body []byte) (ID, error) {
+	var id ID
+	if len(body) == 0 {
+		return id, nil
+	}
+	r := reader{buf: body}
+	n, err := r.mapLen()
+	if err != nil {
+		return id, err
+	}
+	for range n {
+		key, err := r.uint()
+		if err != nil {
+			return id, err
+		}
+		switch key {
+		case uint64(iproto.IPROTO_VERSION):
+			if id.Version, err = r.uint(); err != nil {
+				return id, err
+			}
+		case uint64(iproto.IPROTO_FEATURES):
+			if id.Features, err = r.features(); err != nil {
+				return id, err
+			}
+		case uint64(iproto.IPROTO_AUTH_TYPE):
+			if id.AuthType, err = r.str(); err != nil {
+				return id, err
+			}
+		default:
+			if err := r.skip(); err != nil {
+				return id, err
+			}
+		}
+	}
+	return id, nil
+}
+
+// features reads an array of feature numbers.
+func (r *reader) features() ([]iproto.Feature, error) {
+	n, err := r.arrayLen()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]iproto.Feature, 0, min(n, r.remaining()))
+	for range n {
+		at := r.off
+		f, err := r.uint()
+		if err != nil {
+			return nil, err
+		}
+		if f > math.MaxInt32 {
+			return nil, malformed(at, "feature number out of range")
+		}
+		out = append(out, iproto.Feature(f))
+	}
+	return out, nil
+}

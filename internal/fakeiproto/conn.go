@@ -22,6 +22,7 @@ type Conn struct {
 	index   int
 	closing <-chan struct{}
 	drip    time.Duration
+	id      *protocol.ID // what Serve answers to ID; nil answers as 2.6
 }
 
 // newConn wraps an accepted connection, the index-th of its server.
@@ -176,9 +177,31 @@ func (c *Conn) ReplyError(req Request, code iproto.Error, message string) error 
 	return c.Write(Frame(ResponseHeader(ErrorCode(code), req.Sync), ErrorBody(message)))
 }
 
+// ReplyID answers req, an ID request, as Tarantool 2.10+ does: an OK
+// response whose body is {IPROTO_VERSION, IPROTO_FEATURES,
+// [IPROTO_AUTH_TYPE]} from id.
+func (c *Conn) ReplyID(req Request, id protocol.ID) error {
+	body, err := id.AppendBody(nil)
+	if err != nil {
+		return err
+	}
+	return c.Write(Frame(ResponseHeader(uint32(iproto.IPROTO_OK), req.Sync), body))
+}
+
+// RejectID answers req as Tarantool before 2.10 answers an ID request:
+// ER_UNKNOWN_REQUEST_TYPE.
+func (c *Conn) RejectID(req Request) error {
+	return c.ReplyError(req, iproto.ER_UNKNOWN_REQUEST_TYPE, fmt.Sprintf("Unknown request type %d", req.Type))
+}
+
+// AnswerID makes Serve answer ID requests with id (ReplyID), as a 2.10+
+// server announcing id would, instead of rejecting them (RejectID).
+func (c *Conn) AnswerID(id protocol.ID) { c.id = &id }
+
 // Serve answers every request like a small, well-behaved Tarantool until
 // the connection ends: AUTH (any credentials) and PING with an empty OK
-// body, CALL and EVAL with their arguments (an echo), every other request
+// body, ID rejected as 2.6 does (RejectID) unless AnswerID set an answer,
+// CALL and EVAL with their arguments (an echo), every other request
 // (SELECT of the schema views among them) with empty data. It sends no
 // greeting.
 func (c *Conn) Serve() error {
@@ -190,6 +213,12 @@ func (c *Conn) Serve() error {
 		switch req.Type {
 		case iproto.IPROTO_AUTH, iproto.IPROTO_PING:
 			err = c.Write(Frame(ResponseHeader(uint32(iproto.IPROTO_OK), req.Sync), nil))
+		case iproto.IPROTO_ID:
+			if c.id == nil {
+				err = c.RejectID(req)
+			} else {
+				err = c.ReplyID(req, *c.id)
+			}
 		case iproto.IPROTO_CALL, iproto.IPROTO_EVAL:
 			var args []any
 			if args, err = req.Args(); err == nil {
@@ -211,6 +240,19 @@ func Healthy(c *Conn) error {
 		return err
 	}
 	return c.Serve()
+}
+
+// Modern returns the Handler of a well-behaved Tarantool ModernVersion
+// server that announces id: it sends ModernGreeting, then Serve answering
+// ID requests with id.
+func Modern(id protocol.ID) Handler {
+	return func(c *Conn) error {
+		c.AnswerID(id)
+		if err := c.Write(ModernGreeting()); err != nil {
+			return err
+		}
+		return c.Serve()
+	}
 }
 
 // Discard reads and drops everything the client sends until the

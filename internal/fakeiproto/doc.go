@@ -12,7 +12,10 @@
 // built by hand ([Frame], [ResponseHeader], [OKBody], [ErrorBody]).
 // [Conn.Serve] answers every request like a small, well-behaved Tarantool
 // (authentication accepted, empty schema, calls echoed), and [Healthy] is
-// the handler of a server that does only that.
+// the handler of a server that does only that. Like Tarantool 2.6, Serve
+// rejects IPROTO_ID; [Modern] is the handler of a 2.10+ server that
+// greets as [ModernVersion] and answers ID with the protocol version,
+// features and auth type it is given ([Conn.ReplyID]).
 //
 //	srv, err := fakeiproto.Start(func(c *fakeiproto.Conn) error {
 //		if err := c.WriteGreeting(); err != nil {

@@ -194,3 +194,48 @@ func TestPipes(t *testing.T) {
 	_, err = p.Next(ctx)
 	require.ErrorIs(t, err, fakeiproto.ErrClosed)
 }
+
+// TestID: Modern greets as ModernVersion and answers ID with what it was
+// given; Healthy rejects ID with ER_UNKNOWN_REQUEST_TYPE, as Tarantool 2.6
+// does.
+func TestID(t *testing.T) {
+	announce := protocol.ID{Version: 6, Features: []iproto.Feature{iproto.IPROTO_FEATURE_STREAMS, iproto.IPROTO_FEATURE_ERROR_EXTENSION}, AuthType: "chap-sha1"}
+	srv, err := fakeiproto.Start(fakeiproto.Modern(announce), fakeiproto.Healthy)
+	require.NoError(t, err)
+	defer srv.Close()
+
+	ask := func() (protocol.Greeting, protocol.ResponseHeader, []byte) {
+		nc, err := net.Dial("tcp", srv.Addr())
+		require.NoError(t, err)
+		defer nc.Close()
+		br := bufio.NewReader(nc)
+		raw := make([]byte, protocol.GreetingSize)
+		_, err = io.ReadFull(br, raw)
+		require.NoError(t, err)
+		g, err := protocol.ParseGreeting(raw)
+		require.NoError(t, err)
+		out, err := protocol.AppendFrame(nil, protocol.Header{Sync: 3}, protocol.ID{Version: 1})
+		require.NoError(t, err)
+		_, err = nc.Write(out)
+		require.NoError(t, err)
+		h, body := readResponse(t, br)
+		return g, h, body
+	}
+
+	g, h, body := ask()
+	require.Equal(t, protocol.Version{Major: 3, Minor: 1}, g.Version)
+	require.Len(t, g.Salt, 32)
+	require.False(t, h.IsError())
+	require.Equal(t, uint64(3), h.Sync)
+	got, err := protocol.DecodeIDBody(body)
+	require.NoError(t, err)
+	require.Equal(t, announce, got)
+
+	g, h, body = ask()
+	require.Equal(t, protocol.Version{Major: 2, Minor: 6}, g.Version)
+	serr, err := protocol.DecodeErrorBody(h, body)
+	require.NoError(t, err)
+	require.Equal(t, iproto.ER_UNKNOWN_REQUEST_TYPE, serr.Code)
+	require.Equal(t, "Unknown request type 73", serr.Message)
+	require.NoError(t, srv.Close())
+}

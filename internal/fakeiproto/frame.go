@@ -13,6 +13,16 @@ import (
 // greetingLine1 is the first line of Greeting, before padding.
 const greetingLine1 = "Tarantool 2.6.0 (Binary) 5ba6e3c9-2f0e-4b53-8d7b-7c0a8a5a2c1f"
 
+// ModernVersion is the server version in ModernGreeting: a release that
+// has IPROTO_ID (2.10+).
+const ModernVersion = "3.1.0"
+
+// ModernGreeting returns a valid 128-byte greeting of a Tarantool
+// ModernVersion server, with Greeting's salt.
+func ModernGreeting() []byte {
+	return GreetingLines("Tarantool "+ModernVersion+greetingLine1[len("Tarantool 2.6.0"):], base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0x5a}, 32)))
+}
+
 // SchemaVersion is the schema version of the responses built by this
 // package.
 const SchemaVersion = 1

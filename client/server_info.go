@@ -1,0 +1,92 @@
+package client
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tarantool/go-iproto"
+
+	"github.com/txtarantool/txtarantool/protocol"
+)
+
+// clientID is what the client announces in its IPROTO_ID request: only
+// the features it implements. The error extension (MP_ERROR values in
+// call and eval results, decoded as *ServerError) came with protocol
+// version 2 (Tarantool 2.10.0); the server acts on the feature list, not
+// on the version.
+var clientID = protocol.ID{Version: 2, Features: []iproto.Feature{iproto.IPROTO_FEATURE_ERROR_EXTENSION}}
+
+// idMinVersion is the first Tarantool release that knows IPROTO_ID. The
+// client sends ID only to servers whose greeting names this version or a
+// later one: older servers would answer ER_UNKNOWN_REQUEST_TYPE, so
+// asking them costs a round trip for nothing.
+var idMinVersion = protocol.Version{Major: 2, Minor: 10}
+
+// ServerInfo is what the server of a connection told the client about
+// itself: its version (from the greeting) and, from Tarantool 2.10 on,
+// its answer to the client's IPROTO_ID request.
+type ServerInfo struct {
+	// Version is the server's version, from its greeting.
+	Version protocol.Version
+	// ProtocolVersion is the IPROTO protocol version the server
+	// announced; 0 for a server that does not know IPROTO_ID (before
+	// 2.10).
+	ProtocolVersion uint64
+	// Features are the protocol features the server announced, in its
+	// order; none before 2.10.
+	Features []iproto.Feature
+	// AuthType is the authentication method the server announced
+	// ("chap-sha1", "pap-sha256"); empty when it announced none (before
+	// 2.11), which means chap-sha1, the only one those servers have.
+	AuthType string
+}
+
+// Has reports whether the server announced feature f.
+func (s ServerInfo) Has(f iproto.Feature) bool { return slices.Contains(s.Features, f) }
+
+// missing returns the features of want that s lacks, nil if none.
+func (s ServerInfo) missing(want []iproto.Feature) []iproto.Feature {
+	var out []iproto.Feature
+	for _, f := range want {
+		if !s.Has(f) && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ServerInfo returns what the server of the current connection announced
+// (see ServerInfo), or the zero ServerInfo when not connected. Each call
+// copies the feature list (one small allocation).
+func (c *Client) ServerInfo() ServerInfo {
+	ln := c.link.Load()
+	if ln == nil {
+		return ServerInfo{}
+	}
+	info := ln.info
+	info.Features = slices.Clone(info.Features)
+	return info
+}
+
+// FeatureError fails a Dial (or a reconnection) to a server that lacks
+// some of Options.RequiredFeatures. The connection is closed; a client
+// that reconnects keeps trying, so a server upgraded later is accepted.
+type FeatureError struct {
+	// Missing are the required features the server did not announce, in
+	// the order of Options.RequiredFeatures.
+	Missing []iproto.Feature
+	// Server is what the server announced.
+	Server ServerInfo
+}
+
+// Error names the missing features and the server's versions. It
+// allocates.
+func (e *FeatureError) Error() string {
+	names := make([]string, len(e.Missing))
+	for i, f := range e.Missing {
+		names[i] = f.String()
+	}
+	return "txtarantool: server lacks required features " + strings.Join(names, ", ") +
+		" (Tarantool " + e.Server.Version.String() + ", protocol version " + strconv.FormatUint(e.Server.ProtocolVersion, 10) + ")"
+}
