@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/client"
+	"github.com/txtarantool/txtarantool/internal/fakeiproto"
 )
 
 // TestSessionPushIgnored checks that box.session.push messages (IPROTO_CHUNK,
@@ -223,4 +225,59 @@ func TestPushCancelled(t *testing.T) {
 	require.Zero(t, calls.Load())
 	time.Sleep(300 * time.Millisecond) // the final response to the forgotten request
 	require.Zero(t, c.InFlight())
+}
+
+// TestPushThenConnectionBreaks drives a fake server through a pipe: two
+// pushes, a malformed one, then the connection breaks. The listener gets
+// all three, in order, before the future fails with a *ConnectionError
+// (got is read without a lock after Await: the race detector checks the
+// order), and Push.Data reports the malformed one.
+func TestPushThenConnectionBreaks(t *testing.T) {
+	c, srv := dialPipe(t)
+	ctx := testContext(t)
+	var got []any
+	var bad error
+	f := c.CallWithPush(ctx, func(p *client.Push) {
+		v, err := p.Value()
+		if err != nil {
+			bad = err
+			return
+		}
+		got = append(got, v)
+	}, "job")
+	req, _ := readCall(t, srv)
+	chunk := func(values ...any) {
+		body, err := fakeiproto.OKBody(values...)
+		require.NoError(t, err)
+		require.NoError(t, srv.Write(fakeiproto.Frame(fakeiproto.ResponseHeader(uint32(iproto.IPROTO_CHUNK), req.Sync), body)))
+	}
+	chunk("a")
+	chunk([]any{int64(1), "b"})
+	chunk("two", "values") // not one value: malformed
+	require.NoError(t, srv.Close())
+	_, err := f.Await(ctx)
+	var cerr *client.ConnectionError
+	require.ErrorAs(t, err, &cerr)
+	require.True(t, cerr.Sent)
+	require.Equal(t, []any{"a", []any{int64(1), "b"}}, got)
+	var merr *client.MalformedError
+	require.ErrorAs(t, bad, &merr)
+}
+
+// TestPushThroughPool checks EvalWithPush on a Pool (a member's pushes
+// reach the listener on the pool's executor).
+func TestPushThroughPool(t *testing.T) {
+	conn, _ := dialClientOrPool(t, requireServer(t).Addr(), true, 2)
+	ctx := testContext(t)
+	var got []any
+	r, err := conn.EvalWithPush(ctx, func(p *client.Push) {
+		v, err := p.Value()
+		require.NoError(t, err)
+		got = append(got, v)
+	}, "box.session.push('x') box.session.push('y') return 1").Await(ctx)
+	require.NoError(t, err)
+	values, err := r.Values()
+	require.NoError(t, err)
+	require.Equal(t, []any{int64(1)}, values)
+	require.Equal(t, []any{"x", "y"}, got)
 }
