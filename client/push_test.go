@@ -122,10 +122,7 @@ for i = 1, n do
     if i % 5 == 0 then require('fiber').yield() end
 end
 return id`
-	type progress struct {
-		next int
-		bad  error
-	}
+	type progress struct{ next int }
 	states := make([]*progress, requests)
 	var wrong atomic.Int64
 	var futures []func() (any, error)
