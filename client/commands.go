@@ -247,9 +247,15 @@ func (c *commands) Call(ctx context.Context, function string, args ...any) *futu
 // A panic in onPush is handled like one in any function run on a
 // future.Serial (re-raised by default, see future.NewSerial).
 //
+// Because the pushes run on the executor, a request whose pushes have not
+// all been handed over when its final response arrives settles there,
+// behind them: awaiting it on the executor (inside a callback or a
+// listener) then ends only with the Await's context; chain with Then
+// instead. One that pushed nothing settles at once, like Call.
+//
 // Cost: one allocation for the listener, and per push two (the Push and
 // the function queued on the executor) plus the body's copy; the final
-// response is delivered through the executor, one hop later than Call's.
+// response then goes through the executor too, one hop later than Call's.
 func (c *commands) CallWithPush(ctx context.Context, onPush func(*Push), function string, args ...any) *future.Future[*Response] {
 	on := c.target()
 	cr := getRecord(&callRecords)

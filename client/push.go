@@ -63,6 +63,9 @@ func (p *Push) Value() (any, error) {
 type pushListener struct {
 	fn   func(*Push)
 	over atomic.Bool
+	// queued counts the pushes queued on the executor whose listener call
+	// has not returned yet.
+	queued atomic.Int64
 }
 
 // pushed hands a box.session.push message for sync to its request's
@@ -83,7 +86,9 @@ func (ln *link) pushed(sync uint64, body []byte) {
 		return
 	}
 	p := &Push{body: body}
+	pl.queued.Add(1)
 	cl.client.exec.Execute(func() {
+		defer pl.queued.Add(-1)
 		if !pl.over.Load() {
 			pl.fn(p)
 		}
@@ -91,12 +96,14 @@ func (ln *link) pushed(sync uint64, body []byte) {
 }
 
 // settle is finish as the reader (or a broken connection) calls it: for a
-// request with a push listener, the future settles on the client's
-// executor, after every push queued before it, so that whoever awaits it
-// has seen every push when Await returns. Cost for other requests: one
-// nil check.
+// request with a push listener whose pushes have not all been handed over
+// yet, the future settles on the client's executor, after them, so that
+// whoever awaits it has seen every push when Await returns. Pushes are
+// queued by the reader, which calls settle after them: when queued is
+// zero, every listener call has returned. Cost for other requests: one nil
+// check.
 func (cl *call) settle(resp *Response, err error) {
-	if cl.push == nil {
+	if cl.push == nil || cl.push.queued.Load() == 0 {
 		cl.finish(resp, err)
 		return
 	}

@@ -278,3 +278,31 @@ func TestPushThroughPool(t *testing.T) {
 	require.Equal(t, []any{int64(1)}, values)
 	require.Equal(t, []any{"x", "y"}, got)
 }
+
+// TestPushAwaitOnExecutor checks that a push request that pushed nothing
+// settles at once, as any request: awaiting it inside a callback (on the
+// executor) works. One that pushed settles behind its pushes on the
+// executor, so such an Await ends only with its context (documented on
+// CallWithPush).
+func TestPushAwaitOnExecutor(t *testing.T) {
+	c := dialShared(t)
+	ctx := testContext(t)
+	f := c.Ping(ctx).Then(func(r *client.Response) (*client.Response, error) {
+		inner, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		return c.EvalWithPush(inner, func(*client.Push) {}, "return 1").Await(inner)
+	})
+	r, err := f.Await(ctx)
+	require.NoError(t, err)
+	values, err := r.Values()
+	require.NoError(t, err)
+	require.Equal(t, []any{int64(1)}, values)
+
+	f = c.Ping(ctx).Then(func(r *client.Response) (*client.Response, error) {
+		inner, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		defer cancel()
+		return c.EvalWithPush(inner, func(*client.Push) {}, "box.session.push(1) return 1").Await(inner)
+	})
+	_, err = f.Await(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
