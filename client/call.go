@@ -41,6 +41,10 @@ type call struct {
 	// release gives it back.
 	slot bool
 
+	// push is the request's box.session.push listener (CallWithPush,
+	// EvalWithPush), nil for every other request.
+	push *pushListener
+
 	// watched is set when the context watcher (context.AfterFunc) could
 	// not be stopped: it may still use the call, which must not be reused.
 	watched bool
@@ -73,6 +77,9 @@ type call struct {
 // finish releases the call's context resources and settles its future.
 // The caller must own the call (see the type's comment).
 func (cl *call) finish(resp *Response, err error) {
+	if cl.push != nil {
+		cl.push.over.Store(true)
+	}
 	cl.release()
 	cl.promise.Complete(resp, err)
 }

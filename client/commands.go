@@ -32,6 +32,10 @@ type Conn interface {
 	Delete(ctx context.Context, space, index, key any) *future.Future[*Response]
 	// Call is [Client.Call].
 	Call(ctx context.Context, function string, args ...any) *future.Future[*Response]
+	// CallWithPush is [Client.CallWithPush].
+	CallWithPush(ctx context.Context, onPush func(*Push), function string, args ...any) *future.Future[*Response]
+	// EvalWithPush is [Client.EvalWithPush].
+	EvalWithPush(ctx context.Context, onPush func(*Push), expr string, args ...any) *future.Future[*Response]
 	// Call16 is [Client.Call16].
 	Call16(ctx context.Context, function string, args ...any) *future.Future[*Response]
 	// Eval is [Client.Eval].
@@ -232,6 +236,55 @@ func (c *commands) Call(ctx context.Context, function string, args ...any) *futu
 	cr := getRecord(&callRecords)
 	cr.req = protocol.Call{Function: function}
 	cr.req.Args = cr.keep(args)
+	return on.launch(ctx, &cr.call, &cr.req)
+}
+
+// CallWithPush is Call with a listener for the function's box.session.push
+// messages (IPROTO_CHUNK): the request's progress. onPush runs on the
+// client's executor (like Then callbacks, one at a time), once per push, in
+// the order the server sent them, and every push sent before the final
+// response is handed to onPush before the future settles, so Await and
+// Then see them all done. Once the future has settled (a context ended or
+// the future was cancelled first), onPush is never called again and later
+// pushes are dropped. A nil onPush is Call. Pushes to requests made
+// without a listener (Call, Eval, ...) are dropped, as always.
+//
+// The listener is an argument of its own rather than a context value:
+// visible at the call site, never inherited by requests made with a
+// derived context, and free for every other request (no context lookup).
+// A panic in onPush is handled like one in any function run on a
+// future.Serial (re-raised by default, see future.NewSerial).
+//
+// Because the pushes run on the executor, a request whose pushes have not
+// all been handed over when its final response arrives settles there,
+// behind them: awaiting it on the executor (inside a callback or a
+// listener) then ends only with the Await's context; chain with Then
+// instead. One that pushed nothing settles at once, like Call.
+//
+// Cost: one allocation for the listener, and per push two (the Push and
+// the function queued on the executor) plus the body's copy; the final
+// response then goes through the executor too, one hop later than Call's.
+func (c *commands) CallWithPush(ctx context.Context, onPush func(*Push), function string, args ...any) *future.Future[*Response] {
+	on := c.target()
+	cr := getRecord(&callRecords)
+	cr.req = protocol.Call{Function: function}
+	cr.req.Args = cr.keep(args)
+	if onPush != nil {
+		cr.push = &pushListener{fn: onPush}
+	}
+	return on.launch(ctx, &cr.call, &cr.req)
+}
+
+// EvalWithPush is Eval with a listener for the chunk's box.session.push
+// messages, delivered as CallWithPush describes.
+func (c *commands) EvalWithPush(ctx context.Context, onPush func(*Push), expr string, args ...any) *future.Future[*Response] {
+	on := c.target()
+	cr := getRecord(&evalRecords)
+	cr.req = protocol.Eval{Expr: expr}
+	cr.req.Args = cr.keep(args)
+	if onPush != nil {
+		cr.push = &pushListener{fn: onPush}
+	}
 	return on.launch(ctx, &cr.call, &cr.req)
 }
 

@@ -34,7 +34,9 @@
 // [Response.Decode], [Response.Values], [Tuples], [One]), in its own goroutine
 // (after Await) or on the client's callback executor, a [future.Serial]
 // (inside Then), never on the network reader. [Response.Release] recycles the
-// request's memory.
+// request's memory. [Client.CallWithPush] and [Client.EvalWithPush] take a
+// listener for the function's box.session.push messages ([Push]): called on
+// the executor, in order, before the future settles, never after it.
 //
 // # Errors
 //

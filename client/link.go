@@ -255,12 +255,13 @@ func (ln *link) readLoop() {
 // unaffected: one to a forgotten request (cancelled, timed out) or a
 // second one to a request already answered is logged at debug level, one
 // to a sync id this connection never sent (a server bug) at warn level.
-// box.session.push messages (IPROTO_CHUNK) are discarded too.
+// box.session.push messages (IPROTO_CHUNK) go to the request's push
+// listener, if it has one (see link.pushed), and are discarded otherwise.
 func (ln *link) deliver(header protocol.ResponseHeader, body []byte) {
 	if header.Code == uint32(iproto.IPROTO_CHUNK) {
 		// An out-of-band message (box.session.push) for a request still
 		// running: its final response follows with the same sync.
-		ln.log.Debug("txtarantool: ignoring a box.session.push message", "sync", header.Sync)
+		ln.pushed(header.Sync, body)
 		return
 	}
 	cl := ln.take(header.Sync)
@@ -274,12 +275,12 @@ func (ln *link) deliver(header protocol.ResponseHeader, body []byte) {
 	}
 	if !header.IsError() {
 		cl.resp = Response{owner: cl, sync: header.Sync, schemaVersion: header.SchemaVersion, body: body}
-		cl.finish(&cl.resp, nil)
+		cl.settle(&cl.resp, nil)
 		return
 	}
 	serr, err := protocol.DecodeErrorBody(header, body)
 	if err != nil {
-		cl.finish(nil, err)
+		cl.settle(nil, err)
 		return
 	}
 	if serr.Code == iproto.ER_WRONG_SCHEMA_VERSION && cl.target != nil && !cl.retried && ln.onWrongSchema != nil {
@@ -287,7 +288,7 @@ func (ln *link) deliver(header protocol.ResponseHeader, body []byte) {
 		ln.onWrongSchema(cl)
 		return
 	}
-	cl.finish(nil, serr)
+	cl.settle(nil, serr)
 }
 
 // fail breaks the connection once: it closes the socket, stops both
@@ -309,7 +310,7 @@ func (ln *link) fail(cause error) {
 	close(ln.done)
 	_ = ln.nc.Close()
 	for _, cl := range pending {
-		cl.finish(nil, &ConnectionError{Addr: ln.addr, Sent: cl.sync <= handed, Err: cause})
+		cl.settle(nil, &ConnectionError{Addr: ln.addr, Sent: cl.sync <= handed, Err: cause})
 	}
 	if ln.onBroken != nil {
 		ln.onBroken(ln, cause)
