@@ -282,16 +282,7 @@ func TestServerInfoReal(t *testing.T) {
 // readRawResponse reads one response frame from br.
 func readRawResponse(t *testing.T, br *bufio.Reader) (protocol.ResponseHeader, []byte) {
 	t.Helper()
-	head, err := br.Peek(protocol.FramePrefixSize)
-	require.NoError(t, err)
-	n, p, err := protocol.DecodeFrameLength(head, 0)
-	require.NoError(t, err)
-	_, err = br.Discard(p)
-	require.NoError(t, err)
-	frame := make([]byte, n)
-	_, err = io.ReadFull(br, frame)
-	require.NoError(t, err)
-	h, body, err := protocol.DecodeResponseHeader(frame)
+	h, body, err := fakeiproto.ReadResponse(br)
 	require.NoError(t, err)
 	return h, body
 }

@@ -1,9 +1,11 @@
 package fakeiproto
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
+	"io"
 
 	"github.com/tarantool/go-iproto"
 
@@ -108,4 +110,26 @@ func ErrorBody(message string) []byte {
 	b := protocol.AppendMapHeader(nil, 1)
 	b = protocol.AppendUint(b, uint64(iproto.IPROTO_ERROR_24))
 	return protocol.AppendString(b, message)
+}
+
+// ReadResponse reads one response frame from br, as a client would, and
+// decodes its header: for tests that talk to a server by hand. The body is
+// the rest of the frame, raw. Cost: one allocation for the frame.
+func ReadResponse(br *bufio.Reader) (protocol.ResponseHeader, []byte, error) {
+	head, err := br.Peek(protocol.FramePrefixSize)
+	if err != nil {
+		return protocol.ResponseHeader{}, nil, err
+	}
+	n, p, err := protocol.DecodeFrameLength(head, 0)
+	if err != nil {
+		return protocol.ResponseHeader{}, nil, err
+	}
+	if _, err := br.Discard(p); err != nil {
+		return protocol.ResponseHeader{}, nil, err
+	}
+	frame := make([]byte, n)
+	if _, err := io.ReadFull(br, frame); err != nil {
+		return protocol.ResponseHeader{}, nil, err
+	}
+	return protocol.DecodeResponseHeader(frame)
 }
