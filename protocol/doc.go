@@ -7,7 +7,7 @@
 // ([DecodeFrameLength], [DecodeResponseHeader], [DecodeBody],
 // [DecodeErrorBody]), server errors including the MP_ERROR extension
 // ([ServerError]) and the Tarantool MessagePack extension types ([UUID],
-// [Decimal], datetime as [time.Time]).
+// [Decimal], datetime as [time.Time] or [Datetime], [Interval]).
 //
 // # Layering
 //
@@ -44,8 +44,8 @@
 // # Global state
 //
 // The package keeps no global mutable state apart from sync.Pool caches. In
-// particular it never calls msgpack.RegisterExt: [UUID] and [Decimal]
-// implement msgpack.CustomEncoder and msgpack.CustomDecoder instead, so they
+// particular it never calls msgpack.RegisterExt: [UUID], [Decimal],
+// [Datetime] and [Interval] implement msgpack.CustomEncoder and msgpack.CustomDecoder instead, so they
 // work inside structs handled by github.com/vmihailenco/msgpack/v5 without
 // touching that library's process-wide registry.
 //

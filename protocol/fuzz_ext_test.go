@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"math/big"
 	"strings"
@@ -298,6 +299,25 @@ func FuzzExtValue(f *testing.F) {
 				t.Fatalf("DecodeError of the payload: %#v, %v; ext 3: %#v", e2, err, e)
 			}
 		case ExtDatetime:
+			tzIndex := int16(0)
+			if len(payload) == 16 {
+				tzIndex = int16(binary.LittleEndian.Uint16(payload[14:]))
+			}
+			var viaDT Datetime
+			if err := Decode(ext, &viaDT); err != nil || viaDT.TzIndex != tzIndex {
+				t.Fatalf("Decode(*Datetime) = %+v, %v; zone index %d", viaDT, err, tzIndex)
+			}
+			if tzIndex != 0 {
+				d, ok := v.(Datetime)
+				if !ok || !sameValue(d, viaDT) {
+					t.Fatalf("ext 4 with a zone index decodes to %#v; Decode(*Datetime) %#v", v, viaDT)
+				}
+				enc := d.AppendMsgpack(nil)
+				if !bytes.Equal(enc, append(AppendExtHeader(nil, ExtDatetime, 16), payload...)) {
+					t.Fatalf("Datetime re-encodes to % x; payload % x", enc, payload)
+				}
+				return
+			}
 			tm, ok := v.(time.Time)
 			if !ok {
 				t.Fatalf("ext 4 decodes to %T", v)
@@ -314,6 +334,12 @@ func FuzzExtValue(f *testing.F) {
 			tm2, _, err := DecodeValue(enc)
 			if err != nil || !sameValue(tm, tm2) {
 				t.Fatalf("datetime round trip: %v, %v; want %v", tm2, err, tm)
+			}
+		case ExtInterval:
+			iv, ok := v.(Interval)
+			var typed Interval
+			if err := Decode(ext, &typed); !ok || err != nil || typed != iv {
+				t.Fatalf("ext 6 decodes to %#v; Decode(*Interval) %+v, %v", v, typed, err)
 			}
 		default:
 			r, ok := v.(RawExt)

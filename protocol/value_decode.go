@@ -470,7 +470,8 @@ func SkipValue(b []byte) (rest []byte, err error) {
 //     map[any]any. Keys that Go maps cannot hold (arrays, maps, bin, unknown
 //     extensions) are a *MalformedError.
 //   - extension 1 → Decimal; 2 → UUID; 3 (MP_ERROR) → *ServerError;
-//     4 (datetime) → time.Time; any other → RawExt.
+//     4 (datetime) → time.Time, or Datetime when it has a time zone index;
+//     6 (interval) → Interval; any other → RawExt.
 //
 // Lengths are checked against the data before anything is allocated, and
 // nesting deeper than MaxDepth fails with a *MalformedError wrapping
@@ -617,7 +618,8 @@ const (
 	ExtDecimal  int8 = 1 // MP_DECIMAL: Decimal
 	ExtUUID     int8 = 2 // MP_UUID: UUID
 	ExtError    int8 = 3 // MP_ERROR: *ServerError
-	ExtDatetime int8 = 4 // MP_DATETIME (Tarantool 2.10+): time.Time
+	ExtDatetime int8 = 4 // MP_DATETIME (Tarantool 2.10+): time.Time, or Datetime with a zone index
+	ExtInterval int8 = 6 // MP_INTERVAL (Tarantool 2.10+): Interval
 )
 
 func (r *reader) ext(depth int) (any, error) {
@@ -653,11 +655,20 @@ func (r *reader) ext(depth int) (any, error) {
 		}
 		return e, nil
 	case ExtDatetime:
-		t, err := decodeDatetimePayload(payload)
+		d, err := decodeDatetimePayload(payload)
 		if err != nil {
 			return nil, at.shift(err)
 		}
-		return t, nil
+		if d.TzIndex != 0 {
+			return d, nil
+		}
+		return d.Time, nil
+	case ExtInterval:
+		iv, err := decodeIntervalPayload(payload)
+		if err != nil {
+			return nil, at.shift(err)
+		}
+		return iv, nil
 	}
 	return RawExt{Type: typ, Data: bytes.Clone(payload)}, nil
 }

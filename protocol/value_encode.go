@@ -238,8 +238,9 @@ func appendStrHeader(dst []byte, n uint32) []byte {
 // from growing dst): nil, bool, all int and uint kinds, float32, float64,
 // string, []byte (as bin), []any, []string, []int, []int64, []uint64,
 // map[string]any, map[any]any, RawMsgpack and msgpack.RawMessage (verbatim),
-// UUID (ext 2), Decimal (ext 1), RawExt (its own type), and time.Time
-// (Tarantool datetime, ext 4, understood by Tarantool 2.10 and later). Named types whose underlying kind
+// UUID (ext 2), Decimal (ext 1), RawExt (its own type), time.Time and
+// Datetime (Tarantool datetime, ext 4) and Interval (ext 6), the last two
+// understood by Tarantool 2.10 and later. Named types whose underlying kind
 // is bool, an integer, a float or string are encoded from their kind, unless
 // they implement msgpack.CustomEncoder, msgpack.Marshaler,
 // encoding.BinaryMarshaler or encoding.TextMarshaler.
@@ -247,8 +248,8 @@ func appendStrHeader(dst []byte, n uint32) []byte {
 // Everything else (structs, pointers, other slices, arrays and maps) goes
 // through a pooled github.com/vmihailenco/msgpack/v5 Encoder configured with
 // UseCompactInts(true) and UseCompactFloats(false); struct tags such as
-// `msgpack:",as_array"` are honoured. Inside such values, UUID and Decimal
-// fields encode as their Tarantool extensions (they implement
+// `msgpack:",as_array"` are honoured. Inside such values, UUID, Decimal,
+// Datetime and Interval fields encode as their Tarantool extensions (they implement
 // msgpack.CustomEncoder) but time.Time fields use the msgpack library's own
 // timestamp extension, which Tarantool does not understand. The fallback
 // writes straight into dst; once the pool is warm it allocates only what the
@@ -315,7 +316,11 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 	case Decimal:
 		return v.AppendMsgpack(dst), nil
 	case time.Time:
-		return appendDatetime(dst, v), nil
+		return appendDatetime(dst, v, 0), nil
+	case Datetime:
+		return v.AppendMsgpack(dst), nil
+	case Interval:
+		return v.AppendMsgpack(dst), nil
 	case RawExt:
 		if uint64(len(v.Data)) > math.MaxUint32 {
 			return dst, &UnsupportedTypeError{Type: reflect.TypeOf(v), Err: errTooLong}
