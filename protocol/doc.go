@@ -45,9 +45,10 @@
 //
 // The package keeps no global mutable state apart from sync.Pool caches. In
 // particular it never calls msgpack.RegisterExt: [UUID], [Decimal],
-// [Datetime] and [Interval] implement msgpack.CustomEncoder and msgpack.CustomDecoder instead, so they
-// work inside structs handled by github.com/vmihailenco/msgpack/v5 without
-// touching that library's process-wide registry.
+// [Datetime] and [Interval] implement msgpack.CustomEncoder and
+// msgpack.CustomDecoder instead, so they work inside structs handled by
+// github.com/vmihailenco/msgpack/v5 without touching that library's
+// process-wide registry.
 //
 // # Related packages
 //

@@ -740,10 +740,11 @@ var typedDecoders = sync.Pool{New: func() any {
 //
 // If v is a *any, *[]any, *[][]any or *map[string]any, the value is decoded
 // with DecodeValue (so Tarantool extensions become Decimal, UUID,
-// *ServerError, time.Time or RawExt). Everything else has the semantics of
-// github.com/vmihailenco/msgpack/v5: structs with msgpack tags (including
-// `msgpack:",as_array"`), slices and maps of them, and fields of type UUID
-// and Decimal (they implement msgpack.CustomDecoder). Interface-typed fields
+// *ServerError, time.Time, Datetime, Interval or RawExt). Everything else
+// has the semantics of github.com/vmihailenco/msgpack/v5: structs with
+// msgpack tags (including `msgpack:",as_array"`), slices and maps of them,
+// and fields of type UUID, Decimal, Datetime and Interval (they implement
+// msgpack.CustomDecoder). Interface-typed fields
 // inside v follow that library's rules: integers keep their wire width
 // (int8, uint16, ...), and Tarantool extensions in them fail unless
 // registered with the library by someone else; give such fields a concrete
