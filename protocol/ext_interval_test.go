@@ -163,3 +163,27 @@ func FuzzInterval(f *testing.F) {
 		}
 	})
 }
+
+func TestTupleExtDecodesAsArray(t *testing.T) {
+	// ext 7: format id 3, then the tuple [1, "a"].
+	v, rest, err := DecodeValue(mustHex(t, "c70507039201a161"))
+	require.NoError(t, err)
+	require.Empty(t, rest)
+	require.Equal(t, []any{int64(1), "a"}, v)
+
+	var got any
+	require.NoError(t, Decode(mustHex(t, "d5070090"), &got))
+	require.Equal(t, []any{}, got)
+
+	var m *MalformedError
+	for name, s := range map[string]string{
+		"truncated":  "c70307039201",
+		"no array":   "d4070a",
+		"not array":  "d50703a0",
+		"bytes left": "c70407039000",
+		"bad format": "d507a090",
+	} {
+		_, _, err := DecodeValue(mustHex(t, s))
+		require.ErrorAs(t, err, &m, name)
+	}
+}

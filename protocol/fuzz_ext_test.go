@@ -335,6 +335,23 @@ func FuzzExtValue(f *testing.F) {
 			if err != nil || !sameValue(tm, tm2) {
 				t.Fatalf("datetime round trip: %v, %v; want %v", tm2, err, tm)
 			}
+		case ExtTuple:
+			a, ok := v.([]any)
+			if !ok {
+				t.Fatalf("ext 7 decodes to %T", v)
+			}
+			// The payload is a format id and then exactly that array.
+			sub := reader{buf: payload}
+			if _, err := sub.uint(); err != nil {
+				t.Fatal(err)
+			}
+			arr, err := sub.rawValue()
+			if err != nil || sub.remaining() != 0 {
+				t.Fatalf("payload after the format id: %v, %d bytes left", err, sub.remaining())
+			}
+			if a2, _, err := DecodeValue(arr); err != nil || !sameValue(a, a2) {
+				t.Fatalf("ext 7 gives %#v; its array alone %#v, %v", a, a2, err)
+			}
 		case ExtInterval:
 			iv, ok := v.(Interval)
 			var typed Interval

@@ -471,7 +471,8 @@ func SkipValue(b []byte) (rest []byte, err error) {
 //     extensions) are a *MalformedError.
 //   - extension 1 → Decimal; 2 → UUID; 3 (MP_ERROR) → *ServerError;
 //     4 (datetime) → time.Time, or Datetime when it has a time zone index;
-//     6 (interval) → Interval; any other → RawExt.
+//     6 (interval) → Interval; 7 (MP_TUPLE) → []any, the tuple's fields
+//     (its format id is dropped); any other → RawExt.
 //
 // Lengths are checked against the data before anything is allocated, and
 // nesting deeper than MaxDepth fails with a *MalformedError wrapping
@@ -620,6 +621,7 @@ const (
 	ExtError    int8 = 3 // MP_ERROR: *ServerError
 	ExtDatetime int8 = 4 // MP_DATETIME (Tarantool 2.10+): time.Time, or Datetime with a zone index
 	ExtInterval int8 = 6 // MP_INTERVAL (Tarantool 2.10+): Interval
+	ExtTuple    int8 = 7 // MP_TUPLE (Tarantool 3.0+): []any, the tuple's fields
 )
 
 func (r *reader) ext(depth int) (any, error) {
@@ -669,6 +671,21 @@ func (r *reader) ext(depth int) (any, error) {
 			return nil, at.shift(err)
 		}
 		return iv, nil
+	case ExtTuple:
+		// An MP uint tuple format id, then the tuple as an array; the
+		// format (field names, IPROTO_TUPLE_FORMATS) is not applied.
+		sub := reader{buf: payload}
+		if _, err := sub.uint(); err != nil {
+			return nil, at.shift(err)
+		}
+		a, err := sub.array(depth + 1)
+		if err != nil {
+			return nil, at.shift(err)
+		}
+		if sub.remaining() != 0 {
+			return nil, at.shift(malformed(sub.off, "bytes left after the tuple extension's array"))
+		}
+		return a, nil
 	}
 	return RawExt{Type: typ, Data: bytes.Clone(payload)}, nil
 }
