@@ -17,8 +17,8 @@ import (
 // [DecodeValue] returns a Datetime only when TzIndex is not 0, and a plain
 // time.Time otherwise, so values without a named zone decode as before.
 // Decode into a Datetime field (it implements msgpack.CustomDecoder) to get
-// a Datetime in both cases. The value is 24 bytes plus time.Time's size and
-// decoding it does not allocate.
+// a Datetime in both cases. Decoding one with a non-zero offset allocates
+// its time.FixedZone location, as decoding a time.Time does.
 type Datetime struct {
 	Time    time.Time
 	TzIndex int16
@@ -87,7 +87,8 @@ func (d Datetime) EncodeMsgpack(enc *msgpack.Encoder) error {
 
 // DecodeMsgpack implements msgpack.CustomDecoder: it reads a datetime
 // extension (type 4, 8 or 16 bytes), keeping the offset and the zone index.
-// Nil sets d to the zero Datetime. It does not allocate.
+// Nil sets d to the zero Datetime. It allocates only the fixed zone of a
+// non-zero offset.
 func (d *Datetime) DecodeMsgpack(dec *msgpack.Decoder) error {
 	if c, err := dec.PeekCode(); err == nil && c == mpNil {
 		*d = Datetime{}

@@ -51,8 +51,9 @@ const intervalMaxPayload = 9 + ivFields*18
 // of each unit, kept apart (1 month is not 30 days) and not normalised, and
 // the adjust mode. [DecodeValue] returns it for ext 6; fields of type
 // Interval decode and encode through the msgpack library (it implements
-// msgpack.CustomEncoder and msgpack.CustomDecoder). The value is 72 bytes
-// and decoding it does not allocate.
+// msgpack.CustomEncoder and msgpack.CustomDecoder). The value is 72 bytes;
+// encoding and decoding it allocate nothing, except DecodeValue boxing it in
+// an any.
 type Interval struct {
 	Year, Month, Week, Day int64
 	Hour, Min, Sec, Nsec   int64

@@ -187,3 +187,20 @@ func TestTupleExtDecodesAsArray(t *testing.T) {
 		require.ErrorAs(t, err, &m, name)
 	}
 }
+
+func TestIntervalAppendAndDecodeDoNotAllocate(t *testing.T) {
+	iv := Interval{Year: -1, Month: 2, Day: 1 << 40, Nsec: 5, Adjust: AdjustLast}
+	buf := make([]byte, 0, 128)
+	b := iv.AppendMsgpack(buf)
+	payload := b[3:] // ext 8 header: c7, length, type
+	var got Interval
+	allocs := testing.AllocsPerRun(100, func() {
+		b = iv.AppendMsgpack(buf[:0])
+		var err error
+		if got, err = decodeIntervalPayload(payload); err != nil {
+			t.Fatal(err)
+		}
+	})
+	require.Zero(t, allocs)
+	require.Equal(t, iv, got)
+}
