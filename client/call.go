@@ -44,6 +44,9 @@ type call struct {
 	// push is the request's box.session.push listener (CallWithPush,
 	// EvalWithPush), nil for every other request.
 	push *pushListener
+	// stream is the stream the request runs in (its id goes in the
+	// header), nil for a request outside one.
+	stream *Stream
 
 	// watched is set when the context watcher (context.AfterFunc) could
 	// not be stopped: it may still use the call, which must not be reused.

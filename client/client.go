@@ -41,6 +41,8 @@ type Client struct {
 	link   atomic.Pointer[link]
 	schema atomic.Pointer[Schema]
 
+	nextStream atomic.Uint64 // the last stream id given out (NewStream)
+
 	limiter inflightLimiter // Options.MaxInFlight (see inflight_limit.go)
 
 	reloadMu sync.Mutex

@@ -88,22 +88,58 @@ var (
 // that is kept (Call's arguments).
 
 // commands is the set of box commands, written once here and embedded in
-// both Client and Pool, whose method sets therefore both carry every
+// Client, Pool and Stream, whose method sets therefore all carry every
 // command (a new command is added here and to Conn, nothing else). Each
-// command starts its request on the Client target returns: a Client's own,
-// or, in a Pool, the live member with the fewest requests in flight.
+// command starts its request on the sender target returns: a Client's own,
+// in a Pool the live member with the fewest requests in flight, in a
+// Stream the stream's client, with the stream's id.
 type commands struct {
-	client *Client // in a Client: the client itself
+	client *Client // in a Client: the client itself; in a Stream: its client
 	pool   *Pool   // in a Pool: the pool, whose pick chooses a member
+	stream *Stream // in a Stream: the stream, whose id the requests carry
 }
 
-// target returns the client a command starts its request on. Cost: a nil
+// sender is where a command starts its request: a client and, for a
+// stream's request, the stream.
+type sender struct {
+	c      *Client
+	stream *Stream
+}
+
+// target returns the sender a command starts its request on. Cost: a nil
 // check, plus Pool.pick's in a pool.
-func (c *commands) target() *Client {
+func (c *commands) target() sender {
 	if c.pool != nil {
-		return c.pool.pick()
+		return sender{c: c.pool.pick()}
 	}
-	return c.client
+	return sender{c: c.client, stream: c.stream}
+}
+
+// The sender's methods are the Client's, after marking the call with the
+// stream (nil for a request outside one). Cost: one store.
+func (s sender) do(ctx context.Context, req protocol.Request) *future.Future[*Response] {
+	cl := getRecord(&plainRecords)
+	cl.stream = s.stream
+	return s.c.start(ctx, cl, s.c.exec, req, nil, false)
+}
+
+func (s sender) launch(ctx context.Context, cl *call, req protocol.Request) *future.Future[*Response] {
+	cl.stream = s.stream
+	return s.c.launch(ctx, cl, req)
+}
+
+func (s sender) launchBound(ctx context.Context, cl *call, req protocol.Request, target *bindTarget, space, index any) *future.Future[*Response] {
+	cl.stream = s.stream
+	return s.c.launchBound(ctx, cl, req, target, space, index)
+}
+
+func (s sender) launchTuple(ctx context.Context, cl *call, req protocol.Request, target *bindTarget, space, tuple any) *future.Future[*Response] {
+	cl.stream = s.stream
+	return s.c.launchTuple(ctx, cl, req, target, space, tuple)
+}
+
+func (s sender) rejected(ctx context.Context, cl *call, err error) *future.Future[*Response] {
+	return s.c.rejected(ctx, cl, err)
 }
 
 // Ping checks that the server answers (on a Pool: one of its connections).
@@ -335,7 +371,7 @@ func (c *commands) Prepare(ctx context.Context, sql string) *future.Future[*Prep
 			ParamCount: body.BindCount,
 			Params:     body.BindMetadata,
 			Columns:    body.Metadata,
-			client:     on,
+			client:     on.c,
 		}, nil
 	})
 }

@@ -38,6 +38,18 @@
 // listener for the function's box.session.push messages ([Push]): called on
 // the executor, in order, before the future settles, never after it.
 //
+// # Streams and transactions
+//
+// [Client.NewStream] (and [Pool.NewStream], on one member) returns a
+// [Stream] (Tarantool 2.10+): every command, its requests run in order
+// on the server, and [Stream.Begin], [Stream.Commit] and [Stream.Rollback]
+// run an interactive transaction ([Client.Tx] wraps them around a
+// function, rolling back on an error or a panic). A stream lives on one
+// connection: once that breaks, its requests fail, not sent, with
+// [ErrStreamLost]; on a server without streams they fail with a
+// [FeatureError]. Memtx needs box.cfg{memtx_use_mvcc_engine = true} for
+// transactions that span requests.
+//
 // # Errors
 //
 // Errors are typed: a *[ServerError] carries the Tarantool error code

@@ -108,7 +108,11 @@ func (ln *link) send(cl *call, schemaVersion uint64) error {
 	}
 	sync := ln.nextSync + 1
 	before := len(ln.queue)
-	queue, err := protocol.AppendFrame(ln.queue, protocol.Header{Sync: sync, SchemaVersion: schemaVersion}, cl.req)
+	var streamID uint64
+	if cl.stream != nil {
+		streamID = cl.stream.id
+	}
+	queue, err := protocol.AppendFrame(ln.queue, protocol.Header{Sync: sync, SchemaVersion: schemaVersion, StreamID: streamID}, cl.req)
 	if err == nil && len(queue)-before > ln.maxFrame {
 		err = &protocol.FrameTooLargeError{Size: uint64(len(queue) - before), Max: ln.maxFrame}
 	}

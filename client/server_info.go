@@ -11,11 +11,13 @@ import (
 )
 
 // clientID is what the client announces in its IPROTO_ID request: only
-// the features it implements. The error extension (MP_ERROR values in
-// call and eval results, decoded as *ServerError) came with protocol
-// version 2 (Tarantool 2.10.0); the server acts on the feature list, not
-// on the version.
-var clientID = protocol.ID{Version: 2, Features: []iproto.Feature{iproto.IPROTO_FEATURE_ERROR_EXTENSION}}
+// the features it implements: streams and interactive transactions
+// (Stream) and the error extension (MP_ERROR values in call and eval
+// results, decoded as *ServerError), which came with protocol version 2
+// (Tarantool 2.10.0); the server acts on the feature list, not on the
+// version.
+var clientID = protocol.ID{Version: 2, Features: []iproto.Feature{
+	iproto.IPROTO_FEATURE_STREAMS, iproto.IPROTO_FEATURE_TRANSACTIONS, iproto.IPROTO_FEATURE_ERROR_EXTENSION}}
 
 // idMinVersion is the first Tarantool release that knows IPROTO_ID. The
 // client sends ID only to servers whose greeting names this version or a
@@ -79,6 +81,10 @@ type FeatureError struct {
 	// Server is what the server announced.
 	Server ServerInfo
 }
+
+// Is makes every FeatureError match ErrNotSent: a Dial it fails sent no
+// request, and neither did a stream request it fails (see Stream).
+func (e *FeatureError) Is(target error) bool { return target == ErrNotSent }
 
 // Error names the missing features and the server's versions. It
 // allocates.

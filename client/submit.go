@@ -122,6 +122,12 @@ func (c *Client) submit(cl *call) {
 		}
 	}
 	ln := c.link.Load()
+	if cl.stream != nil {
+		if err := cl.stream.pin(ln); err != nil {
+			cl.finish(nil, err)
+			return
+		}
+	}
 	if ln == nil {
 		c.notConnected(cl)
 		return

@@ -27,7 +27,7 @@ end
 
 local work_dir = env('TXT_WORK_DIR', '.')
 
-box.cfg{
+local cfg = {
     work_dir = work_dir,
     log = env('TXT_LOG', work_dir .. '/tarantool.log'),
     log_level = tonumber(env('TXT_LOG_LEVEL', '5')),
@@ -36,6 +36,14 @@ box.cfg{
     readahead = 1024 * 1024,
     background = false,
 }
+-- Interactive transactions over IPROTO streams (2.10+) span requests, which
+-- memtx allows only with its MVCC engine (TestStreamReal). 2.6.0 does not
+-- know the option, so it is set from 2.10 on only.
+local major, minor = _TARANTOOL:match('^(%d+)%.(%d+)')
+if tonumber(major) * 100 + tonumber(minor) >= 210 then
+    cfg.memtx_use_mvcc_engine = true
+end
+box.cfg(cfg)
 
 -- Spaces ---------------------------------------------------------------------
 

@@ -90,6 +90,10 @@ type Request struct {
 	Sync uint64
 	// SchemaVersion is the schema version the client sent, 0 if none.
 	SchemaVersion uint64
+	// StreamID is the request's IPROTO_STREAM_ID, 0 if none (Tarantool
+	// 2.10+ runs requests of one stream in order; BEGIN, COMMIT and
+	// ROLLBACK, which Serve answers OK, need one).
+	StreamID uint64
 	// Body is the raw msgpack body (possibly empty).
 	Body []byte
 }
@@ -158,7 +162,7 @@ func (c *Conn) ReadRequest() (Request, error) {
 	if err != nil {
 		return Request{}, fmt.Errorf("fakeiproto: reading a request: %w", err)
 	}
-	return Request{Type: iproto.Type(h.Code), Sync: h.Sync, SchemaVersion: h.SchemaVersion, Body: body}, nil
+	return Request{Type: iproto.Type(h.Code), Sync: h.Sync, SchemaVersion: h.SchemaVersion, StreamID: h.StreamID, Body: body}, nil
 }
 
 // ReplyOK answers req with an OK response whose IPROTO_DATA is the array
