@@ -38,6 +38,12 @@
 // listener for the function's box.session.push messages ([Push]): called on
 // the executor, in order, before the future settles, never after it.
 //
+// Selects page with Tarantool 2.10+: [FetchPos] asks for the position of a
+// page's last tuple ([Response.Position]), [After] and [AfterTuple] resume
+// after a position or a tuple, and [Pages] walks a whole index a page at a
+// time ([Pager]). A server without the pagination feature is never sent
+// such a select: it fails at once with a *[FeatureError].
+//
 // # Errors
 //
 // Errors are typed: a *[ServerError] carries the Tarantool error code
