@@ -40,6 +40,10 @@ type call struct {
 	// slot is set while the call holds an Options.MaxInFlight slot;
 	// release gives it back.
 	slot bool
+	// paged marks a select with a pagination field (After, AfterTuple,
+	// FetchPos): submit refuses to send it to a server without the
+	// pagination feature.
+	paged bool
 
 	// push is the request's box.session.push listener (CallWithPush,
 	// EvalWithPush), nil for every other request.

@@ -170,8 +170,39 @@ func Offset(n uint32) SelectOption { return selectOffset(n) }
 // empty key EQ returns every tuple, like ITER_ALL).
 func Iterator(it iproto.Iterator) SelectOption { return selectIterator(it) }
 
+type selectAfter []byte
+type selectAfterTuple struct{ tuple any }
+type selectFetchPos struct{}
+
+func (o selectAfter) applySelect(s *protocol.Select) { s.After, s.AfterTuple = []byte(o), nil }
+func (o selectAfterTuple) applySelect(s *protocol.Select) {
+	s.After, s.AfterTuple = nil, o.tuple
+}
+func (selectFetchPos) applySelect(s *protocol.Select) { s.FetchPosition = true }
+
+// After resumes the select after pos, a position the server returned for
+// an earlier page (Response.Position of a select made with FetchPos). A
+// nil pos starts from the beginning (no option). It replaces an AfterTuple
+// given before it. Tarantool 2.10+ (IPROTO_FEATURE_PAGINATION); on an
+// older server the select fails at once with a *FeatureError (nothing
+// sent). Cost: the option's interface conversion allocates the slice
+// header (24 bytes).
+func After(pos []byte) SelectOption { return selectAfter(pos) }
+
+// AfterTuple resumes the select after tuple (an array of its fields, or at
+// least of the index's key parts), as After does after a position. A nil
+// tuple starts from the beginning. It replaces an After given before it.
+// Tarantool 2.10+, as After.
+func AfterTuple(tuple any) SelectOption { return selectAfterTuple{tuple} }
+
+// FetchPos asks the server for the position of the last tuple returned,
+// read with Response.Position and passed to After for the next page.
+// Tarantool 2.10+, as After.
+func FetchPos() SelectOption { return selectFetchPos{} }
+
 // Select finds tuples in space by index and key. The response data is an
-// array of tuples; decode it with Response.Decode or Tuples[T].
+// array of tuples; decode it with Response.Decode or Tuples[T]. With
+// After, AfterTuple or FetchPos (Tarantool 2.10+) it pages; see Pages.
 func (c *commands) Select(ctx context.Context, space, index, key any, opts ...SelectOption) *future.Future[*Response] {
 	on := c.target()
 	cr := getRecord(&selectRecords)
@@ -179,6 +210,7 @@ func (c *commands) Select(ctx context.Context, space, index, key any, opts ...Se
 	for _, o := range opts {
 		o.applySelect(&cr.req)
 	}
+	cr.call.paged = cr.req.Paginated()
 	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
 }
 

@@ -50,6 +50,12 @@
 // [FeatureError]. Memtx needs box.cfg{memtx_use_mvcc_engine = true} for
 // transactions that span requests.
 //
+// Selects page with Tarantool 2.10+: [FetchPos] asks for the position of a
+// page's last tuple ([Response.Position]), [After] and [AfterTuple] resume
+// after a position or a tuple, and [Pages] walks a whole index a page at a
+// time ([Pager]). A server without the pagination feature is never sent
+// such a select: it fails at once with a *[FeatureError].
+//
 // # Errors
 //
 // Errors are typed: a *[ServerError] carries the Tarantool error code

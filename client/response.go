@@ -49,6 +49,19 @@ func (r *Response) Data() (protocol.RawMsgpack, error) {
 	return body.Data, nil
 }
 
+// Position returns the position of the last tuple of a select made with
+// FetchPos (IPROTO_POSITION, Tarantool 2.10+), to pass to After for the
+// next page, and whether the response has one: the server sends none for
+// an empty page, nor without FetchPos. The slice aliases the response: do
+// not modify it. Cost: one pass over the body, no allocation.
+func (r *Response) Position() ([]byte, bool) {
+	body, err := protocol.DecodeBody(r.body)
+	if err != nil || body.Position == nil {
+		return nil, false
+	}
+	return body.Position, true
+}
+
 // dataValue is Data for decoders that read one value from the start of
 // what it returns: for the usual body, a map holding only IPROTO_DATA,
 // it returns the rest of the body without first walking over the value

@@ -31,9 +31,10 @@ import (
 // It is false for nil, for a request sent whose outcome is unknown
 // (ErrOutcomeUnknown, future.ErrCancelled, future.ErrTimeout), for every
 // other server error (the server ran it and refused, as for
-// ER_TUPLE_FOUND, or the outcome depends on the function) and for bad
-// input (*EncodeError, *SchemaError, *ArgumentError: nothing was sent, but
-// the same request fails the same way). Cost: a few errors.Is/As walks of
+// ER_TUPLE_FOUND, or the outcome depends on the function), for bad
+// input (*EncodeError, *SchemaError, *ArgumentError) and for a feature the
+// server lacks (*FeatureError): nothing was sent, but the same request
+// fails the same way. Cost: a few errors.Is/As walks of
 // err's chain; meant for the failure path.
 func SafeToRetry(err error) bool {
 	if err == nil || isBadInput(err) {
@@ -52,15 +53,16 @@ func SafeToRetry(err error) bool {
 	return false
 }
 
-// isBadInput reports whether err is about the request's own input, which
-// fails the same way every time.
+// isBadInput reports whether err is about the request's own input, or a
+// feature the server lacks, which fails the same way every time.
 func isBadInput(err error) bool {
 	var (
 		ee *EncodeError
 		se *SchemaError
 		ae *ArgumentError
+		fe *FeatureError
 	)
-	return errors.As(err, &ee) || errors.As(err, &se) || errors.As(err, &ae)
+	return errors.As(err, &ee) || errors.As(err, &se) || errors.As(err, &ae) || errors.As(err, &fe)
 }
 
 // IsUnavailable reports whether err says there is no usable connection to

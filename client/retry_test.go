@@ -67,10 +67,13 @@ func TestSafeToRetryAndIsUnavailable(t *testing.T) {
 		{"encode", &client.EncodeError{Err: protocol.ErrNilTuple}, false, false},
 		{"schema", &client.SchemaError{Space: "s", Reason: "r"}, false, false},
 		{"argument", &client.ArgumentError{Arg: "ctx", Err: client.ErrNilContext}, false, false},
+		{"feature", &client.FeatureError{Missing: []iproto.Feature{iproto.IPROTO_FEATURE_STREAMS}}, false, false},
 		{"dial error", &transport.DialError{Address: "a", Err: io.ErrUnexpectedEOF}, false, true},
 		{"other", errors.New("x"), false, false},
 	} {
 		require.Equal(t, tc.safe, client.SafeToRetry(tc.err), "SafeToRetry %s: %v", tc.name, tc.err)
 		require.Equal(t, tc.unavailable, client.IsUnavailable(tc.err), "IsUnavailable %s: %v", tc.name, tc.err)
 	}
+	// A FeatureError was not sent, yet the same server refuses it again.
+	require.ErrorIs(t, &client.FeatureError{}, client.ErrNotSent)
 }

@@ -74,6 +74,10 @@ func (c *Client) ServerInfo() ServerInfo {
 // FeatureError fails a Dial (or a reconnection) to a server that lacks
 // some of Options.RequiredFeatures. The connection is closed; a client
 // that reconnects keeps trying, so a server upgraded later is accepted.
+// It also fails, before anything is sent, a request that needs a feature
+// the server of the current connection lacks (a paginated Select: After,
+// AfterTuple, FetchPos need IPROTO_FEATURE_PAGINATION); the connection
+// stays up.
 type FeatureError struct {
 	// Missing are the required features the server did not announce, in
 	// the order of Options.RequiredFeatures.
@@ -83,7 +87,8 @@ type FeatureError struct {
 }
 
 // Is makes every FeatureError match ErrNotSent: a Dial it fails sent no
-// request, and neither did a stream request it fails (see Stream).
+// request, and neither did a stream or paginated request it fails.
+// SafeToRetry is still false for it: the same server refuses it again.
 func (e *FeatureError) Is(target error) bool { return target == ErrNotSent }
 
 // Error names the missing features and the server's versions. It

@@ -3,7 +3,10 @@ package client
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
+
+	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/future"
 	"github.com/txtarantool/txtarantool/protocol"
@@ -130,6 +133,14 @@ func (c *Client) submit(cl *call) {
 	}
 	if ln == nil {
 		c.notConnected(cl)
+		return
+	}
+	if cl.paged && !ln.info.Has(iproto.IPROTO_FEATURE_PAGINATION) {
+		// An older server would ignore the pagination keys and answer
+		// the first page again: never send it.
+		info := ln.info
+		info.Features = slices.Clone(info.Features)
+		cl.finish(nil, &FeatureError{Missing: []iproto.Feature{iproto.IPROTO_FEATURE_PAGINATION}, Server: info})
 		return
 	}
 	if err := ln.send(cl, schemaVersion); err != nil {

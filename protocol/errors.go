@@ -27,6 +27,10 @@ var ErrTooDeep = errors.New("protocol: value nested deeper than " + strconv.Itoa
 // makes, so the request is refused instead of sent.
 var ErrNilKey = errors.New("protocol: Delete and Update need a key (nil is the empty key, which matches no tuple)")
 
+// ErrAfterBoth is returned when encoding a Select that sets both After
+// (a position) and AfterTuple: the server takes one place to resume from.
+var ErrAfterBoth = errors.New("protocol: a Select resumes after a position or after a tuple, not both")
+
 // MalformedError reports input that is not valid MessagePack or does not
 // have the shape IPROTO requires (for example a string where a SYNC number
 // must be, a truncated value, or a declared length longer than the data).

@@ -47,16 +47,44 @@ type Select struct {
 	// struct or RawMsgpack as it is, a scalar as a one-part key, nil as
 	// the empty key.
 	Key any
+	// After, when not nil, resumes the select after a position the server
+	// returned for an earlier page (Body.Position), sent as
+	// IPROTO_AFTER_POSITION (an MP_STR of the opaque bytes). AfterTuple,
+	// when not nil, resumes after that tuple instead (sent as
+	// IPROTO_AFTER_TUPLE, an array like Insert's tuple). Setting both is
+	// ErrAfterBoth. Tarantool 2.10+ (the pagination feature) only: older
+	// servers ignore these keys and return the first page again.
+	After      []byte
+	AfterTuple any
+	// FetchPosition asks the server for the position of the last tuple
+	// returned (IPROTO_FETCH_POSITION), which comes back as Body.Position.
+	// Tarantool 2.10+ only.
+	FetchPosition bool
 }
+
+// Paginated reports whether s uses a Tarantool 2.10+ pagination field
+// (After, AfterTuple or FetchPosition).
+func (s Select) Paginated() bool { return s.After != nil || s.AfterTuple != nil || s.FetchPosition }
 
 // Type returns iproto.IPROTO_SELECT.
 func (Select) Type() iproto.Type { return iproto.IPROTO_SELECT }
 
-// AppendBody appends {SPACE_ID, INDEX_ID, ITERATOR, OFFSET, LIMIT, KEY}. It
-// does not allocate for keys AppendValue encodes without reflection. On
-// error dst is returned unchanged.
+// AppendBody appends {SPACE_ID, INDEX_ID, ITERATOR, OFFSET, LIMIT, KEY},
+// then AFTER_POSITION or AFTER_TUPLE and FETCH_POSITION when set. It does
+// not allocate for keys (and after tuples) AppendValue encodes without
+// reflection. On error dst is returned unchanged.
 func (s Select) AppendBody(dst []byte) ([]byte, error) {
-	out := AppendMapHeader(dst, 6)
+	n := uint32(6)
+	if s.After != nil && s.AfterTuple != nil {
+		return dst, ErrAfterBoth
+	}
+	if s.After != nil || s.AfterTuple != nil {
+		n++
+	}
+	if s.FetchPosition {
+		n++
+	}
+	out := AppendMapHeader(dst, n)
 	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(s.Space))
 	out = appendUintKV(out, iproto.IPROTO_INDEX_ID, uint64(s.Index))
 	out = appendUintKV(out, iproto.IPROTO_ITERATOR, uint64(s.Iterator))
@@ -65,6 +93,18 @@ func (s Select) AppendBody(dst []byte) ([]byte, error) {
 	out, err := appendKeyKV(out, s.Key)
 	if err != nil {
 		return dst, err
+	}
+	switch {
+	case s.After != nil:
+		out = AppendUint(out, uint64(iproto.IPROTO_AFTER_POSITION))
+		out = append(appendStrHeader(out, uint32(len(s.After))), s.After...)
+	case s.AfterTuple != nil:
+		if out, err = appendTuple(AppendUint(out, uint64(iproto.IPROTO_AFTER_TUPLE)), s.AfterTuple, 0); err != nil {
+			return dst, err
+		}
+	}
+	if s.FetchPosition {
+		out = append(AppendUint(out, uint64(iproto.IPROTO_FETCH_POSITION)), 0xc3)
 	}
 	return out, nil
 }

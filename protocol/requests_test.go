@@ -43,6 +43,14 @@ func TestRequestBodies(t *testing.T) {
 		{"select nil key", Select{Space: 600, Limit: 1}, "86" + "10cd0258" + "1100" + "1400" + "1300" + "1201" + "2090"},
 		{"select uint64 key is compact", Select{Space: 1, Index: 2, Iterator: iproto.ITER_GE, Offset: 3, Limit: 4,
 			Key: []any{uint64(7)}}, "86" + "1001" + "1102" + "1405" + "1303" + "1204" + "209107"},
+		{"select fetch position", Select{Space: 600, Limit: 1, FetchPosition: true},
+			"87" + "10cd0258" + "1100" + "1400" + "1300" + "1201" + "2090" + "1fc3"},
+		{"select after position", Select{Space: 600, Limit: 1, After: []byte{0xde, 0xad}, FetchPosition: true},
+			"88" + "10cd0258" + "1100" + "1400" + "1300" + "1201" + "2090" + "2ea2dead" + "1fc3"},
+		{"select after empty position", Select{Space: 600, Limit: 1, After: []byte{}},
+			"87" + "10cd0258" + "1100" + "1400" + "1300" + "1201" + "2090" + "2ea0"},
+		{"select after tuple", Select{Space: 600, Limit: 1, AfterTuple: []any{uint64(7), "x"}},
+			"87" + "10cd0258" + "1100" + "1400" + "1300" + "1201" + "2090" + "2f9207a178"},
 		{"insert", Insert{Space: 1, Tuple: []any{1, "a"}}, "82" + "1001" + "219201a161"},
 		{"replace empty tuple", Replace{Space: 1, Tuple: []any{}}, "82" + "1001" + "2190"},
 		{"delete", Delete{Space: 1, Index: 1, Key: []any{"k"}}, "83" + "1001" + "1101" + "2091a16b"},
@@ -135,4 +143,53 @@ func TestInvalidOps(t *testing.T) {
 			require.Equal(t, []byte{0xaa}, out)
 		}
 	}
+}
+
+// TestSelectPaginationErrors: both After and AfterTuple, or an after tuple
+// that is not an array, fail without writing anything.
+func TestSelectPaginationErrors(t *testing.T) {
+	dst := []byte{1}
+	out, err := Select{Space: 1, After: []byte{1}, AfterTuple: []any{1}}.AppendBody(dst)
+	require.ErrorIs(t, err, ErrAfterBoth)
+	require.Equal(t, dst, out)
+	out, err = Select{Space: 1, AfterTuple: 5}.AppendBody(dst)
+	var notArray *NotArrayError
+	require.ErrorAs(t, err, &notArray)
+	require.Equal(t, dst, out)
+	require.False(t, Select{}.Paginated())
+	require.True(t, Select{FetchPosition: true}.Paginated())
+	require.True(t, Select{After: []byte{}}.Paginated())
+	require.True(t, Select{AfterTuple: []any{1}}.Paginated())
+}
+
+// TestDecodeBodyPosition: IPROTO_POSITION comes back as a sub-slice of the
+// body, without allocating; absent, it is nil; empty, it is empty, not nil.
+func TestDecodeBodyPosition(t *testing.T) {
+	body, err := hex.DecodeString("82" + "30" + "9191" + "01" + "35" + "a3616263")
+	require.NoError(t, err)
+	b, err := DecodeBody(body)
+	require.NoError(t, err)
+	require.Equal(t, []byte("abc"), b.Position)
+	require.Equal(t, []byte{0x91, 0x91, 0x01}, b.Data)
+	require.Zero(t, testing.AllocsPerRun(100, func() { _, _ = DecodeBody(body) }))
+
+	b, err = DecodeBody([]byte{0x81, 0x30, 0x90})
+	require.NoError(t, err)
+	require.Nil(t, b.Position)
+	b, err = DecodeBody([]byte{0x82, 0x30, 0x90, 0x35, 0xa0})
+	require.NoError(t, err)
+	require.NotNil(t, b.Position)
+	require.Empty(t, b.Position)
+	_, err = DecodeBody([]byte{0x82, 0x30, 0x90, 0x35, 0x01})
+	var malformed *MalformedError
+	require.ErrorAs(t, err, &malformed)
+}
+
+// TestSelectPaginationAllocs: encoding a paginated select allocates nothing.
+func TestSelectPaginationAllocs(t *testing.T) {
+	s := Select{Space: 600, Limit: 10, Key: uint64(1), After: []byte("position"), FetchPosition: true}
+	buf := make([]byte, 0, 256)
+	require.Zero(t, testing.AllocsPerRun(100, func() { _, _ = s.AppendBody(buf[:0]) }))
+	s = Select{Space: 600, Limit: 10, AfterTuple: []any{uint64(1), "x"}, FetchPosition: true}
+	require.Zero(t, testing.AllocsPerRun(100, func() { _, _ = s.AppendBody(buf[:0]) }))
 }

@@ -143,6 +143,11 @@ type Body struct {
 	// SQLInfo is the result of a data-changing SQL statement
 	// (IPROTO_SQL_INFO), nil if absent.
 	SQLInfo *SQLInfo
+	// Position is the opaque position of the last tuple of a select sent
+	// with FetchPosition (IPROTO_POSITION, Tarantool 2.10+), a sub-slice
+	// of the body; nil if absent (the server sends none for an empty
+	// page). Pass it back as Select.After for the next page.
+	Position []byte
 }
 
 // DecodeBody decodes the body of an OK response. An empty body (as for
@@ -177,6 +182,8 @@ func DecodeBody(body []byte) (Body, error) {
 			b.StmtID, err = r.uint()
 		case iproto.IPROTO_SQL_INFO:
 			b.SQLInfo, err = r.sqlInfo()
+		case iproto.IPROTO_POSITION:
+			b.Position, err = r.strBytes()
 		default:
 			err = r.skip()
 		}

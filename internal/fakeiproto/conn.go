@@ -23,6 +23,7 @@ type Conn struct {
 	closing <-chan struct{}
 	drip    time.Duration
 	id      *protocol.ID // what Serve answers to ID; nil answers as 2.6
+	rowSet  *rowSet      // the space Serve answers selects on (ServeRows)
 }
 
 // newConn wraps an accepted connection, the index-th of its server.
@@ -205,8 +206,9 @@ func (c *Conn) AnswerID(id protocol.ID) { c.id = &id }
 // Serve answers every request like a small, well-behaved Tarantool until
 // the connection ends: AUTH (any credentials) and PING with an empty OK
 // body, ID rejected as 2.6 does (RejectID) unless AnswerID set an answer,
-// CALL and EVAL with their arguments (an echo), every other request
-// (SELECT of the schema views among them) with empty data. It sends no
+// CALL and EVAL with their arguments (an echo), SELECT on the space of
+// ServeRows from its rows, every other request (SELECT of the schema
+// views among them) with empty data. It sends no
 // greeting.
 func (c *Conn) Serve() error {
 	for {
@@ -222,6 +224,13 @@ func (c *Conn) Serve() error {
 				err = c.RejectID(req)
 			} else {
 				err = c.ReplyID(req, *c.id)
+			}
+		case iproto.IPROTO_SELECT:
+			var f selectFields
+			if f, err = parseSelect(req.Body); err == nil && c.rowSet != nil && uint32(f.space) == c.rowSet.space {
+				err = c.replySelect(req, f)
+			} else if err == nil {
+				err = c.ReplyOK(req)
 			}
 		case iproto.IPROTO_CALL, iproto.IPROTO_EVAL:
 			var args []any

@@ -15,7 +15,9 @@
 // the handler of a server that does only that. Like Tarantool 2.6, Serve
 // rejects IPROTO_ID; [Modern] is the handler of a 2.10+ server that
 // greets as [ModernVersion] and answers ID with the protocol version,
-// features and auth type it is given ([Conn.ReplyID]).
+// features and auth type it is given ([Conn.ReplyID]). [Conn.ServeRows]
+// makes Serve answer selects on one space from an ordered list, with
+// 2.10+ pagination (positions, after tuple).
 //
 //	srv, err := fakeiproto.Start(func(c *fakeiproto.Conn) error {
 //		if err := c.WriteGreeting(); err != nil {
