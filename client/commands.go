@@ -300,11 +300,7 @@ func (c *commands) Delete(ctx context.Context, space, index, key any) *future.Fu
 // of Tarantool 1.7+: the response data is the array of returned values,
 // as they are (a returned tuple is one value).
 func (c *commands) Call(ctx context.Context, function string, args ...any) *future.Future[*Response] {
-	on := c.target()
-	cr := getRecord(&callRecords)
-	cr.req = protocol.Call{Function: function}
-	cr.req.Args = cr.keep(args)
-	return on.launch(ctx, &cr.call, &cr.req)
+	return c.CallWithPush(ctx, nil, function, args...)
 }
 
 // CallWithPush is Call with a listener for the function's box.session.push
@@ -371,11 +367,7 @@ func (c *commands) Call16(ctx context.Context, function string, args ...any) *fu
 // data is the array of returned values. The user needs the execute
 // privilege on the universe.
 func (c *commands) Eval(ctx context.Context, expr string, args ...any) *future.Future[*Response] {
-	on := c.target()
-	cr := getRecord(&evalRecords)
-	cr.req = protocol.Eval{Expr: expr}
-	cr.req.Args = cr.keep(args)
-	return on.launch(ctx, &cr.call, &cr.req)
+	return c.EvalWithPush(ctx, nil, expr, args...)
 }
 
 // Execute runs an SQL statement with positional bind parameters (or named
