@@ -53,6 +53,7 @@ func TestReadmeExamples(t *testing.T) {
 		{"ExampleHandlers", ExampleHandlers, "connected\nclosed: <nil>\n"},
 		{"ExampleOptions_maxInFlight", ExampleOptions_maxInFlight, "true true\nslow: <nil>\n"},
 		{"ExampleClient_Schema", ExampleClient_Schema, "512 memtx 0 HASH true\n<nil>\ntrue true\n"},
+		{"ExampleNamed", ExampleNamed, "name string true\n[{ann 960032}] <nil>\n[map[id:960032 name:ann]] <nil>\n"},
 		{"ExampleClient_EvalWithPush", ExampleClient_EvalWithPush, "step 1 of 3\nstep 2 of 3\nstep 3 of 3\n[done] <nil>\n"},
 		{"ExampleClient_Execute", ExampleClient_Execute, "2\nNAME string [[960041 sql] [960042 too]]\n1 960042 too <nil>\n<nil>\n"},
 	} {

@@ -30,3 +30,33 @@ func ExampleClient_Schema() {
 	var se *client.SchemaError
 	fmt.Println(errors.As(err, &se), errors.Is(err, client.ErrNotSent))
 }
+
+// Tuples decode by field name with the space's format (from _vspace):
+// the struct's fields may be in any order, and need not be all of the
+// space's.
+func ExampleNamed() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := client.Dial(ctx, exampleAddr, client.Options{User: exampleUser, Password: examplePassword})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+
+	type person struct {
+		Name string `msgpack:"name"`
+		ID   uint64 `msgpack:"id"`
+	}
+	sp, _ := c.Schema().SpaceByName("test")
+	fmt.Println(sp.Fields[1].Name, sp.Fields[1].Type, sp.Fields[1].IsNullable)
+	if _, err := c.Replace(ctx, "test", []any{960_032, "ann"}).Await(ctx); err != nil {
+		log.Fatal(err)
+	}
+	people, err := client.Named[person](c.Select(ctx, "test", nil, 960_032)).Await(ctx)
+	fmt.Println(people, err)
+	rows, err := c.Select(ctx, "test", nil, 960_032).Await(ctx)
+	if err == nil {
+		maps, err := rows.Maps() // []map[string]any
+		fmt.Println(maps, err)
+	}
+}

@@ -64,7 +64,7 @@ func handshake(ctx context.Context, nc net.Conn, opts Options) (protocol.Greetin
 	}
 	var out []byte
 	if sendID {
-		if out, err = protocol.AppendFrame(out, protocol.Header{Sync: idSync}, clientID); err != nil {
+		if out, err = protocol.AppendFrame(out, protocol.Header{Sync: idSync}, announced(opts)); err != nil {
 			return protocol.Greeting{}, ServerInfo{}, nil, err
 		}
 	}

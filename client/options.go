@@ -72,6 +72,18 @@ type Options struct {
 	// at no cost per request.
 	RequiredFeatures []iproto.Feature
 
+	// TupleFormats asks a Tarantool 3.0+ server to send the tuples of
+	// every response as MP_TUPLE values with their formats
+	// (IPROTO_FEATURE_DML_TUPLE_EXTENSION for select and data changes,
+	// CALL_RET_TUPLE_EXTENSION for the box tuples a call or eval
+	// returns), so that Response.DecodeNamed and Maps name the fields of
+	// any response, without a schema too. Decode, First and Values read
+	// such responses as they read any other. Cost: the server sends the
+	// formats (the field names) in every response that has tuples, and
+	// Decode and First copy such a response's data once to read it. A
+	// server before 3.0 ignores it.
+	TupleFormats bool
+
 	// Reconnect decides when to reconnect after the connection breaks (and
 	// when a lazy client retries its first connection). Nil means
 	// reconnect.DefaultBackoff(): 100 ms doubling to 10 s, full jitter,

@@ -40,7 +40,9 @@ func (r *Response) Body() (protocol.Body, error) {
 
 // Data returns the raw msgpack of IPROTO_DATA (an array: the tuples of a
 // select or DML, the values returned by a call), or nil if the body has
-// none. The slice aliases the response: do not modify it.
+// none; with Options.TupleFormats its tuples are MP_TUPLE values
+// (protocol.AppendPlainTuples strips them). The slice aliases the
+// response: do not modify it.
 func (r *Response) Data() (protocol.RawMsgpack, error) {
 	body, err := protocol.DecodeBody(r.body)
 	if err != nil {
@@ -65,12 +67,21 @@ func (r *Response) Position() ([]byte, bool) {
 // dataValue is Data for decoders that read one value from the start of
 // what it returns: for the usual body, a map holding only IPROTO_DATA,
 // it returns the rest of the body without first walking over the value
-// (the decoder checks it as it reads). Other bodies go through Data.
+// (the decoder checks it as it reads). Other bodies go through
+// DecodeBody; one with tuple formats (Options.TupleFormats) has its
+// MP_TUPLE values replaced by plain arrays, in a copy.
 func (r *Response) dataValue() ([]byte, error) {
 	if b := r.body; len(b) > 2 && b[0] == 0x81 && b[1] == byte(iproto.IPROTO_DATA) {
 		return b[2:], nil
 	}
-	return r.Data()
+	body, err := protocol.DecodeBody(r.body)
+	if err != nil {
+		return nil, err
+	}
+	if body.TupleFormats != nil && body.Data != nil {
+		return protocol.AppendPlainTuples(nil, body.Data)
+	}
+	return body.Data, nil
 }
 
 // Decode decodes IPROTO_DATA into v, which must be a pointer: usually to a

@@ -23,9 +23,13 @@ type Schema struct {
 
 // Space describes one space of a Schema.
 type Space struct {
-	ID      uint32            // the space's number
-	Name    string            // the space's name
-	Engine  string            // "memtx", "vinyl", ...
+	ID     uint32 // the space's number
+	Name   string // the space's name
+	Engine string // "memtx", "vinyl", ...
+	// Fields is the space's format (space:format()) from _vspace, in
+	// field order; nil for a space without one. Response.DecodeNamed
+	// names tuple fields with it.
+	Fields  []Field
 	Indexes map[string]*Index // the space's indexes by name
 	// IndexesByID lists the same indexes by number.
 	IndexesByID map[uint32]*Index
@@ -37,6 +41,17 @@ type Index struct {
 	Name   string // the index's name
 	Type   string // "HASH", "TREE", ...
 	Unique bool   // whether the index is unique
+}
+
+// FieldNo returns the position (0-based) of the field with that name in
+// the space's format.
+func (sp *Space) FieldNo(name string) (int, bool) {
+	for i, f := range sp.Fields {
+		if f.Name == name {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // SpaceByName returns the space with that name.

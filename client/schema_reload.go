@@ -139,8 +139,30 @@ var schemaQueries = [2]protocol.Select{
 	{Space: vindexSpaceID, Iterator: iproto.ITER_ALL, Limit: math.MaxUint32},
 }
 
+// formatFields reads a space format as _vspace holds it (decoded by
+// protocol.DecodeValue): an array of maps with "name", "type" and
+// "is_nullable". A format that is not of that shape gives nil: it only
+// makes DecodeNamed unavailable for the space, never the schema load fail.
+func formatFields(v any) []Field {
+	entries, ok := v.([]any)
+	if !ok || len(entries) == 0 {
+		return nil
+	}
+	fields := make([]Field, len(entries))
+	for i, e := range entries {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil
+		}
+		fields[i].Name, _ = m["name"].(string)
+		fields[i].Type, _ = m["type"].(string)
+		fields[i].IsNullable, _ = m["is_nullable"].(bool)
+	}
+	return fields
+}
+
 // buildSchema assembles a snapshot from the _vspace and _vindex responses.
-// Only the leading fields are read: _vspace [id, owner, name, engine, ...]
+// Read are _vspace [id, owner, name, engine, _, _, format]
 // and _vindex [space_id, index_id, name, type, opts, ...].
 func buildSchema(version uint64, spaces, indexes *Response) (*Schema, error) {
 	spaceRows, err := spaces.Values()
@@ -169,6 +191,9 @@ func buildSchema(version uint64, spaces, indexes *Response) (*Schema, error) {
 		}
 		sp := &Space{ID: id, Name: name, Engine: engine,
 			Indexes: map[string]*Index{}, IndexesByID: map[uint32]*Index{}}
+		if len(t) > 6 {
+			sp.Fields = formatFields(t[6])
+		}
 		s.spaces[name] = sp
 		s.byID[id] = sp
 	}

@@ -19,6 +19,20 @@ import (
 var clientID = protocol.ID{Version: 2, Features: []iproto.Feature{
 	iproto.IPROTO_FEATURE_STREAMS, iproto.IPROTO_FEATURE_TRANSACTIONS, iproto.IPROTO_FEATURE_ERROR_EXTENSION}}
 
+// clientIDTupleFormats is clientID with the tuple extensions
+// (Options.TupleFormats): the server then sends tuples as MP_TUPLE with
+// IPROTO_TUPLE_FORMATS, which Response reads.
+var clientIDTupleFormats = protocol.ID{Version: clientID.Version, Features: append(slices.Clip(clientID.Features),
+	iproto.IPROTO_FEATURE_DML_TUPLE_EXTENSION, iproto.IPROTO_FEATURE_CALL_RET_TUPLE_EXTENSION)}
+
+// announced is the IPROTO_ID request of a client with these options.
+func announced(opts Options) protocol.ID {
+	if opts.TupleFormats {
+		return clientIDTupleFormats
+	}
+	return clientID
+}
+
 // idMinVersion is the first Tarantool release that knows IPROTO_ID. The
 // client sends ID only to servers whose greeting names this version or a
 // later one: older servers would answer ER_UNKNOWN_REQUEST_TYPE, so

@@ -148,6 +148,11 @@ type Body struct {
 	// of the body; nil if absent (the server sends none for an empty
 	// page). Pass it back as Select.After for the next page.
 	Position []byte
+	// TupleFormats is the raw IPROTO_TUPLE_FORMATS (Tarantool 3.0+), the
+	// formats of the MP_TUPLE values in Data, sent when the client asked
+	// for tuple extensions; a sub-slice of the body, nil if absent.
+	// Decode it with DecodeTupleFormats.
+	TupleFormats []byte
 }
 
 // DecodeBody decodes the body of an OK response. An empty body (as for
@@ -184,6 +189,8 @@ func DecodeBody(body []byte) (Body, error) {
 			b.SQLInfo, err = r.sqlInfo()
 		case iproto.IPROTO_POSITION:
 			b.Position, err = r.strBytes()
+		case iproto.IPROTO_TUPLE_FORMATS:
+			b.TupleFormats, err = r.rawValue()
 		default:
 			err = r.skip()
 		}

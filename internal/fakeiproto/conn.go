@@ -22,8 +22,11 @@ type Conn struct {
 	index   int
 	closing <-chan struct{}
 	drip    time.Duration
-	id      *protocol.ID // what Serve answers to ID; nil answers as 2.6
-	rowSet  *rowSet      // the space Serve answers selects on (ServeRows)
+	id      *protocol.ID     // what Serve answers to ID; nil answers as 2.6
+	rowSet  *rowSet          // the space Serve answers selects on (ServeRows)
+	format  []protocol.Field // the row set's format (ServeFormat)
+	// announced are the features of the client's ID request.
+	announced []iproto.Feature
 }
 
 // newConn wraps an accepted connection, the index-th of its server.
@@ -163,7 +166,11 @@ func (c *Conn) ReadRequest() (Request, error) {
 	if err != nil {
 		return Request{}, fmt.Errorf("fakeiproto: reading a request: %w", err)
 	}
-	return Request{Type: iproto.Type(h.Code), Sync: h.Sync, SchemaVersion: h.SchemaVersion, StreamID: h.StreamID, Body: body}, nil
+	req := Request{Type: iproto.Type(h.Code), Sync: h.Sync, SchemaVersion: h.SchemaVersion, StreamID: h.StreamID, Body: body}
+	if req.Type == iproto.IPROTO_ID {
+		c.noteID(req)
+	}
+	return req, nil
 }
 
 // ReplyOK answers req with an OK response whose IPROTO_DATA is the array

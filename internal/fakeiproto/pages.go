@@ -107,7 +107,11 @@ func (c *Conn) replySelect(req Request, f selectFields) error {
 	end := start + int(min(f.limit, uint64(len(rows)-start)))
 	page := rows[start:end]
 	n := uint32(1)
-	if f.fetch && len(page) > 0 {
+	position := f.fetch && len(page) > 0
+	if position {
+		n++
+	}
+	if c.tupleExt() {
 		n++
 	}
 	b := protocol.AppendMapHeader(nil, n)
@@ -115,11 +119,14 @@ func (c *Conn) replySelect(req Request, f selectFields) error {
 	b = protocol.AppendArrayHeader(b, uint32(len(page)))
 	for _, t := range page {
 		var err error
-		if b, err = protocol.AppendValue(b, t); err != nil {
+		if b, err = c.appendRow(b, t); err != nil {
 			return err
 		}
 	}
-	if n == 2 {
+	if c.tupleExt() {
+		b = c.appendFormats(b)
+	}
+	if position {
 		pos, err := protocol.AppendValue(nil, page[len(page)-1][:1])
 		if err != nil {
 			return err
