@@ -114,10 +114,11 @@ func (c *Client) abort() {
 // client's current one before the schema is loaded, since the load goes
 // through it.
 func (c *Client) connectOnce(ctx context.Context) (*link, error) {
-	nc, err := c.dialer.Dial(ctx)
+	raw, err := c.dialer.Dial(ctx)
 	if err != nil {
 		return nil, err
 	}
+	nc := &activityConn{Conn: raw}
 	greeting, info, br, err := handshake(ctx, nc, c.opts)
 	if err != nil {
 		_ = nc.Close()
@@ -132,6 +133,7 @@ func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 	ln.onWrongSchema = c.retryAfterSchemaReload
 	ln.onBroken = c.connectionBroken
 	ln.start()
+	ln.startWatchdog(c.opts.DeadPeerTimeout)
 	if !c.install(ln) {
 		ln.close(ErrClosed)
 		return nil, ErrClosed

@@ -36,6 +36,8 @@ const maxRetainedWriteBuffer = 1 << 20
 // server), later ones were never written.
 type link struct {
 	nc       net.Conn
+	conn     *activityConn // nc, counting progress for the watchdog
+	watchdog *watchdog     // nil when Options.DeadPeerTimeout is negative
 	addr     string
 	maxFrame int
 	greeting protocol.Greeting
@@ -58,9 +60,11 @@ type link struct {
 	inflight   atomic.Int64 // pending.len(), readable without mu
 	// holes are the byte ranges in queue of requests abandoned before they
 	// were handed to the writer; the writer cuts them out, so a request
-	// reported as not sent is never sent.
-	holes [][2]int
-	err   error // non-nil once the connection is broken
+	// reported as not sent is never sent. holeBytes is their total size:
+	// once holes are most of a large queue, forget compacts it in place.
+	holes     [][2]int
+	holeBytes int
+	err       error // non-nil once the connection is broken
 
 	wake chan struct{} // 1-buffered: the queue became non-empty
 	done chan struct{} // closed when the connection breaks
@@ -69,9 +73,10 @@ type link struct {
 
 // newLink wraps an authenticated net.Conn; start launches its goroutines.
 // firstSync is the last sync id used during the handshake.
-func newLink(nc net.Conn, br *bufio.Reader, addr string, g protocol.Greeting, maxFrame int, log *slog.Logger, firstSync uint64) *link {
+func newLink(nc *activityConn, br *bufio.Reader, addr string, g protocol.Greeting, maxFrame int, log *slog.Logger, firstSync uint64) *link {
 	return &link{
 		nc:       nc,
+		conn:     nc,
 		reader:   br,
 		addr:     addr,
 		greeting: g,
@@ -94,6 +99,22 @@ func (ln *link) start() {
 // under a new sync id. It never blocks on the network. On error nothing was
 // queued and the caller still owns the call.
 func (ln *link) send(cl *call, schemaVersion uint64) error {
+	size, known := protocol.SizeAtLeast(cl.req)
+	if size > ln.maxFrame {
+		// Refused before any of it is encoded.
+		return &EncodeError{Err: &protocol.FrameTooLargeError{Size: uint64(size), Max: ln.maxFrame}}
+	}
+	var body *[]byte
+	if !known || size > lockedEncodeMax {
+		// Encoded here, outside the lock, so that a large or slow
+		// encoding (the msgpack library's) stalls no other request.
+		b, err := encodeBody(cl.req, ln.maxFrame)
+		if err != nil {
+			return err
+		}
+		body = b
+		defer putBodyBuffer(body)
+	}
 	ln.mu.Lock()
 	if ln.err != nil {
 		err := ln.err
@@ -112,7 +133,14 @@ func (ln *link) send(cl *call, schemaVersion uint64) error {
 	if cl.stream != nil {
 		streamID = cl.stream.id
 	}
-	queue, err := protocol.AppendFrame(ln.queue, protocol.Header{Sync: sync, SchemaVersion: schemaVersion, StreamID: streamID}, cl.req)
+	header := protocol.Header{Sync: sync, SchemaVersion: schemaVersion, StreamID: streamID}
+	var queue []byte
+	var err error
+	if body != nil {
+		queue, err = protocol.AppendFrameBody(ln.queue, header, cl.req.Type(), *body)
+	} else {
+		queue, err = protocol.AppendFrame(ln.queue, header, cl.req)
+	}
 	if err == nil && len(queue)-before > ln.maxFrame {
 		err = &protocol.FrameTooLargeError{Size: uint64(len(queue) - before), Max: ln.maxFrame}
 	}
@@ -161,6 +189,10 @@ func (ln *link) forget(cl *call) (sent, found bool) {
 	sent = cl.sync <= ln.handedUpTo
 	if !sent {
 		ln.holes = append(ln.holes, [2]int{cl.qstart, cl.qend})
+		ln.holeBytes += cl.qend - cl.qstart
+		if ln.holeBytes >= compactMin && 2*ln.holeBytes >= len(ln.queue) {
+			ln.compact()
+		}
 	}
 	return sent, true
 }
@@ -219,7 +251,7 @@ func (ln *link) writeLoop() {
 		runtime.Gosched()
 		ln.mu.Lock()
 		out, holes := ln.queue, ln.holes
-		ln.queue, ln.holes = spare[:0], nil
+		ln.queue, ln.holes, ln.holeBytes = spare[:0], nil, 0
 		ln.handedUpTo = ln.nextSync
 		ln.mu.Unlock()
 		if holes != nil {
@@ -229,7 +261,7 @@ func (ln *link) writeLoop() {
 			spare = out
 			continue
 		}
-		if _, err := ln.nc.Write(out); err != nil {
+		if err := ln.write(out); err != nil {
 			ln.fail(err)
 			return
 		}
@@ -308,8 +340,9 @@ func (ln *link) fail(cause error) {
 	pending := ln.pending.drain()
 	ln.inflight.Store(0)
 	handed := ln.handedUpTo
-	ln.queue, ln.holes = nil, nil
+	ln.queue, ln.holes, ln.holeBytes = nil, nil, 0
 	ln.mu.Unlock()
+	ln.watchdog.stop()
 
 	close(ln.done)
 	_ = ln.nc.Close()

@@ -22,9 +22,13 @@ type Conn struct {
 	index   int
 	closing <-chan struct{}
 	drip    time.Duration
-	id      *protocol.ID     // what Serve answers to ID; nil answers as 2.6
-	rowSet  *rowSet          // the space Serve answers selects on (ServeRows)
-	format  []protocol.Field // the row set's format (ServeFormat)
+	// slowChunk and slowPause make ReadRequest read frames slowly (see
+	// ReadSlowly).
+	slowChunk int
+	slowPause time.Duration
+	id        *protocol.ID     // what Serve answers to ID; nil answers as 2.6
+	rowSet    *rowSet          // the space Serve answers selects on (ServeRows)
+	format    []protocol.Field // the row set's format (ServeFormat)
 	// announced are the features of the client's ID request.
 	announced []iproto.Feature
 }
@@ -154,7 +158,7 @@ func (c *Conn) ReadRequest() (Request, error) {
 		return Request{}, err
 	}
 	frame := make([]byte, length)
-	if _, err := io.ReadFull(c.br, frame); err != nil {
+	if err := c.readFull(frame); err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
@@ -171,6 +175,33 @@ func (c *Conn) ReadRequest() (Request, error) {
 		c.noteID(req)
 	}
 	return req, nil
+}
+
+// ReadSlowly makes ReadRequest read the rest of every frame after its
+// length prefix chunk bytes at a time, pausing before each chunk: a server
+// (or network) that takes a large request slowly but steadily. Zero chunk
+// reads at full speed again.
+func (c *Conn) ReadSlowly(chunk int, pause time.Duration) { c.slowChunk, c.slowPause = chunk, pause }
+
+// readFull fills frame from the connection, slowly if ReadSlowly says so.
+func (c *Conn) readFull(frame []byte) error {
+	if c.slowChunk <= 0 {
+		_, err := io.ReadFull(c.br, frame)
+		return err
+	}
+	for off := 0; off < len(frame); {
+		select {
+		case <-c.closing:
+			return io.ErrUnexpectedEOF
+		case <-time.After(c.slowPause):
+		}
+		n, err := io.ReadFull(c.br, frame[off:min(off+c.slowChunk, len(frame))])
+		if err != nil {
+			return err
+		}
+		off += n
+	}
+	return nil
 }
 
 // ReplyOK answers req with an OK response whose IPROTO_DATA is the array
