@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/tarantool/go-iproto"
+
 	"github.com/txtarantool/txtarantool/future"
 )
 
@@ -129,6 +131,7 @@ func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 	}
 	ln := newLink(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
 	ln.info = info
+	ln.names = info.Has(iproto.IPROTO_FEATURE_SPACE_AND_INDEX_NAMES)
 	ln.onWrongSchema = c.retryAfterSchemaReload
 	ln.onBroken = c.connectionBroken
 	ln.start()

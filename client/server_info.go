@@ -14,10 +14,11 @@ import (
 // the features it implements: streams and interactive transactions
 // (Stream) and the error extension (MP_ERROR values in call and eval
 // results, decoded as *ServerError), which came with protocol version 2
-// (Tarantool 2.10.0); the server acts on the feature list, not on the
-// version.
+// (Tarantool 2.10.0), space and index names (3.0) and is_sync (3.2); the
+// server acts on the feature list, not on the version.
 var clientID = protocol.ID{Version: 2, Features: []iproto.Feature{
-	iproto.IPROTO_FEATURE_STREAMS, iproto.IPROTO_FEATURE_TRANSACTIONS, iproto.IPROTO_FEATURE_ERROR_EXTENSION}}
+	iproto.IPROTO_FEATURE_STREAMS, iproto.IPROTO_FEATURE_TRANSACTIONS, iproto.IPROTO_FEATURE_ERROR_EXTENSION,
+	iproto.IPROTO_FEATURE_SPACE_AND_INDEX_NAMES, iproto.IPROTO_FEATURE_IS_SYNC}}
 
 // idMinVersion is the first Tarantool release that knows IPROTO_ID. The
 // client sends ID only to servers whose greeting names this version or a
