@@ -146,13 +146,16 @@ func (c *Client) submit(cl *call) {
 		c.notConnected(cl)
 		return
 	}
-	if cl.paged && !ln.info.Has(iproto.IPROTO_FEATURE_PAGINATION) {
-		// An older server would ignore the pagination keys and answer
-		// the first page again: never send it.
-		info := ln.info
-		info.Features = slices.Clone(info.Features)
-		cl.finish(nil, &FeatureError{Missing: []iproto.Feature{iproto.IPROTO_FEATURE_PAGINATION}, Server: info})
-		return
+	if cl.needs != 0 {
+		// An older server would ignore the feature's keys (pagination:
+		// answer the first page again; is_sync: commit asynchronously):
+		// never send it.
+		if f := iproto.Feature(cl.needs - 1); !ln.info.Has(f) {
+			info := ln.info
+			info.Features = slices.Clone(info.Features)
+			cl.finish(nil, &FeatureError{Missing: []iproto.Feature{f}, Server: info})
+			return
+		}
 	}
 	if err := ln.send(cl, schemaVersion); err != nil {
 		if isConnectionError(err) && c.opts.WaitForReconnect > 0 && !cl.internal {
