@@ -72,6 +72,25 @@ func (c *Client) ServerInfo() ServerInfo {
 	return info
 }
 
+// ServerInfo returns what the server of the pool's first connected member
+// (in Members order) announced, or the zero ServerInfo when none is
+// connected. The members dial the same address, so they normally agree;
+// behind a proxy or after an upgrade with some members not yet
+// reconnected they may not: read each of Members' ServerInfo then.
+// Options.RequiredFeatures is checked per member, on each of its
+// connections. Cost: one atomic load per member up to the connected one,
+// and the feature list's copy.
+func (p *Pool) ServerInfo() ServerInfo {
+	for _, m := range p.members {
+		if ln := m.link.Load(); ln != nil {
+			info := ln.info
+			info.Features = slices.Clone(info.Features)
+			return info
+		}
+	}
+	return ServerInfo{}
+}
+
 // FeatureError fails a Dial (or a reconnection) to a server that lacks
 // some of Options.RequiredFeatures. The connection is closed; a client
 // that reconnects keeps trying, so a server upgraded later is accepted.
