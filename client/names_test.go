@@ -218,8 +218,12 @@ s:create_index('second', {parts = {2, 'string'}})`)
 	require.ErrorIs(t, err, client.ErrorCode(iproto.ER_NO_SUCH_INDEX_NAME))
 	require.ErrorAs(t, err, &serr)
 	for _, f := range dataFrames(tap.Frames(t)) {
-		s, _, _, _ := names(f)
-		require.NotEmpty(t, s, "%v by name", f.Type)
+		s, sid, i, _ := names(f)
+		if sid == int64(id) {
+			require.Equal(t, "second", i, "space by id, index by name")
+		} else {
+			require.NotEmpty(t, s, "%v by name", f.Type)
+		}
 	}
 
 	tap2 := newWiretap(t, requireServer(t).Addr())
