@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"github.com/tarantool/go-iproto"
+
 	"github.com/txtarantool/txtarantool/future"
 	"github.com/txtarantool/txtarantool/protocol"
 )
@@ -40,10 +42,11 @@ type call struct {
 	// slot is set while the call holds an Options.MaxInFlight slot;
 	// release gives it back.
 	slot bool
-	// paged marks a select with a pagination field (After, AfterTuple,
-	// FetchPos): submit refuses to send it to a server without the
-	// pagination feature.
-	paged bool
+	// needs is 1 + the IPROTO feature the request needs (0: none), which
+	// submit refuses to send it without: a select with a pagination field
+	// (After, AfterTuple, FetchPos) needs IPROTO_FEATURE_PAGINATION, a
+	// synchronous Begin or Commit IPROTO_FEATURE_IS_SYNC.
+	needs uint8
 
 	// push is the request's box.session.push listener (CallWithPush,
 	// EvalWithPush), nil for every other request.
@@ -79,6 +82,15 @@ type call struct {
 
 	client *Client              // for requests waiting for a connection
 	link   atomic.Pointer[link] // the link of the current send
+}
+
+// need is the call.needs value of a request that needs feature f when
+// cond holds, 0 otherwise.
+func need(cond bool, f iproto.Feature) uint8 {
+	if !cond {
+		return 0
+	}
+	return uint8(f) + 1
 }
 
 // finish releases the call's context resources and settles its future.

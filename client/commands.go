@@ -118,8 +118,13 @@ func (c *commands) target() sender {
 // The sender's methods are the Client's, after marking the call with the
 // stream (nil for a request outside one). Cost: one store.
 func (s sender) do(ctx context.Context, req protocol.Request) *future.Future[*Response] {
+	return s.doNeeding(ctx, req, 0)
+}
+
+// doNeeding is do for a request that needs a feature (see call.needs).
+func (s sender) doNeeding(ctx context.Context, req protocol.Request, needs uint8) *future.Future[*Response] {
 	cl := getRecord(&plainRecords)
-	cl.stream = s.stream
+	cl.stream, cl.needs = s.stream, needs
 	return s.c.start(ctx, cl, s.c.exec, req, nil, false)
 }
 
@@ -210,7 +215,7 @@ func (c *commands) Select(ctx context.Context, space, index, key any, opts ...Se
 	for _, o := range opts {
 		o.applySelect(&cr.req)
 	}
-	cr.call.paged = cr.req.Paginated()
+	cr.call.needs = need(cr.req.Paginated(), iproto.IPROTO_FEATURE_PAGINATION)
 	return on.launchBound(ctx, &cr.call, &cr.req, &cr.target, space, index)
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/tarantool/go-iproto"
+
 	"github.com/txtarantool/txtarantool/future"
 )
 
@@ -130,10 +132,11 @@ func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 	}
 	ln := newLink(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
 	ln.info = info
+	ln.names = info.Has(iproto.IPROTO_FEATURE_SPACE_AND_INDEX_NAMES)
 	ln.onWrongSchema = c.retryAfterSchemaReload
 	ln.onBroken = c.connectionBroken
-	ln.start()
 	ln.startWatchdog(c.opts.DeadPeerTimeout)
+	ln.start()
 	if !c.install(ln) {
 		ln.close(ErrClosed)
 		return nil, ErrClosed

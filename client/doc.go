@@ -48,7 +48,14 @@
 // connection: once that breaks, its requests fail, not sent, with
 // [ErrStreamLost]; on a server without streams they fail with a
 // [FeatureError]. Memtx needs box.cfg{memtx_use_mvcc_engine = true} for
-// transactions that span requests.
+// transactions that span requests. [TxnSync] and [CommitSync] make a
+// transaction synchronous (Tarantool 3.2+; before, a [FeatureError], not
+// sent).
+//
+// With [Options].SkipSchema there is no schema to turn names into numbers:
+// a 3.0+ server (IPROTO_FEATURE_SPACE_AND_INDEX_NAMES) is sent the names
+// and resolves them itself; an older one needs numbers. [Pool.ServerInfo]
+// is what the first connected member's server announced.
 //
 // Selects page with Tarantool 2.10+: [FetchPos] asks for the position of a
 // page's last tuple ([Response.Position]), [After] and [AfterTuple] resume

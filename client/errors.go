@@ -155,8 +155,10 @@ func (e *AuthError) Error() string {
 func (e *AuthError) Unwrap() error { return e.Err }
 
 // SchemaError fails a request that names a space or index the server does
-// not have (after a schema reload), gives an empty name, or passes an
-// identifier of a type that cannot name one. Nothing was sent.
+// not have (after a schema reload), gives an empty name, passes an
+// identifier of a type that cannot name one, or gives a name without a
+// schema (Options.SkipSchema) to a server that cannot resolve names
+// (before 3.0). Nothing was sent.
 //
 // The same mistake made with a number reaches the server, which answers
 // with a *ServerError; both match the same code, so one check covers both:

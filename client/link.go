@@ -45,6 +45,9 @@ type link struct {
 	log      *slog.Logger
 	reader   *bufio.Reader
 	slab     bodySlab // the reader's: response bodies are copied here
+	// names is info.Has(IPROTO_FEATURE_SPACE_AND_INDEX_NAMES), read per
+	// request under Options.SkipSchema.
+	names bool
 
 	// onWrongSchema takes over a call that failed with
 	// ER_WRONG_SCHEMA_VERSION and may be retried; it must not block.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"sync/atomic"
 	"time"
@@ -89,14 +90,17 @@ type watchdog struct {
 	stopped atomic.Bool
 }
 
-// startWatchdog arms the connection's watchdog; timeout <= 0 disables it.
+// startWatchdog arms the connection's watchdog, before start (fail reads
+// ln.watchdog); timeout <= 0 disables it.
 func (ln *link) startWatchdog(timeout time.Duration) {
 	if timeout <= 0 {
 		return
 	}
 	w := &watchdog{ln: ln, period: timeout / livenessTicks, last: ln.conn.activity.Load()}
 	ln.watchdog = w
-	w.timer = time.AfterFunc(w.period, w.look)
+	// Armed by Reset only once w.timer is set: the callback uses it.
+	w.timer = time.AfterFunc(math.MaxInt64, w.look)
+	w.timer.Reset(w.period)
 }
 
 // stop disarms the watchdog; a look already running sees stopped.

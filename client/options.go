@@ -78,7 +78,15 @@ type Options struct {
 	TLS *tls.Config
 
 	// SkipSchema disables loading spaces and indexes from _vspace/_vindex
-	// on connect. Spaces and indexes must then be given by number.
+	// on connect. Spaces and indexes must then be given by number, unless
+	// the server announces IPROTO_FEATURE_SPACE_AND_INDEX_NAMES (Tarantool
+	// 3.0+): then a name goes as it is (IPROTO_SPACE_NAME,
+	// IPROTO_INDEX_NAME) for the server to resolve, and an unknown one
+	// fails with the server's *ServerError (ER_NO_SUCH_SPACE,
+	// ER_NO_SUCH_INDEX_NAME), as a number would. Otherwise a name fails,
+	// not sent, with a *SchemaError saying so; while disconnected, a
+	// request by name waits or fails as not connected. A schema loaded
+	// with ReloadSchema takes over: ids again. Cost: none per request.
 	SkipSchema bool
 
 	// RequiredFeatures are IPROTO features the server must announce in

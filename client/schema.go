@@ -87,6 +87,11 @@ func (s *Schema) resolveSpace(space any) (uint32, error) {
 	return id, nil
 }
 
+// noSchemaReason is the reason of a name given without a schema (see
+// Options.SkipSchema) to a server that cannot take names.
+const noSchemaReason = "no schema is loaded (Options.SkipSchema) and the server lacks " +
+	"IPROTO_FEATURE_SPACE_AND_INDEX_NAMES (Tarantool 3.0+) to resolve names itself: give it by number"
+
 // unknownSpace is the error of a space name the snapshot lacks. Since
 // _vspace lists only the spaces the user may access, the space may exist
 // unseen: the reason says so for any user but admin, who sees them all.
@@ -95,7 +100,9 @@ func (s *Schema) unknownSpace(name string) *SchemaError {
 		return &SchemaError{Space: name, Reason: "empty space name", Code: iproto.ER_NO_SUCH_SPACE}
 	}
 	reason := "no such space"
-	if s != nil && s.user != "admin" {
+	if s == nil {
+		reason = noSchemaReason
+	} else if s.user != "admin" {
 		reason = fmt.Sprintf("no such space (or not visible to user %s)", s.user)
 	}
 	return &SchemaError{Space: name, Reason: reason, Code: iproto.ER_NO_SUCH_SPACE}
@@ -118,7 +125,11 @@ func (s *Schema) resolveIndex(spaceID uint32, space, index any) (uint32, error) 
 		if index == "" {
 			return 0, &SchemaError{Space: space, Index: index, Reason: "empty index name", Code: iproto.ER_NO_SUCH_INDEX_NAME}
 		}
-		return 0, &SchemaError{Space: space, Index: index, Reason: "no such index", Code: iproto.ER_NO_SUCH_INDEX_NAME}
+		reason := "no such index"
+		if s == nil {
+			reason = noSchemaReason
+		}
+		return 0, &SchemaError{Space: space, Index: index, Reason: reason, Code: iproto.ER_NO_SUCH_INDEX_NAME}
 	}
 	id, ok := numericID(index)
 	if !ok {
@@ -168,31 +179,54 @@ func numericID(v any) (uint32, bool) {
 
 // bind fills in, in place, the space and index numbers of a schema-bound
 // request (a pointer to a protocol request struct), so that resending it
-// after a schema reload needs no new allocation.
-func (s *Schema) bind(req protocol.Request, space, index any) error {
-	spaceID, err := s.resolveSpace(space)
+// after a schema reload needs no new allocation. With byName (no schema,
+// a server with IPROTO_FEATURE_SPACE_AND_INDEX_NAMES) a space or index
+// given by a non-empty string goes in the request's SpaceName or
+// IndexName for the server to resolve; otherwise the name fields are
+// cleared. Cost: no allocation.
+func (s *Schema) bind(req protocol.Request, space, index any, byName bool) error {
+	spaceID, spaceName, err := s.spaceRef(space, byName)
 	if err != nil {
 		return err
 	}
-	resolveIndex := func() (uint32, error) { return s.resolveIndex(spaceID, space, index) }
 	switch r := req.(type) {
 	case *protocol.Select:
-		r.Space = spaceID
-		r.Index, err = resolveIndex()
+		r.Space, r.SpaceName = spaceID, spaceName
+		r.Index, r.IndexName, err = s.indexRef(spaceID, space, index, byName)
 	case *protocol.Update:
-		r.Space = spaceID
-		r.Index, err = resolveIndex()
+		r.Space, r.SpaceName = spaceID, spaceName
+		r.Index, r.IndexName, err = s.indexRef(spaceID, space, index, byName)
 	case *protocol.Delete:
-		r.Space = spaceID
-		r.Index, err = resolveIndex()
+		r.Space, r.SpaceName = spaceID, spaceName
+		r.Index, r.IndexName, err = s.indexRef(spaceID, space, index, byName)
 	case *protocol.Insert:
-		r.Space = spaceID
+		r.Space, r.SpaceName = spaceID, spaceName
 	case *protocol.Replace:
-		r.Space = spaceID
+		r.Space, r.SpaceName = spaceID, spaceName
 	case *protocol.Upsert:
-		r.Space = spaceID
+		r.Space, r.SpaceName = spaceID, spaceName
 	default:
 		err = fmt.Errorf("txtarantool: internal: %T is not a space request", req)
 	}
 	return err
+}
+
+// spaceRef is resolveSpace, or, with byName, a non-empty space name as
+// it is (for IPROTO_SPACE_NAME).
+func (s *Schema) spaceRef(space any, byName bool) (uint32, string, error) {
+	if name, ok := space.(string); ok && byName && name != "" {
+		return 0, name, nil
+	}
+	id, err := s.resolveSpace(space)
+	return id, "", err
+}
+
+// indexRef is resolveIndex, or, with byName, a non-empty index name as it
+// is (for IPROTO_INDEX_NAME).
+func (s *Schema) indexRef(spaceID uint32, space, index any, byName bool) (uint32, string, error) {
+	if name, ok := index.(string); ok && byName && name != "" {
+		return 0, name, nil
+	}
+	id, err := s.resolveIndex(spaceID, space, index)
+	return id, "", err
 }

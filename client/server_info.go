@@ -14,10 +14,11 @@ import (
 // the features it implements: streams and interactive transactions
 // (Stream) and the error extension (MP_ERROR values in call and eval
 // results, decoded as *ServerError), which came with protocol version 2
-// (Tarantool 2.10.0); the server acts on the feature list, not on the
-// version.
+// (Tarantool 2.10.0), space and index names (3.0) and is_sync (3.2); the
+// server acts on the feature list, not on the version.
 var clientID = protocol.ID{Version: 2, Features: []iproto.Feature{
-	iproto.IPROTO_FEATURE_STREAMS, iproto.IPROTO_FEATURE_TRANSACTIONS, iproto.IPROTO_FEATURE_ERROR_EXTENSION}}
+	iproto.IPROTO_FEATURE_STREAMS, iproto.IPROTO_FEATURE_TRANSACTIONS, iproto.IPROTO_FEATURE_ERROR_EXTENSION,
+	iproto.IPROTO_FEATURE_SPACE_AND_INDEX_NAMES, iproto.IPROTO_FEATURE_IS_SYNC}}
 
 // clientIDTupleFormats is clientID with the tuple extensions
 // (Options.TupleFormats): the server then sends tuples as MP_TUPLE with
@@ -83,6 +84,25 @@ func (c *Client) ServerInfo() ServerInfo {
 	info := ln.info
 	info.Features = slices.Clone(info.Features)
 	return info
+}
+
+// ServerInfo returns what the server of the pool's first connected member
+// (in Members order) announced, or the zero ServerInfo when none is
+// connected. The members dial the same address, so they normally agree;
+// behind a proxy or after an upgrade with some members not yet
+// reconnected they may not: read each of Members' ServerInfo then.
+// Options.RequiredFeatures is checked per member, on each of its
+// connections. Cost: one atomic load per member up to the connected one,
+// and the feature list's copy.
+func (p *Pool) ServerInfo() ServerInfo {
+	for _, m := range p.members {
+		if ln := m.link.Load(); ln != nil {
+			info := ln.info
+			info.Features = slices.Clone(info.Features)
+			return info
+		}
+	}
+	return ServerInfo{}
 }
 
 // FeatureError fails a Dial (or a reconnection) to a server that lacks

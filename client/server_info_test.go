@@ -52,14 +52,15 @@ func idServer(got *protocol.ID, announce protocol.ID) fakeiproto.Handler {
 }
 
 // TestServerInfoNegotiated: a client of a 2.10+ server sends ID first,
-// announcing streams, transactions and the error extension, and keeps what the server
-// announced.
+// announcing streams, transactions, the error extension, space and index
+// names and is_sync, and keeps what the server announced.
 func TestServerInfoNegotiated(t *testing.T) {
 	var sent protocol.ID
 	srv := startFake(t, idServer(&sent, modernAnnounce))
 	c := dialFake(t, srv)
 	require.Equal(t, protocol.ID{Version: 2, Features: []iproto.Feature{
-		iproto.IPROTO_FEATURE_STREAMS, iproto.IPROTO_FEATURE_TRANSACTIONS, iproto.IPROTO_FEATURE_ERROR_EXTENSION}}, sent)
+		iproto.IPROTO_FEATURE_STREAMS, iproto.IPROTO_FEATURE_TRANSACTIONS, iproto.IPROTO_FEATURE_ERROR_EXTENSION,
+		iproto.IPROTO_FEATURE_SPACE_AND_INDEX_NAMES, iproto.IPROTO_FEATURE_IS_SYNC}}, sent)
 
 	info := c.ServerInfo()
 	require.Equal(t, client.ServerInfo{

@@ -87,7 +87,7 @@ func (s *Stream) lost() error {
 	return &ConnectionError{Addr: s.client.addr, Sent: false, Err: ErrStreamLost}
 }
 
-// BeginOption adjusts a Begin: TxnIsolation or TxnTimeout.
+// BeginOption adjusts a Begin: TxnIsolation, TxnTimeout or TxnSync.
 type BeginOption func(*protocol.Begin)
 
 // TxnIsolation sets the transaction's isolation level (default: the
@@ -103,6 +103,16 @@ func TxnTimeout(d time.Duration) BeginOption {
 	return func(b *protocol.Begin) { b.Timeout = d.Seconds() }
 }
 
+// TxnSync makes the transaction synchronous (IPROTO_IS_SYNC): its commit
+// waits for the quorum of replicas (box.cfg.replication_synchro_quorum),
+// as if it wrote to a synchronous space. Tarantool 3.2+
+// (IPROTO_FEATURE_IS_SYNC): on an older server, which would ignore it and
+// commit asynchronously, the Begin fails at once with a *FeatureError,
+// not sent.
+func TxnSync() BeginOption {
+	return func(b *protocol.Begin) { b.IsSync = true }
+}
+
 // Begin starts an interactive transaction in the stream (IPROTO_BEGIN).
 // The server's memtx engine needs box.cfg{memtx_use_mvcc_engine = true}
 // for transactions that span requests. Cost: a command's, plus one
@@ -112,12 +122,30 @@ func (s *Stream) Begin(ctx context.Context, opts ...BeginOption) *future.Future[
 	for _, o := range opts {
 		o(&b)
 	}
-	return s.target().do(ctx, b)
+	return s.target().doNeeding(ctx, b, need(b.IsSync, iproto.IPROTO_FEATURE_IS_SYNC))
 }
 
-// Commit commits the stream's transaction (IPROTO_COMMIT).
-func (s *Stream) Commit(ctx context.Context) *future.Future[*Response] {
-	return s.target().do(ctx, protocol.Commit{})
+// CommitOption adjusts a Commit: CommitSync.
+type CommitOption func(*protocol.Commit)
+
+// CommitSync commits synchronously (IPROTO_IS_SYNC): the commit waits for
+// the quorum of replicas, even if the transaction was begun without
+// TxnSync. Tarantool 3.2+ (IPROTO_FEATURE_IS_SYNC): on an older server the
+// Commit fails at once with a *FeatureError, not sent (the transaction
+// stays open: roll it back or commit without the option).
+func CommitSync() CommitOption {
+	return func(c *protocol.Commit) { c.IsSync = true }
+}
+
+// Commit commits the stream's transaction (IPROTO_COMMIT); Commit(ctx)
+// sends no body, CommitSync asks for a synchronous commit. Cost: a
+// command's (the options' slice, when given, is Go's).
+func (s *Stream) Commit(ctx context.Context, opts ...CommitOption) *future.Future[*Response] {
+	var r protocol.Commit
+	for _, o := range opts {
+		o(&r)
+	}
+	return s.target().doNeeding(ctx, r, need(r.IsSync, iproto.IPROTO_FEATURE_IS_SYNC))
 }
 
 // Rollback rolls the stream's transaction back (IPROTO_ROLLBACK).

@@ -98,11 +98,23 @@ func (c *Client) submit(cl *call) {
 		return
 	}
 	var schemaVersion uint64
+	ln := c.link.Load()
 	if cl.target != nil {
 		s := c.schema.Load()
-		err := s.bind(cl.req, cl.target.space, cl.target.index)
+		// Without a schema (SkipSchema), names go to a server that
+		// resolves them (3.0+), checked on the connection as it is now;
+		// with none, a name waits for one (or fails as not connected).
+		byName := false
+		if s == nil && c.opts.SkipSchema {
+			if ln == nil && (isName(cl.target.space) || isName(cl.target.index)) {
+				c.notConnected(cl)
+				return
+			}
+			byName = ln != nil && ln.names
+		}
+		err := s.bind(cl.req, cl.target.space, cl.target.index, byName)
 		if err != nil && !cl.reloaded && !c.opts.SkipSchema && isUnknownName(err) {
-			if c.link.Load() == nil {
+			if ln == nil {
 				// No reload can succeed now (a lazy client has no schema
 				// yet): the request is not connected, not unknown; if it
 				// waits, the name is resolved again once connected.
@@ -124,7 +136,6 @@ func (c *Client) submit(cl *call) {
 			schemaVersion = s.Version
 		}
 	}
-	ln := c.link.Load()
 	if cl.stream != nil {
 		if err := cl.stream.pin(ln); err != nil {
 			cl.finish(nil, err)
@@ -135,13 +146,16 @@ func (c *Client) submit(cl *call) {
 		c.notConnected(cl)
 		return
 	}
-	if cl.paged && !ln.info.Has(iproto.IPROTO_FEATURE_PAGINATION) {
-		// An older server would ignore the pagination keys and answer
-		// the first page again: never send it.
-		info := ln.info
-		info.Features = slices.Clone(info.Features)
-		cl.finish(nil, &FeatureError{Missing: []iproto.Feature{iproto.IPROTO_FEATURE_PAGINATION}, Server: info})
-		return
+	if cl.needs != 0 {
+		// An older server would ignore the feature's keys (pagination:
+		// answer the first page again; is_sync: commit asynchronously):
+		// never send it.
+		if f := iproto.Feature(cl.needs - 1); !ln.info.Has(f) {
+			info := ln.info
+			info.Features = slices.Clone(info.Features)
+			cl.finish(nil, &FeatureError{Missing: []iproto.Feature{f}, Server: info})
+			return
+		}
 	}
 	if err := ln.send(cl, schemaVersion); err != nil {
 		if isConnectionError(err) && c.opts.WaitForReconnect > 0 && !cl.internal {
@@ -156,6 +170,12 @@ func (c *Client) submit(cl *call) {
 		}
 		cl.finish(nil, err)
 	}
+}
+
+// isName reports whether a space or index is given by a non-empty name.
+func isName(v any) bool {
+	name, ok := v.(string)
+	return ok && name != ""
 }
 
 // notConnected settles, or parks until the next connection

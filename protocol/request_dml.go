@@ -21,6 +21,24 @@ func appendUintKV(dst []byte, key iproto.Key, v uint64) []byte {
 	return AppendUint(AppendUint(dst, uint64(key)), v)
 }
 
+// appendSpaceKV appends the space of a request: IPROTO_SPACE_NAME when
+// name is set, IPROTO_SPACE_ID otherwise.
+func appendSpaceKV(dst []byte, id uint32, name string) []byte {
+	if name != "" {
+		return appendStrKV(dst, iproto.IPROTO_SPACE_NAME, name)
+	}
+	return appendUintKV(dst, iproto.IPROTO_SPACE_ID, uint64(id))
+}
+
+// appendIndexKV appends the index of a request: IPROTO_INDEX_NAME when
+// name is set, IPROTO_INDEX_ID otherwise.
+func appendIndexKV(dst []byte, id uint32, name string) []byte {
+	if name != "" {
+		return appendStrKV(dst, iproto.IPROTO_INDEX_NAME, name)
+	}
+	return appendUintKV(dst, iproto.IPROTO_INDEX_ID, uint64(id))
+}
+
 // appendStrKV appends an unsigned key and a string value.
 func appendStrKV(dst []byte, key iproto.Key, s string) []byte {
 	return AppendString(AppendUint(dst, uint64(key)), s)
@@ -36,6 +54,13 @@ type Select struct {
 	// Space and Index are the numeric space and index IDs, sent as
 	// IPROTO_SPACE_ID and IPROTO_INDEX_ID. Index 0 is the primary index.
 	Space, Index uint32
+	// SpaceName and IndexName, when not empty, are sent instead of Space
+	// and Index as IPROTO_SPACE_NAME and IPROTO_INDEX_NAME (MP_STR), for
+	// the server to resolve: Tarantool 3.0+ only
+	// (IPROTO_FEATURE_SPACE_AND_INDEX_NAMES); an older server ignores them
+	// and fails the request for its missing IPROTO_SPACE_ID. Either may be
+	// set alone.
+	SpaceName, IndexName string
 	// Iterator is the comparison applied to Key, sent as IPROTO_ITERATOR.
 	// The zero value is iproto.ITER_EQ.
 	Iterator iproto.Iterator
@@ -69,7 +94,8 @@ func (s Select) Paginated() bool { return s.After != nil || s.AfterTuple != nil 
 // Type returns iproto.IPROTO_SELECT.
 func (Select) Type() iproto.Type { return iproto.IPROTO_SELECT }
 
-// AppendBody appends {SPACE_ID, INDEX_ID, ITERATOR, OFFSET, LIMIT, KEY},
+// AppendBody appends {SPACE_ID, INDEX_ID, ITERATOR, OFFSET, LIMIT, KEY}
+// (SPACE_NAME, INDEX_NAME for names set),
 // then AFTER_POSITION or AFTER_TUPLE and FETCH_POSITION when set. It does
 // not allocate for keys (and after tuples) AppendValue encodes without
 // reflection. On error dst is returned unchanged.
@@ -85,8 +111,8 @@ func (s Select) AppendBody(dst []byte) ([]byte, error) {
 		n++
 	}
 	out := AppendMapHeader(dst, n)
-	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(s.Space))
-	out = appendUintKV(out, iproto.IPROTO_INDEX_ID, uint64(s.Index))
+	out = appendSpaceKV(out, s.Space, s.SpaceName)
+	out = appendIndexKV(out, s.Index, s.IndexName)
 	out = appendUintKV(out, iproto.IPROTO_ITERATOR, uint64(s.Iterator))
 	out = appendUintKV(out, iproto.IPROTO_OFFSET, uint64(s.Offset))
 	out = appendUintKV(out, iproto.IPROTO_LIMIT, uint64(s.Limit))
@@ -116,6 +142,10 @@ func (s Select) AppendBody(dst []byte) ([]byte, error) {
 type Insert struct {
 	// Space is the numeric space ID, sent as IPROTO_SPACE_ID.
 	Space uint32
+	// SpaceName, when not empty, is sent instead of Space as
+	// IPROTO_SPACE_NAME (MP_STR), for the server to resolve: Tarantool
+	// 3.0+ only (IPROTO_FEATURE_SPACE_AND_INDEX_NAMES).
+	SpaceName string
 	// Tuple is the tuple to insert, sent as IPROTO_TUPLE; it must encode
 	// to an array, and nil sends an empty one.
 	Tuple any
@@ -124,11 +154,11 @@ type Insert struct {
 // Type returns iproto.IPROTO_INSERT.
 func (Insert) Type() iproto.Type { return iproto.IPROTO_INSERT }
 
-// AppendBody appends {SPACE_ID, TUPLE}. It does not allocate for tuples
+// AppendBody appends {SPACE_ID or SPACE_NAME, TUPLE}. It does not allocate for tuples
 // AppendValue encodes without reflection. On error dst is returned
 // unchanged.
 func (r Insert) AppendBody(dst []byte) ([]byte, error) {
-	return appendSpaceTuple(dst, r.Space, r.Tuple)
+	return appendSpaceTuple(dst, r.Space, r.SpaceName, r.Tuple)
 }
 
 // Replace is an IPROTO_REPLACE request: insert Tuple into Space or replace
@@ -137,6 +167,10 @@ func (r Insert) AppendBody(dst []byte) ([]byte, error) {
 type Replace struct {
 	// Space is the numeric space ID, sent as IPROTO_SPACE_ID.
 	Space uint32
+	// SpaceName, when not empty, is sent instead of Space as
+	// IPROTO_SPACE_NAME (MP_STR), for the server to resolve: Tarantool
+	// 3.0+ only (IPROTO_FEATURE_SPACE_AND_INDEX_NAMES).
+	SpaceName string
 	// Tuple is the tuple to insert or replace with, sent as IPROTO_TUPLE;
 	// it must encode to an array, and nil sends an empty one.
 	Tuple any
@@ -145,16 +179,16 @@ type Replace struct {
 // Type returns iproto.IPROTO_REPLACE.
 func (Replace) Type() iproto.Type { return iproto.IPROTO_REPLACE }
 
-// AppendBody appends {SPACE_ID, TUPLE}. It does not allocate for tuples
+// AppendBody appends {SPACE_ID or SPACE_NAME, TUPLE}. It does not allocate for tuples
 // AppendValue encodes without reflection. On error dst is returned
 // unchanged.
 func (r Replace) AppendBody(dst []byte) ([]byte, error) {
-	return appendSpaceTuple(dst, r.Space, r.Tuple)
+	return appendSpaceTuple(dst, r.Space, r.SpaceName, r.Tuple)
 }
 
-func appendSpaceTuple(dst []byte, space uint32, tuple any) ([]byte, error) {
+func appendSpaceTuple(dst []byte, space uint32, name string, tuple any) ([]byte, error) {
 	out := AppendMapHeader(dst, 2)
-	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(space))
+	out = appendSpaceKV(out, space, name)
 	out, err := appendTupleKV(out, tuple)
 	if err != nil {
 		return dst, err
@@ -169,6 +203,13 @@ type Update struct {
 	// Space and Index are the numeric space and index IDs, sent as
 	// IPROTO_SPACE_ID and IPROTO_INDEX_ID. Index 0 is the primary index.
 	Space, Index uint32
+	// SpaceName and IndexName, when not empty, are sent instead of Space
+	// and Index as IPROTO_SPACE_NAME and IPROTO_INDEX_NAME (MP_STR), for
+	// the server to resolve: Tarantool 3.0+ only
+	// (IPROTO_FEATURE_SPACE_AND_INDEX_NAMES); an older server ignores them
+	// and fails the request for its missing IPROTO_SPACE_ID. Either may be
+	// set alone.
+	SpaceName, IndexName string
 	// Key is the key of the tuple to update, sent as IPROTO_KEY: a whole
 	// key, or a scalar for a one-part key. A nil Key is rejected with
 	// ErrNilKey.
@@ -181,7 +222,8 @@ type Update struct {
 // Type returns iproto.IPROTO_UPDATE.
 func (Update) Type() iproto.Type { return iproto.IPROTO_UPDATE }
 
-// AppendBody appends {SPACE_ID, INDEX_ID, KEY, TUPLE: ops}. A nil Key
+// AppendBody appends {SPACE_ID, INDEX_ID, KEY, TUPLE: ops} (SPACE_NAME,
+// INDEX_NAME for names set). A nil Key
 // yields ErrNilKey and invalid operations *InvalidOpError, before anything
 // is written. It does not allocate for keys and operands AppendValue
 // encodes without reflection. On error dst is returned unchanged.
@@ -193,8 +235,8 @@ func (r Update) AppendBody(dst []byte) ([]byte, error) {
 		return dst, err
 	}
 	out := AppendMapHeader(dst, 4)
-	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
-	out = appendUintKV(out, iproto.IPROTO_INDEX_ID, uint64(r.Index))
+	out = appendSpaceKV(out, r.Space, r.SpaceName)
+	out = appendIndexKV(out, r.Index, r.IndexName)
 	out, err := appendKeyKV(out, r.Key)
 	if err != nil {
 		return dst, err
@@ -212,6 +254,10 @@ func (r Update) AppendBody(dst []byte) ([]byte, error) {
 type Upsert struct {
 	// Space is the numeric space ID, sent as IPROTO_SPACE_ID.
 	Space uint32
+	// SpaceName, when not empty, is sent instead of Space as
+	// IPROTO_SPACE_NAME (MP_STR), for the server to resolve: Tarantool
+	// 3.0+ only (IPROTO_FEATURE_SPACE_AND_INDEX_NAMES).
+	SpaceName string
 	// Tuple is the tuple inserted when no tuple has its primary key, sent
 	// as IPROTO_TUPLE; it must encode to an array, and nil sends an empty
 	// one.
@@ -224,7 +270,7 @@ type Upsert struct {
 // Type returns iproto.IPROTO_UPSERT.
 func (Upsert) Type() iproto.Type { return iproto.IPROTO_UPSERT }
 
-// AppendBody appends {SPACE_ID, TUPLE, OPS}. Invalid operations yield
+// AppendBody appends {SPACE_ID or SPACE_NAME, TUPLE, OPS}. Invalid operations yield
 // *InvalidOpError before anything is written. On error dst is returned
 // unchanged.
 func (r Upsert) AppendBody(dst []byte) ([]byte, error) {
@@ -232,7 +278,7 @@ func (r Upsert) AppendBody(dst []byte) ([]byte, error) {
 		return dst, err
 	}
 	out := AppendMapHeader(dst, 3)
-	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
+	out = appendSpaceKV(out, r.Space, r.SpaceName)
 	out, err := appendTupleKV(out, r.Tuple)
 	if err != nil {
 		return dst, err
@@ -251,6 +297,13 @@ type Delete struct {
 	// Space and Index are the numeric space and index IDs, sent as
 	// IPROTO_SPACE_ID and IPROTO_INDEX_ID. Index 0 is the primary index.
 	Space, Index uint32
+	// SpaceName and IndexName, when not empty, are sent instead of Space
+	// and Index as IPROTO_SPACE_NAME and IPROTO_INDEX_NAME (MP_STR), for
+	// the server to resolve: Tarantool 3.0+ only
+	// (IPROTO_FEATURE_SPACE_AND_INDEX_NAMES); an older server ignores them
+	// and fails the request for its missing IPROTO_SPACE_ID. Either may be
+	// set alone.
+	SpaceName, IndexName string
 	// Key is the key of the tuple to delete, sent as IPROTO_KEY: a whole
 	// key, or a scalar for a one-part key. A nil Key is rejected with
 	// ErrNilKey.
@@ -260,15 +313,16 @@ type Delete struct {
 // Type returns iproto.IPROTO_DELETE.
 func (Delete) Type() iproto.Type { return iproto.IPROTO_DELETE }
 
-// AppendBody appends {SPACE_ID, INDEX_ID, KEY}. A nil Key yields
+// AppendBody appends {SPACE_ID, INDEX_ID, KEY} (SPACE_NAME, INDEX_NAME
+// for names set). A nil Key yields
 // ErrNilKey. On error dst is returned unchanged.
 func (r Delete) AppendBody(dst []byte) ([]byte, error) {
 	if r.Key == nil {
 		return dst, ErrNilKey
 	}
 	out := AppendMapHeader(dst, 3)
-	out = appendUintKV(out, iproto.IPROTO_SPACE_ID, uint64(r.Space))
-	out = appendUintKV(out, iproto.IPROTO_INDEX_ID, uint64(r.Index))
+	out = appendSpaceKV(out, r.Space, r.SpaceName)
+	out = appendIndexKV(out, r.Index, r.IndexName)
 	out, err := appendKeyKV(out, r.Key)
 	if err != nil {
 		return dst, err

@@ -30,13 +30,18 @@ type Begin struct {
 	// Isolation is the transaction's isolation level, sent as
 	// IPROTO_TXN_ISOLATION; IsolationDefault omits it.
 	Isolation Isolation
+	// IsSync makes the transaction synchronous (it waits for the quorum
+	// of replicas, as if it wrote to a synchronous space), sent as
+	// IPROTO_IS_SYNC true; false omits it (the server accepts only true).
+	// Tarantool 3.2+ (IPROTO_FEATURE_IS_SYNC).
+	IsSync bool
 }
 
 // Type returns iproto.IPROTO_BEGIN.
 func (Begin) Type() iproto.Type { return iproto.IPROTO_BEGIN }
 
-// AppendBody appends {TIMEOUT, TXN_ISOLATION}, each only when set (an
-// empty map when neither is). A negative, NaN or infinite Timeout fails
+// AppendBody appends {TIMEOUT, TXN_ISOLATION, IS_SYNC}, each only when
+// set (an empty map when none is). A negative, NaN or infinite Timeout fails
 // with an *UnsupportedTypeError. It does not allocate unless dst grows.
 func (r Begin) AppendBody(dst []byte) ([]byte, error) {
 	if r.Timeout < 0 || math.IsNaN(r.Timeout) || math.IsInf(r.Timeout, 0) {
@@ -49,6 +54,9 @@ func (r Begin) AppendBody(dst []byte) ([]byte, error) {
 	if r.Isolation != IsolationDefault {
 		n++
 	}
+	if r.IsSync {
+		n++
+	}
 	out := AppendMapHeader(dst, n)
 	if r.Timeout != 0 {
 		out = AppendUint(out, uint64(iproto.IPROTO_TIMEOUT))
@@ -57,18 +65,37 @@ func (r Begin) AppendBody(dst []byte) ([]byte, error) {
 	if r.Isolation != IsolationDefault {
 		out = appendUintKV(out, iproto.IPROTO_TXN_ISOLATION, uint64(r.Isolation))
 	}
+	if r.IsSync {
+		out = appendIsSync(out)
+	}
 	return out, nil
 }
 
+// appendIsSync appends IPROTO_IS_SYNC: true.
+func appendIsSync(dst []byte) []byte {
+	return append(AppendUint(dst, uint64(iproto.IPROTO_IS_SYNC)), 0xc3)
+}
+
 // Commit is an IPROTO_COMMIT request (2.10+): it commits the stream's
-// transaction. It has no body.
-type Commit struct{}
+// transaction. It has no body unless IsSync is set.
+type Commit struct {
+	// IsSync commits the transaction synchronously (waiting for the
+	// quorum of replicas), sent as IPROTO_IS_SYNC true in a body {IS_SYNC};
+	// false sends no body. Tarantool 3.2+ (IPROTO_FEATURE_IS_SYNC).
+	IsSync bool
+}
 
 // Type returns iproto.IPROTO_COMMIT.
 func (Commit) Type() iproto.Type { return iproto.IPROTO_COMMIT }
 
-// AppendBody appends nothing.
-func (Commit) AppendBody(dst []byte) ([]byte, error) { return dst, nil }
+// AppendBody appends nothing, or {IS_SYNC: true} when IsSync is set. It
+// does not allocate unless dst grows.
+func (r Commit) AppendBody(dst []byte) ([]byte, error) {
+	if !r.IsSync {
+		return dst, nil
+	}
+	return appendIsSync(AppendMapHeader(dst, 1)), nil
+}
 
 // Rollback is an IPROTO_ROLLBACK request (2.10+): it rolls the stream's
 // transaction back. It has no body.

@@ -29,6 +29,7 @@ type Conn struct {
 	id        *protocol.ID     // what Serve answers to ID; nil answers as 2.6
 	rowSet    *rowSet          // the space Serve answers selects on (ServeRows)
 	format    []protocol.Field // the row set's format (ServeFormat)
+	spaces    []Space          // the spaces Serve resolves names in (ServeSpaces)
 	// announced are the features of the client's ID request.
 	announced []iproto.Feature
 }
@@ -245,16 +246,33 @@ func (c *Conn) AnswerID(id protocol.ID) { c.id = &id }
 // the connection ends: AUTH (any credentials) and PING with an empty OK
 // body, ID rejected as 2.6 does (RejectID) unless AnswerID set an answer,
 // CALL and EVAL with their arguments (an echo), SELECT on the space of
-// ServeRows from its rows, every other request (SELECT of the schema
-// views among them) with empty data. It sends no
-// greeting.
+// ServeRows from its rows, data requests by space and index name as
+// ServeSpaces says, BEGIN and COMMIT with IPROTO_IS_SYNC false with
+// ER_ILLEGAL_PARAMS (as 3.2+ does), every other request (SELECT of the
+// schema views among them) with empty data. It sends no greeting.
 func (c *Conn) Serve() error {
 	for {
 		req, err := c.ReadRequest()
 		if err != nil {
 			return err
 		}
+		if isDML(req.Type) {
+			if r := c.resolve(req); r.code != 0 {
+				err = c.ReplyError(req, r.code, r.message)
+			} else {
+				err = c.serveDML(req, r)
+			}
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		switch req.Type {
+		case iproto.IPROTO_BEGIN, iproto.IPROTO_COMMIT:
+			var refused bool
+			if refused, err = c.checkIsSync(req); err == nil && !refused {
+				err = c.ReplyOK(req)
+			}
 		case iproto.IPROTO_AUTH, iproto.IPROTO_PING:
 			err = c.Write(Frame(ResponseHeader(uint32(iproto.IPROTO_OK), req.Sync), nil))
 		case iproto.IPROTO_ID:
@@ -262,13 +280,6 @@ func (c *Conn) Serve() error {
 				err = c.RejectID(req)
 			} else {
 				err = c.ReplyID(req, *c.id)
-			}
-		case iproto.IPROTO_SELECT:
-			var f selectFields
-			if f, err = parseSelect(req.Body); err == nil && c.rowSet != nil && uint32(f.space) == c.rowSet.space {
-				err = c.replySelect(req, f)
-			} else if err == nil {
-				err = c.ReplyOK(req)
 			}
 		case iproto.IPROTO_CALL, iproto.IPROTO_EVAL:
 			var args []any
@@ -282,6 +293,30 @@ func (c *Conn) Serve() error {
 			return err
 		}
 	}
+}
+
+// serveDML answers a data request whose space (and index) r resolved.
+func (c *Conn) serveDML(req Request, r resolved) error {
+	switch req.Type {
+	case iproto.IPROTO_SELECT:
+		f, err := parseSelect(req.Body)
+		if err != nil {
+			return err
+		}
+		f.space = r.space
+		if c.rowSet != nil && uint32(f.space) == c.rowSet.space {
+			return c.replySelect(req, f)
+		}
+	case iproto.IPROTO_INSERT, iproto.IPROTO_REPLACE:
+		if c.spaceBy(func(s *Space) bool { return uint64(s.ID) == r.space }) != nil {
+			tuple, err := req.Args()
+			if err != nil {
+				return err
+			}
+			return c.ReplyOK(req, tuple)
+		}
+	}
+	return c.ReplyOK(req)
 }
 
 // Healthy is the Handler of a well-behaved server: it sends a valid

@@ -17,7 +17,8 @@
 // greets as [ModernVersion] and answers ID with the protocol version,
 // features and auth type it is given ([Conn.ReplyID]). [Conn.ServeRows]
 // makes Serve answer selects on one space from an ordered list, with
-// 2.10+ pagination (positions, after tuple).
+// 2.10+ pagination (positions, after tuple), and [Conn.ServeSpaces]
+// resolve space and index names in data requests as 3.0+ does.
 //
 //	srv, err := fakeiproto.Start(func(c *fakeiproto.Conn) error {
 //		if err := c.WriteGreeting(); err != nil {

@@ -230,3 +230,87 @@ func TestID(t *testing.T) {
 	require.Equal(t, "Unknown request type 73", serr.Message)
 	require.NoError(t, srv.Close())
 }
+
+// TestServeSpaces: with ServeSpaces, Serve resolves IPROTO_SPACE_NAME and
+// IPROTO_INDEX_NAME as Tarantool 3.x does (the codes and messages of
+// tx_resolve_space_and_index_name for unknown names); without it, a
+// request that names its space only by name gets ER_MISSING_REQUEST_FIELD,
+// as a server before 3.0 answers it. BEGIN and COMMIT refuse is_sync
+// false with ER_ILLEGAL_PARAMS.
+func TestServeSpaces(t *testing.T) {
+	spaces := []fakeiproto.Space{{ID: 512, Name: "test", Indexes: []string{"primary", "secondary"}}}
+	srv, err := fakeiproto.Start(func(c *fakeiproto.Conn) error {
+		c.ServeSpaces(spaces...)
+		c.ServeRows(512, [][]any{{int64(1), "a"}, {int64(2), "b"}})
+		return fakeiproto.Healthy(c)
+	}, fakeiproto.Healthy)
+	require.NoError(t, err)
+	defer srv.Close()
+
+	conn := func() (net.Conn, *bufio.Reader) {
+		nc, err := net.Dial("tcp", srv.Addr())
+		require.NoError(t, err)
+		br := bufio.NewReader(nc)
+		_, err = io.ReadFull(br, make([]byte, protocol.GreetingSize))
+		require.NoError(t, err)
+		return nc, br
+	}
+	ask := func(nc net.Conn, br *bufio.Reader, req protocol.Request) (protocol.ResponseHeader, []byte) {
+		out, err := protocol.AppendFrame(nil, protocol.Header{Sync: 1, StreamID: 1}, req)
+		require.NoError(t, err)
+		_, err = nc.Write(out)
+		require.NoError(t, err)
+		return readResponse(t, br)
+	}
+	failsWith := func(h protocol.ResponseHeader, body []byte, code iproto.Error, message string) {
+		t.Helper()
+		serr, err := protocol.DecodeErrorBody(h, body)
+		require.NoError(t, err)
+		require.Equal(t, code, serr.Code)
+		require.Equal(t, message, serr.Message)
+	}
+	data := func(h protocol.ResponseHeader, body []byte) []any {
+		t.Helper()
+		require.False(t, h.IsError())
+		b, err := protocol.DecodeBody(body)
+		require.NoError(t, err)
+		v, _, err := protocol.DecodeValue(b.Data)
+		require.NoError(t, err)
+		return v.([]any)
+	}
+
+	nc, br := conn()
+	defer nc.Close()
+	all := []any{[]any{int64(1), "a"}, []any{int64(2), "b"}}
+	require.Equal(t, all, data(ask(nc, br, protocol.Select{SpaceName: "test", Limit: 10, Iterator: iproto.ITER_ALL})))
+	require.Equal(t, all, data(ask(nc, br, protocol.Select{SpaceName: "test", IndexName: "secondary", Limit: 10, Iterator: iproto.ITER_ALL})))
+	require.Equal(t, all, data(ask(nc, br, protocol.Select{Space: 512, IndexName: "primary", Limit: 10, Iterator: iproto.ITER_ALL})))
+	require.Equal(t, []any{[]any{int64(3)}}, data(ask(nc, br, protocol.Insert{SpaceName: "test", Tuple: []any{3}})))
+	h, body := ask(nc, br, protocol.Insert{SpaceName: "nope", Tuple: []any{3}})
+	failsWith(h, body, iproto.ER_NO_SUCH_SPACE, "Space 'nope' does not exist")
+	h, body = ask(nc, br, protocol.Delete{SpaceName: "test", IndexName: "nope", Key: []any{1}})
+	failsWith(h, body, iproto.ER_NO_SUCH_INDEX_NAME, "No index 'nope' is defined in space 'test'")
+	h, body = ask(nc, br, protocol.Select{Space: 9999, IndexName: "primary", Limit: 1})
+	failsWith(h, body, iproto.ER_NO_SUCH_SPACE, "Space '9999' does not exist")
+	require.Empty(t, data(ask(nc, br, protocol.Begin{IsSync: true})))
+	require.Empty(t, data(ask(nc, br, protocol.Commit{IsSync: true})))
+
+	// A server before 3.0 ignores the name.
+	nc2, br2 := conn()
+	defer nc2.Close()
+	h, body = ask(nc2, br2, protocol.Select{SpaceName: "test", Limit: 1})
+	failsWith(h, body, iproto.ER_MISSING_REQUEST_FIELD, "Missing mandatory field 'SPACE_ID' in request")
+	require.Empty(t, data(ask(nc2, br2, protocol.Select{Space: 512, Limit: 1})))
+
+	// is_sync false, which the protocol package never sends.
+	out, err := protocol.AppendFrame(nil, protocol.Header{Sync: 2, StreamID: 1}, protocol.Rollback{})
+	require.NoError(t, err)
+	out[5+2] = byte(iproto.IPROTO_COMMIT) // the header's request type, then a body {IS_SYNC: false}
+	out = append(out, 0x81, byte(iproto.IPROTO_IS_SYNC), 0xc2)
+	out[4] += 3
+	_, err = nc2.Write(out)
+	require.NoError(t, err)
+	h, body = readResponse(t, br2)
+	failsWith(h, body, iproto.ER_ILLEGAL_PARAMS, "is_sync can only be true")
+	require.NoError(t, srv.Close())
+}
