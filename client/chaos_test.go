@@ -222,7 +222,9 @@ func runChaos(t *testing.T, pool, unix bool) {
 	r, err := await(t, conn.Ping(ctx))
 	require.NoError(t, err)
 	require.NotNil(t, r)
-	r, err = await(t, conn.Eval(ctx, `local keys = {} for _, t in box.space.test:pairs() do keys[#keys + 1] = t[1] end return keys`))
+	// select, not pairs: from 3.0 a Lua loop over pairs() that runs past
+	// the fiber slice (1 s) is aborted with "fiber slice is exceeded".
+	r, err = await(t, conn.Eval(ctx, `local keys = {} for _, t in ipairs(box.space.test:select()) do keys[#keys + 1] = t[1] end return keys`))
 	require.NoError(t, err)
 	v := responseValues(t, r)
 	require.Len(t, v, 1)

@@ -255,7 +255,8 @@ return box.atomic(function()
     local key = {}
     for i, part in ipairs(pk.parts) do key[i] = tuple[part.fieldno] end
     if pk:get(key) == nil then
-        box.error{code = box.error.TUPLE_NOT_FOUND,
+        -- 3.1+ no longer names code 4 (unused by the server): give the number.
+        box.error{code = box.error.TUPLE_NOT_FOUND or 4,
             reason = string.format("Tuple doesn't exist in index '%s' in space '%s'", pk.name, s.name)}
     end
     return s:replace(tuple)

@@ -257,7 +257,7 @@ func TestDecodeErrorValue(t *testing.T) {
 	require.Contains(t, serr.Message, "outer error")
 	require.Len(t, serr.Stack, 2)
 	require.Equal(t, uint64(iproto.ER_ILLEGAL_PARAMS), serr.Stack[0].Code)
-	require.Equal(t, "ClientError", serr.Stack[0].Type)
+	require.Equal(t, illegalParamsType(t), serr.Stack[0].Type)
 	require.Equal(t, uint64(999), serr.Stack[1].Code)
 	require.Equal(t, "inner cause", serr.Stack[1].Message)
 

@@ -27,7 +27,7 @@ func TestReadmeExamples(t *testing.T) {
 	require.NoError(t, err)
 	defer admin.Close()
 	clear := func() {
-		_, err := admin.Eval(ctx, "local from, to = ... for k = from, to do box.space.test:delete(k) box.space.SQLTEST:delete(k) end",
+		_, err := admin.Eval(ctx, "local from, to = ... local sq = box.space.SQLTEST or box.space.sqltest for k = from, to do box.space.test:delete(k) sq:delete(k) end",
 			exampleKeysFrom, exampleKeysTo).Await(ctx)
 		require.NoError(t, err)
 	}
@@ -55,15 +55,24 @@ func TestReadmeExamples(t *testing.T) {
 		{"ExampleClient_Schema", ExampleClient_Schema, "512 memtx 0 HASH true\n<nil>\ntrue true\n"},
 		{"ExampleNamed", ExampleNamed, "name string true\n[{ann 960032}] <nil>\n[map[id:960032 name:ann]] <nil>\n"},
 		{"ExampleClient_EvalWithPush", ExampleClient_EvalWithPush, "step 1 of 3\nstep 2 of 3\nstep 3 of 3\n[done] <nil>\n"},
-		{"ExampleClient_Execute", ExampleClient_Execute, "2\nNAME string [[960041 sql] [960042 too]]\n1 960042 too <nil>\n<nil>\n"},
+		{"ExampleClient_Execute", ExampleClient_Execute, "2\n" + sqlName(t, "name") + " string [[960041 sql] [960042 too]]\n1 960042 too <nil>\n<nil>\n"},
+		{"ExampleClient_Tx", ExampleClient_Tx, txExampleOutput(t)},
 	} {
 		require.Equal(t, ex.want, lcCaptureStdout(t, ex.fn), ex.name)
 	}
 
 	// What the examples wrote is on the server.
-	r, err := admin.Eval(ctx, "return box.space.test:get(960021), box.space.SQLTEST:get(960041)").Await(ctx)
+	r, err := admin.Eval(ctx, "return box.space.test:get(960021), (box.space.SQLTEST or box.space.sqltest):get(960041)").Await(ctx)
 	require.NoError(t, err)
 	values, err := r.Values()
 	require.NoError(t, err)
 	require.Equal(t, []any{[]any{int64(960_021), "pooled"}, []any{int64(960_041), "sql"}}, values)
+}
+
+// txExampleOutput is what ExampleClient_Tx prints on the test server.
+func txExampleOutput(t *testing.T) string {
+	if serverAtLeast(t, "2.10") {
+		return "final <nil>\n"
+	}
+	return "streams need Tarantool 2.10+: true\n"
 }

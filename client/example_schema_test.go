@@ -43,14 +43,14 @@ func ExampleNamed() {
 	}
 	defer c.Close()
 
-	type person struct {
-		Name string `msgpack:"name"`
-		ID   uint64 `msgpack:"id"`
-	}
 	sp, _ := c.Schema().SpaceByName("test")
 	fmt.Println(sp.Fields[1].Name, sp.Fields[1].Type, sp.Fields[1].IsNullable)
 	if _, err := c.Replace(ctx, "test", []any{960_032, "ann"}).Await(ctx); err != nil {
 		log.Fatal(err)
+	}
+	type person struct { // matched to the space's fields by name, in any order
+		Name string `msgpack:"name"`
+		ID   uint64 `msgpack:"id"`
 	}
 	people, err := client.Named[person](c.Select(ctx, "test", nil, 960_032)).Await(ctx)
 	fmt.Println(people, err)

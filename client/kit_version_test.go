@@ -4,15 +4,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tarantool/go-iproto"
+
 	"github.com/txtarantool/txtarantool/internal/tarantooltest"
 )
 
 // Assertions on what servers say differently (issue 19) key on the server's
 // version, read once from `tarantool --version` of the binary the tests run
 // ($TARANTOOL_BIN or tarantool on PATH). What 2.6.0 says is measured here;
-// what 2.11.9 and 3.8.0 say is from issue 19 (2.11.9 says as 2.6 for
-// everything keyed on "3.0" below); that the change came with 3.0 rather
-// than some later 3.x is an assumption.
+// what 2.11.9 and 3.8.0 say was measured with builds of those versions;
+// where a change came in between, it was read in Tarantool's source at the
+// release tags (or, for what is keyed on "3.0", is an assumption that held
+// on 2.11.9 and 3.8.0).
 
 // serverAtLeast reports whether the test server is version min or later.
 func serverAtLeast(t testing.TB, min string) bool {
@@ -49,4 +52,27 @@ func binaryEcho(t testing.TB, b []byte) any {
 		return b
 	}
 	return string(b)
+}
+
+// unknownUserCode is the error of authenticating as a user that does not
+// exist: ER_NO_SUCH_USER before 2.10.4, then ER_CREDS_MISMATCH, the same
+// as a wrong password, so that users cannot be enumerated (read in
+// Tarantool's source, src/box/authentication.c(c), at the tags).
+func unknownUserCode(t testing.TB) iproto.Error {
+	t.Helper()
+	if serverAtLeast(t, "2.10.4") {
+		return iproto.ER_CREDS_MISMATCH
+	}
+	return iproto.ER_NO_SUCH_USER
+}
+
+// illegalParamsType is the error type (ServerError stack frame Type) of
+// an ER_ILLEGAL_PARAMS: "ClientError" before 3.2, "IllegalParams" from
+// 3.2 (src/box/error.cc at the tags).
+func illegalParamsType(t testing.TB) string {
+	t.Helper()
+	if serverAtLeast(t, "3.2") {
+		return "IllegalParams"
+	}
+	return "ClientError"
 }

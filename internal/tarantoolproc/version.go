@@ -33,6 +33,14 @@ func (v Version) AtLeast(major, minor int) bool {
 	return v.Minor >= minor
 }
 
+// AtLeastVersion reports whether v is w or later, patch included.
+func (v Version) AtLeastVersion(w Version) bool {
+	if v.Major != w.Major || v.Minor != w.Minor {
+		return v.AtLeast(w.Major, w.Minor)
+	}
+	return v.Patch >= w.Patch
+}
+
 // ParseVersion reads the version out of the first line of `tarantool
 // --version` ("Tarantool 2.6.0-0-g47aa4e01e"), of a greeting ("Tarantool
 // 2.11.9 (Binary) uuid") or of a bare "3.8" / "3.8.0-entrypoint". It

@@ -33,6 +33,17 @@ func TestParseVersion(t *testing.T) {
 	require.True(t, v.AtLeast(1, 99))
 	require.False(t, v.AtLeast(2, 12))
 	require.False(t, v.AtLeast(3, 0))
+	patch := func(s string) tarantoolproc.Version {
+		w, err := tarantoolproc.ParseVersion(s)
+		require.NoError(t, err)
+		return w
+	}
+	require.True(t, patch("2.10.4").AtLeastVersion(patch("2.10.4")))
+	require.True(t, patch("2.10.5").AtLeastVersion(patch("2.10.4")))
+	require.False(t, patch("2.10.3").AtLeastVersion(patch("2.10.4")))
+	require.True(t, patch("2.11.0").AtLeastVersion(patch("2.10.4")))
+	require.False(t, patch("2.9.9").AtLeastVersion(patch("2.10")))
+	require.True(t, patch("3.0.0").AtLeastVersion(patch("2.10.4")))
 }
 
 func TestBinaryVersion(t *testing.T) {

@@ -29,7 +29,7 @@ func ServerVersion(tb testing.TB) Version {
 }
 
 // AtLeast reports whether the harness's server is version min ("2.10",
-// "3.0") or later; see ServerVersion for when it skips or fails tb. It fails
+// "3.0", "2.10.4": a patch counts when given) or later; see ServerVersion for when it skips or fails tb. It fails
 // tb when min is not a version.
 func AtLeast(tb testing.TB, min string) bool {
 	tb.Helper()
@@ -37,7 +37,7 @@ func AtLeast(tb testing.TB, min string) bool {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return ServerVersion(tb).AtLeast(want.Major, want.Minor)
+	return ServerVersion(tb).AtLeastVersion(want)
 }
 
 // RequireVersion skips tb, with a message naming the version needed and the
