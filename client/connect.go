@@ -164,8 +164,11 @@ func (c *Client) install(ln *link) bool {
 	return true
 }
 
-// connectionBroken logs the loss of a connection.
+// connectionBroken is told by a link that it broke: it stops being the
+// client's connection at once (a Pool skips the member from now on; the
+// supervisor notices and reconnects), and the loss is logged.
 func (c *Client) connectionBroken(ln *link, cause error) {
+	c.drop(ln)
 	if errors.Is(cause, ErrClosed) {
 		return
 	}

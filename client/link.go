@@ -349,11 +349,13 @@ func (ln *link) fail(cause error) {
 
 	close(ln.done)
 	_ = ln.nc.Close()
-	for _, cl := range pending {
-		cl.settle(nil, &ConnectionError{Addr: ln.addr, Sent: cl.sync <= handed, Err: cause})
-	}
+	// Told first, so that whoever sees a request fail also sees the
+	// connection gone (a Pool routes the next one elsewhere).
 	if ln.onBroken != nil {
 		ln.onBroken(ln, cause)
+	}
+	for _, cl := range pending {
+		cl.settle(nil, &ConnectionError{Addr: ln.addr, Sent: cl.sync <= handed, Err: cause})
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/internal/fakeiproto"
+	"github.com/txtarantool/txtarantool/reconnect"
 )
 
 // withDeadPeerTimeout sets Options.DeadPeerTimeout.
@@ -35,11 +36,15 @@ func TestDeadPeerSilentServer(t *testing.T) {
 		}
 		return c.Discard() // reads everything, answers nothing
 	}, fakeiproto.Healthy)
-	c := dialFake(t, srv, withDeadPeerTimeout(200*time.Millisecond), withEvents(rec))
+	// The reconnect delay keeps the client disconnected while the test
+	// looks, right after the failure.
+	slowReconnect := func(o *client.Options) { o.Reconnect = reconnect.Constant{Delay: 300 * time.Millisecond} }
+	c := dialFake(t, srv, withDeadPeerTimeout(200*time.Millisecond), withEvents(rec), slowReconnect)
 	ctx := testContext(t)
 
 	r, err := c.Ping(ctx).Await(ctx)
 	ce := requireConnError(t, r, err, true, client.ErrDeadPeer)
+	require.False(t, c.Connected(), "the dead connection is dropped before its requests fail")
 	var dead *client.DeadPeerError
 	require.ErrorAs(t, ce, &dead)
 	require.GreaterOrEqual(t, dead.Silence, 150*time.Millisecond)
