@@ -8,8 +8,10 @@ import (
 )
 
 // Dial connects to the server at addr ("host:port", "tcp://host:port",
-// "unix:/path", "/path.sock"), reads the greeting, authenticates if
-// opts.User is set and loads the schema. It blocks until the client is
+// "unix:/path", "/path.sock", or Tarantool's URI form with credentials,
+// "user:password@host:port", whose user and password fill opts.User and
+// opts.Password where those are empty: see ErrCredentialsConflict), reads
+// the greeting, authenticates if opts.User is set and loads the schema. It blocks until the client is
 // ready or ctx (bounded by opts.DialTimeout) ends, and makes one attempt:
 // a failure is returned (a *transport.DialError, an *AuthError, ...). Once
 // connected, the client reconnects by itself per opts.Reconnect.
@@ -118,7 +120,7 @@ func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 	if err != nil {
 		return nil, err
 	}
-	greeting, info, br, err := handshake(ctx, nc, c.opts)
+	greeting, info, br, err := handshake(ctx, nc, c.handshakeOptions())
 	if err != nil {
 		_ = nc.Close()
 		return nil, err
