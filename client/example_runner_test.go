@@ -56,6 +56,7 @@ func TestReadmeExamples(t *testing.T) {
 		{"ExampleNamed", ExampleNamed, "name string true\n[{ann 960032}] <nil>\n[map[id:960032 name:ann]] <nil>\n"},
 		{"ExampleClient_EvalWithPush", ExampleClient_EvalWithPush, "step 1 of 3\nstep 2 of 3\nstep 3 of 3\n[done] <nil>\n"},
 		{"ExampleClient_Execute", ExampleClient_Execute, "2\nNAME string [[960041 sql] [960042 too]]\n1 960042 too <nil>\n<nil>\n"},
+		{"ExampleDial_credentials", ExampleDial_credentials, "<nil> " + srv.Addr() + " false\ntrue\n"},
 	} {
 		require.Equal(t, ex.want, lcCaptureStdout(t, ex.fn), ex.name)
 	}
