@@ -169,7 +169,6 @@ func TestClientNeverPrintsPassword(t *testing.T) {
 	c := dial(t, srv.Addr(), func(o *client.Options) { o.User, o.Password = "lc_printer", printerSecret })
 	// Every way of printing c, fmt's %s verb included (it must go through
 	// String, not print the struct).
-	//lint:ignore S1025 printing c through fmt's %s verb is what is tested
 	texts := []string{c.String(), fmt.Sprint(c), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%s", c)}
 	for _, text := range texts {
 		require.NotContains(t, text, printerSecret)

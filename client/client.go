@@ -31,10 +31,12 @@ type Client struct {
 	commands // the box commands (see commands.go)
 
 	addr   string
-	opts   Options
+	opts   Options // without the password: see hidePassword
 	dialer transport.Dialer
-	log    *slog.Logger
-	exec   *future.Serial
+	// password returns Options.Password (see hidePassword).
+	password func() string
+	log      *slog.Logger
+	exec     *future.Serial
 	// ownExec is false for pool members, which share the pool's executor.
 	ownExec bool
 
@@ -72,7 +74,12 @@ type Client struct {
 
 // newClient makes an unconnected client for addr.
 func newClient(addr string, opts Options, exec *future.Serial) (*Client, error) {
+	addr, opts, err := withAddressCredentials(addr, opts)
+	if err != nil {
+		return nil, err
+	}
 	opts = opts.withDefaults()
+	password := hidePassword(&opts)
 	dialer := opts.Dialer
 	switch {
 	case dialer == nil:
@@ -89,13 +96,14 @@ func newClient(addr string, opts Options, exec *future.Serial) (*Client, error) 
 		dialer = d
 	}
 	c := &Client{
-		addr:    dialer.Address(),
-		opts:    opts,
-		dialer:  dialer,
-		log:     opts.Logger,
-		exec:    exec,
-		ownExec: exec == nil,
-		limiter: newInflightLimiter(opts),
+		addr:     dialer.Address(),
+		opts:     opts,
+		dialer:   dialer,
+		password: password,
+		log:      opts.Logger,
+		exec:     exec,
+		ownExec:  exec == nil,
+		limiter:  newInflightLimiter(opts),
 	}
 	c.commands.client = c
 	if c.ownExec {

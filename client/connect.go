@@ -10,11 +10,16 @@ import (
 )
 
 // Dial connects to the server at addr ("host:port", "tcp://host:port",
-// "unix:/path", "/path.sock"), reads the greeting, authenticates if
-// opts.User is set and loads the schema. It blocks until the client is
-// ready or ctx (bounded by opts.DialTimeout) ends, and makes one attempt:
-// a failure is returned (a *transport.DialError, an *AuthError, ...). Once
-// connected, the client reconnects by itself per opts.Reconnect.
+// "unix:/path", "/path.sock", or Tarantool's URI form with credentials,
+// "user:password@host:port", whose user and password fill opts.User and
+// opts.Password where those are empty: see ErrCredentialsConflict), reads
+// the greeting, authenticates if opts.User is set and loads the schema.
+// It blocks until the client is ready or ctx (bounded by opts.DialTimeout)
+// ends, and makes one attempt: a failure is returned (a
+// *transport.DialError, also when the connection fails or times out in
+// the greeting or login, matching context.DeadlineExceeded then; an
+// *AuthError; ...). Once connected, the client reconnects by itself per
+// opts.Reconnect.
 //
 // Cost: one TCP or Unix connection with two goroutines (reader, writer),
 // one executor goroutine, one supervisor goroutine, and two selects for
@@ -121,10 +126,10 @@ func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 		return nil, err
 	}
 	nc := &activityConn{Conn: raw}
-	greeting, info, br, err := handshake(ctx, nc, c.opts)
+	greeting, info, br, err := handshake(ctx, nc, c.handshakeOptions())
 	if err != nil {
 		_ = nc.Close()
-		return nil, err
+		return nil, dialFailure(c.addr, err)
 	}
 	if missing := info.missing(c.opts.RequiredFeatures); missing != nil {
 		_ = nc.Close()

@@ -7,7 +7,9 @@
 // loads the schema; [Lazy] returns a [Client] at once and connects in the
 // background. [DialPool], [ConnectPool] and [LazyPool] do the same for a
 // [Pool] of connections to one server. Addresses are those of
-// [transport.ParseAddress] ("host:port", "unix:/path", "/path.sock", ...);
+// [transport.ParseAddress] ("host:port", "unix:/path", "/path.sock", ...),
+// also with Tarantool's "user:password@" in front
+// ([transport.SplitCredentials]);
 // [Options] configure authentication, timeouts, TLS, the reconnect policy
 // ([reconnect.Policy]), back-pressure and lifecycle [Handlers]. *Client and
 // *Pool both satisfy [Conn].

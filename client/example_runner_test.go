@@ -57,6 +57,7 @@ func TestReadmeExamples(t *testing.T) {
 		{"ExampleClient_EvalWithPush", ExampleClient_EvalWithPush, "step 1 of 3\nstep 2 of 3\nstep 3 of 3\n[done] <nil>\n"},
 		{"ExampleClient_Execute", ExampleClient_Execute, "2\n" + sqlName(t, "name") + " string [[960041 sql] [960042 too]]\n1 960042 too <nil>\n<nil>\n"},
 		{"ExampleClient_Tx", ExampleClient_Tx, txExampleOutput(t)},
+		{"ExampleDial_credentials", ExampleDial_credentials, "<nil> " + srv.Addr() + " false\ntrue\n"},
 	} {
 		require.Equal(t, ex.want, lcCaptureStdout(t, ex.fn), ex.name)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/transport"
 )
 
 // Sync ids of the handshake's requests; the connection's own requests
@@ -185,4 +186,32 @@ func handshakeError(ctx context.Context, step string, err error) error {
 		return fmt.Errorf("txtarantool: %s: %w: %w", step, context.DeadlineExceeded, err)
 	}
 	return fmt.Errorf("txtarantool: %s: %w", step, err)
+}
+
+// dialFailure returns a handshake failure of the connection to addr as the
+// documented type of a failed Dial: one caused by the connection itself
+// (the context's end, a timeout, an I/O error, a TLS alert, the server
+// hanging up before it greeted or answered) is a *transport.DialError
+// wrapping it, so
+// that a Dial timing out in the greeting is a *transport.DialError that
+// matches context.DeadlineExceeded, like one timing out in the connect.
+// Refused credentials (*AuthError) and what the server said wrong (a
+// *protocol.GreetingError, a *protocol.MalformedError, a *ServerError)
+// are returned as they are.
+func dialFailure(addr string, err error) error {
+	var (
+		de *transport.DialError
+		ae *AuthError
+		ge *protocol.GreetingError
+		te *transport.TLSError
+		ne net.Error
+	)
+	switch {
+	case errors.As(err, &de), errors.As(err, &ae), errors.As(err, &ge):
+		return err
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
+		errors.Is(err, ErrServerClosed), errors.As(err, &te), errors.As(err, &ne):
+		return &transport.DialError{Address: addr, Err: err}
+	}
+	return err
 }

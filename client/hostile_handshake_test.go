@@ -18,6 +18,7 @@ import (
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/internal/fakeiproto"
 	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/transport"
 )
 
 // sendBytes is a handler that sends b and closes the connection.
@@ -109,12 +110,19 @@ func TestHostileNoGreeting(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	var ge *protocol.GreetingError
 	require.False(t, errors.As(err, &ge), "silence is not a bad greeting: %v", err)
+	// A Dial timing out in the greeting fails as one timing out in the
+	// connect: a *transport.DialError (documented for a failed Dial).
+	var de *transport.DialError
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, srv.Addr(), de.Address)
+	require.True(t, client.IsUnavailable(err))
 
 	ctx, cancel := context.WithCancel(testContext(t))
 	time.AfterFunc(50*time.Millisecond, cancel)
 	c, err := client.Dial(ctx, srv.Addr(), fakeOptions())
 	require.Nil(t, c)
 	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorAs(t, err, &de)
 
 	c, err = client.Lazy(srv.Addr(), opts)
 	require.NoError(t, err)

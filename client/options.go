@@ -24,7 +24,10 @@ type Options struct {
 	// User and Password authenticate with chap-sha1 after the greeting.
 	// An empty User (or "guest" with no password) skips authentication.
 	User string
-	// Password is User's password; Options print it redacted.
+	// Password is User's password; Options print it redacted with every
+	// fmt verb but %p and %w, which fmt answers (for a struct, wrongly)
+	// by printing the fields without asking Format. A Client, Pool or
+	// Stream keeps the password out of fmt's reach: no verb prints it.
 	Password string
 
 	// DialTimeout bounds connecting, greeting, authentication and the

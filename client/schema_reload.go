@@ -18,8 +18,12 @@ import (
 // itself goes on for the other waiters). Concurrent reloads share one
 // load. The client reloads by itself when the server reports a schema
 // change or a request names an unknown space or index, so calling this is
-// rarely needed.
+// rarely needed. A nil ctx fails at once with an *ArgumentError
+// (ErrNilContext), starting no load.
 func (c *Client) ReloadSchema(ctx context.Context) (*Schema, error) {
+	if ctx == nil {
+		return nil, nilContextError()
+	}
 	return c.reloadSchema().Await(ctx)
 }
 

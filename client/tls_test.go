@@ -194,10 +194,10 @@ func TestTLSClientCertificate(t *testing.T) {
 
 	// With TLS 1.3 (the default) the proxy rejects the missing
 	// certificate after the client's handshake; the alert is the error of
-	// the first read, that of the greeting, and is a *TLSError all the same.
+	// the first read, that of the greeting, and is a *TLSError inside a
+	// *DialError all the same.
 	err := dialTLSError(t, f, f.pki.ClientConfig(false))
-	var te *transport.TLSError
-	require.ErrorAs(t, err, &te, "got %v", err)
+	te := requireTLSHandshakeError(t, err)
 	require.Contains(t, err.Error(), "certificate required")
 	require.NotErrorIs(t, err, context.DeadlineExceeded)
 

@@ -70,13 +70,15 @@ func (a Address) String() string {
 //
 // Scheme prefixes are case-insensitive and surrounding spaces are ignored.
 // Rejected, with an *AddressError: the empty string, credentials
-// ("user:pass@host:port": pass them to the client instead), a missing or
+// ("user:pass@host:port": the client takes them, see [SplitCredentials]),
+// a missing or
 // non-numeric port, port 0 or above 65535, a missing host, and Unix socket
 // paths longer than 107 bytes (the Linux limit) or containing NUL.
 func ParseAddress(s string) (Address, error) {
 	in := strings.TrimSpace(s)
+	shown := redact(s) // what an AddressError shows: no password
 	fail := func(reason string) (Address, error) {
-		return Address{}, &AddressError{Input: s, Reason: reason}
+		return Address{}, &AddressError{Input: shown, Reason: reason}
 	}
 	if in == "" {
 		return fail("empty address")
@@ -88,21 +90,21 @@ func ParseAddress(s string) (Address, error) {
 		if !strings.HasPrefix(path, "/") {
 			return fail(`"unix://" must be followed by an absolute path, as in "unix:///tmp/t.sock"; use "unix:` + path + `" for a relative path`)
 		}
-		return unixAddress(s, path)
+		return unixAddress(shown, path)
 	case strings.HasPrefix(lower, "unix/:"):
-		return unixAddress(s, in[len("unix/:"):])
+		return unixAddress(shown, in[len("unix/:"):])
 	case strings.HasPrefix(lower, "unix:"):
-		return unixAddress(s, in[len("unix:"):])
+		return unixAddress(shown, in[len("unix:"):])
 	case strings.HasPrefix(in, "/"), strings.HasPrefix(in, "./"), strings.HasPrefix(in, "../"):
-		return unixAddress(s, in)
+		return unixAddress(shown, in)
 	case strings.HasPrefix(lower, "tcp://"):
-		return tcpAddress(s, in[len("tcp://"):])
+		return tcpAddress(shown, in[len("tcp://"):])
 	case strings.Contains(in, "://"):
 		return fail(`unknown scheme; use "tcp://" or "unix:"`)
 	case isDigits(in):
-		return tcpAddress(s, net.JoinHostPort(defaultHost, in))
+		return tcpAddress(shown, net.JoinHostPort(defaultHost, in))
 	default:
-		return tcpAddress(s, in)
+		return tcpAddress(shown, in)
 	}
 }
 
@@ -125,7 +127,7 @@ func tcpAddress(input, hostport string) (Address, error) {
 		return Address{}, &AddressError{Input: input, Reason: reason}
 	}
 	if strings.Contains(hostport, "@") {
-		return fail("credentials are not part of an address; pass the user and password to the client")
+		return fail("credentials (user:password@) are not part of a dialer's address; client.Dial accepts them, or set client.Options.User and Password")
 	}
 	if strings.ContainsAny(hostport, "/?#") {
 		return fail("a TCP address is host:port with nothing after the port")

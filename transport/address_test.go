@@ -51,7 +51,7 @@ func TestParseAddress(t *testing.T) {
 		{in: "localhost:65536", reason: "out of range"},
 		{in: "0", reason: "out of range"},
 		{in: "::1:3301", reason: "too many colons"},
-		{in: "tester:secret@localhost:3301", reason: "credentials"},
+		{in: "tester@localhost:3301", reason: "credentials"},
 		{in: "tcp://localhost:3301/db", reason: "nothing after the port"},
 		{in: "http://localhost:3301", reason: "unknown scheme"},
 	}

@@ -6,7 +6,9 @@ import "fmt"
 // or (from [NewDialer] and [NewTLSDialer]) TLS to an address that names no
 // host while tls.Config.ServerName is empty. Match it with errors.As.
 type AddressError struct {
-	// Input is the address string as given.
+	// Input is the address string as given, with the password of any
+	// userinfo replaced by xxxxx ("user:xxxxx@host:3301"), so that
+	// printing the error in any way never shows a password.
 	Input string
 	// Reason says what is wrong with it, in words a user can act on.
 	Reason string

@@ -1,0 +1,4 @@
+package transport
+
+// RedactedForTest exposes redact to the package's external tests.
+var RedactedForTest = redact
