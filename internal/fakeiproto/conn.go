@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/tarantool/go-iproto"
@@ -27,6 +28,8 @@ type Conn struct {
 	format  []protocol.Field // the row set's format (ServeFormat)
 	// announced are the features of the client's ID request.
 	announced []iproto.Feature
+	board     *Board     // the watchable keys Serve serves (ServeWatchers)
+	wmu       sync.Mutex // serializes writes: a Board writes events too
 }
 
 // newConn wraps an accepted connection, the index-th of its server.
@@ -61,6 +64,8 @@ func (c *Conn) SetReadBuffer(bytes int) error {
 // Write sends b as is (one byte at a time after Drip). It returns
 // ErrClosed if the server closes during a drip.
 func (c *Conn) Write(b []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	if c.drip <= 0 {
 		_, err := c.nc.Write(b)
 		return err
@@ -214,14 +219,24 @@ func (c *Conn) AnswerID(id protocol.ID) { c.id = &id }
 // the connection ends: AUTH (any credentials) and PING with an empty OK
 // body, ID rejected as 2.6 does (RejectID) unless AnswerID set an answer,
 // CALL and EVAL with their arguments (an echo), SELECT on the space of
-// ServeRows from its rows, every other request (SELECT of the schema
+// ServeRows from its rows, WATCH, UNWATCH and WATCH_ONCE from the Board
+// of ServeWatchers (rejected as 2.6 does without one), every other request (SELECT of the schema
 // views among them) with empty data. It sends no
 // greeting.
 func (c *Conn) Serve() error {
+	if c.board != nil {
+		defer c.board.leave(c)
+	}
 	for {
 		req, err := c.ReadRequest()
 		if err != nil {
 			return err
+		}
+		if handled, err := c.ServeWatch(req); handled {
+			if err != nil {
+				return err
+			}
+			continue
 		}
 		switch req.Type {
 		case iproto.IPROTO_AUTH, iproto.IPROTO_PING:
