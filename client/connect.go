@@ -131,11 +131,13 @@ func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 	ln.info = info
 	ln.onWrongSchema = c.retryAfterSchemaReload
 	ln.onBroken = c.connectionBroken
+	ln.onEvent = c.eventArrived
 	ln.start()
 	if !c.install(ln) {
 		ln.close(ErrClosed)
 		return nil, ErrClosed
 	}
+	c.watchAll(ln)
 	c.log.Info("txtarantool: connected", "addr", c.addr, "version", greeting.Version.String(), "user", c.opts.User)
 	if c.opts.SkipSchema {
 		return ln, nil
@@ -164,5 +166,6 @@ func (c *Client) connectionBroken(ln *link, cause error) {
 	if errors.Is(cause, ErrClosed) {
 		return
 	}
+	c.watchLinkLost(ln)
 	c.log.Warn("txtarantool: connection lost", "addr", ln.addr, "err", cause)
 }
