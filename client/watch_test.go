@@ -259,8 +259,8 @@ func TestWatchBadArguments(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	_, err = await(t, c.WatchOnce(testContext(t), ""))
 	require.ErrorAs(t, err, &ae)
-	//nolint:staticcheck // a nil ctx on purpose
-	_, err = await(t, c.WatchOnce(nil, "k"))
+	var nilCtx context.Context
+	_, err = await(t, c.WatchOnce(nilCtx, "k"))
 	require.ErrorIs(t, err, client.ErrNilContext)
 
 	require.NoError(t, c.Close())

@@ -17,7 +17,10 @@
 // greets as [ModernVersion] and answers ID with the protocol version,
 // features and auth type it is given ([Conn.ReplyID]). [Conn.ServeRows]
 // makes Serve answer selects on one space from an ordered list, with
-// 2.10+ pagination (positions, after tuple).
+// 2.10+ pagination (positions, after tuple). [Conn.ServeWatchers] makes it
+// serve WATCH, UNWATCH and WATCH_ONCE from a [Board] of keys that the test
+// sets ([Board.Set], [Board.Shutdown] for box.shutdown); [ModernWatching]
+// is the handler of such a server.
 //
 //	srv, err := fakeiproto.Start(func(c *fakeiproto.Conn) error {
 //		if err := c.WriteGreeting(); err != nil {
