@@ -59,7 +59,8 @@ func (c *Client) serverShuttingDown(ln *link) {
 // way, the ones in flight get their responses, and then Close runs. If
 // ctx ends first, Close runs at once (the requests still in flight fail
 // with ErrClosed) and the error wraps context.Cause(ctx); a nil ctx does
-// the same at once, its error wrapping an *ArgumentError. Cost: one ticker polling the in-flight count every
+// the same at once, its error wrapping an *ArgumentError. Watch
+// callbacks stop when CloseGraceful starts. Cost: one ticker polling the in-flight count every
 // 2 ms while it waits.
 func (c *Client) CloseGraceful(ctx context.Context) error {
 	c.stopAccepting()

@@ -55,18 +55,36 @@ func (e Event) Value() (any, error) {
 // msgpackNil is the msgpack encoding of nil.
 var msgpackNil = []byte{0xc0}
 
-// Watcher is the handle of one Watch: Unwatch ends it.
+// Watcher is the handle of one Client.Watch or Pool.Watch: Unwatch ends
+// it.
 type Watcher struct {
 	key     string
 	fn      func(Event)
 	stopped atomic.Bool
-	client  *Client // the member whose registry holds it
-	// parent is the pool watcher this member watcher serves, if any.
-	parent *PoolWatcher
+	// client is the client whose registry holds the watch; nil for a
+	// pool's watch, which holds a member's watch in inner.
+	client *Client
+	// parent is the pool's watch this member's watch serves, if any.
+	parent *Watcher
+
+	pool  *Pool      // a pool's watch: its pool
+	mu    sync.Mutex // a pool's watch: guards inner
+	inner *Watcher   // a pool's watch: the watch on the current member
 }
 
 // Key returns the watched key.
 func (w *Watcher) Key() string { return w.key }
+
+// Client returns the client that holds the watch: for a pool's watch,
+// the member that holds it now.
+func (w *Watcher) Client() *Client {
+	if w.pool == nil {
+		return w.client
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.inner.client
+}
 
 // Unwatch ends the watch: no callback of it starts after Unwatch returns
 // (one running on the executor finishes); when it was the client's last
@@ -75,6 +93,13 @@ func (w *Watcher) Key() string { return w.key }
 // a key, one small frame.
 func (w *Watcher) Unwatch() {
 	if w.stopped.Swap(true) {
+		return
+	}
+	if w.pool != nil {
+		w.mu.Lock()
+		inner := w.inner
+		w.mu.Unlock()
+		inner.Unwatch()
 		return
 	}
 	w.client.unwatch(w)

@@ -1,53 +1,22 @@
 package client
 
 import (
-	"sync"
-	"sync/atomic"
+	"context"
+
+	"github.com/txtarantool/txtarantool/future"
 )
-
-// PoolWatcher is the handle of one Pool.Watch: the key is watched on one
-// live member at a time; Unwatch ends it.
-type PoolWatcher struct {
-	pool    *Pool
-	key     string
-	fn      func(Event)
-	stopped atomic.Bool
-
-	mu    sync.Mutex
-	inner *Watcher // the watch on the current member
-}
-
-// Key returns the watched key.
-func (w *PoolWatcher) Key() string { return w.key }
-
-// Member returns the pool member that holds the watch now.
-func (w *PoolWatcher) Member() *Client {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.inner.client
-}
-
-// Unwatch ends the watch, as Watcher.Unwatch does. Idempotent.
-func (w *PoolWatcher) Unwatch() {
-	if w.stopped.Swap(true) {
-		return
-	}
-	w.mu.Lock()
-	inner := w.inner
-	w.mu.Unlock()
-	inner.Unwatch()
-}
 
 // Watch is Client.Watch on one live member of the pool (the one a
 // request would go to): one subscription per call, not one per member.
 // When that member's connection breaks, the watch moves to another live
 // member, if there is one, whose IPROTO_WATCH delivers the current value
 // again; otherwise it stays, and is registered again when the member
-// reconnects. Callbacks run on the pool's executor, one at a time, in
-// order. Errors are those of Client.Watch for the chosen member. Cost: as
-// Client.Watch, plus one small allocation per move.
-func (p *Pool) Watch(key string, fn func(Event)) (*PoolWatcher, error) {
-	pw := &PoolWatcher{pool: p, key: key, fn: fn}
+// reconnects. Watcher.Client names the member. Callbacks run on the
+// pool's executor, one at a time, in order. Errors are those of
+// Client.Watch for the chosen member. Cost: as Client.Watch, plus one
+// small allocation per move.
+func (p *Pool) Watch(key string, fn func(Event)) (*Watcher, error) {
+	pw := &Watcher{pool: p, key: key, fn: fn}
 	m := p.pick()
 	inner := &Watcher{key: key, fn: fn, client: m, parent: pw}
 	pw.inner = inner
@@ -57,11 +26,16 @@ func (p *Pool) Watch(key string, fn func(Event)) (*PoolWatcher, error) {
 	return pw, nil
 }
 
-// move re-registers the watch held by from, a member watcher whose
-// connection broke, on another live member. It runs on the executor, so
-// the old watch's queued values are dropped before the new member's
-// arrive.
-func (w *PoolWatcher) move(from *Watcher) {
+// WatchOnce is Client.WatchOnce on the member a request would go to.
+func (p *Pool) WatchOnce(ctx context.Context, key string) *future.Future[Event] {
+	return p.pick().WatchOnce(ctx, key)
+}
+
+// move re-registers the pool's watch w, held by from, a member's watch
+// whose connection broke, on another live member. It runs on the
+// executor, so the old watch's queued values are dropped before the new
+// member's arrive.
+func (w *Watcher) move(from *Watcher) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.stopped.Load() || w.inner != from {

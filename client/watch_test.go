@@ -83,6 +83,7 @@ func TestWatchCurrentValueThenChangesInOrder(t *testing.T) {
 	w, err := c.Watch("cfg", slow)
 	require.NoError(t, err)
 	require.Equal(t, "cfg", w.Key())
+	require.Same(t, c, w.Client())
 	log.waitLast(t, int64(1))
 
 	// One change at a time: each is delivered.
@@ -339,11 +340,14 @@ func TestPoolWatchMovesToAnotherMember(t *testing.T) {
 	require.Equal(t, "k", w.Key())
 	log.waitLast(t, "v1")
 	require.Equal(t, 1, b.Watching("k"), "one watch per key on one member")
-	first := w.Member()
+	ev, err := await(t, p.WatchOnce(testContext(t), "k"))
+	require.NoError(t, err)
+	require.Equal(t, "v1", mustValue(t, ev))
+	first := w.Client()
 
 	require.NoError(t, b.Set("k", "v2"))
 	require.Equal(t, 1, b.DropWatching("k"))
-	waitUntil(t, "watch moved", func() bool { return w.Member() != first })
+	waitUntil(t, "watch moved", func() bool { return w.Client() != first })
 	log.waitLast(t, "v2") // delivered again by the new member
 	waitUntil(t, "one watch", func() bool { return b.Watching("k") == 1 })
 	require.NoError(t, b.Set("k", "v3"))
@@ -365,4 +369,12 @@ func dialFakePool(t testing.TB, srv *fakeiproto.Server, size int, opts ...client
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.Close() })
 	return p
+}
+
+// mustValue returns the generic value of ev.
+func mustValue(t testing.TB, ev client.Event) any {
+	t.Helper()
+	v, err := ev.Value()
+	require.NoError(t, err)
+	return v
 }
