@@ -156,8 +156,8 @@ var ErrWatchArgument = errors.New("txtarantool: watch needs a key and a callback
 // connection comes up, and stays dormant (logged) on a server without
 // watchers.
 //
-// Cost: one registration; per value, one closure queued on the executor
-// and one small frame (the acknowledgement).
+// Cost: one registration; per value, a copy of it, one closure queued on
+// the executor and one small frame (the acknowledgement).
 func (c *Client) Watch(key string, fn func(Event)) (*Watcher, error) {
 	w := &Watcher{key: key, fn: fn, client: c}
 	if err := c.addWatcher(w); err != nil {
@@ -238,7 +238,10 @@ func (c *Client) unwatch(w *Watcher) {
 func (c *Client) watchAll(ln *link) {
 	if !ln.info.Has(iproto.IPROTO_FEATURE_WATCHERS) {
 		c.watches.mu.Lock()
-		n := len(c.watches.keys)
+		n := 0
+		for _, wk := range c.watches.keys {
+			n += len(wk.subs)
+		}
 		c.watches.mu.Unlock()
 		if n > 0 {
 			c.log.Warn("txtarantool: the server has no watchers; watches stay dormant", "addr", ln.addr, "version", ln.greeting.Version.String())
@@ -279,18 +282,21 @@ func (c *Client) eventArrived(ln *link, body []byte) {
 		r.mu.Unlock()
 		return
 	}
-	wk.last, wk.known = eb.Data, true
+	// A copy: the body shares its slab with other responses, which a
+	// kept value would pin.
+	data := slices.Clone(eb.Data)
+	wk.last, wk.known = data, true
 	subs := slices.Clone(wk.subs)
 	internal, key := wk.internal, wk.key
 	r.mu.Unlock()
-	if internal && key == shutdownKey && isTrue(eb.Data) {
+	if internal && key == shutdownKey && isTrue(data) {
 		c.serverShuttingDown(ln)
 	}
 	if len(subs) == 0 {
 		c.ack(ln, wk)
 		return
 	}
-	ev := Event{Key: key, data: eb.Data}
+	ev := Event{Key: key, data: data}
 	c.exec.Execute(func() {
 		if c.closed.Load() {
 			return
