@@ -95,6 +95,7 @@ func requireAllEcho(t testing.TB, fs []*futureResponse) {
 }
 
 func TestServerShutdownDrainsThenReconnects(t *testing.T) {
+	requireNoLeaks(t)
 	h := newHoldingServer()
 	next := fakeiproto.NewBoard() // the server after its restart
 	srv := startFake(t, h.handler, fakeiproto.ModernWatching(watchID, next))
@@ -137,9 +138,11 @@ func TestServerShutdownRequestsFailFastWithoutWaiting(t *testing.T) {
 	waitUntil(t, "connection closed", func() bool { return !c.Connected() })
 	_, err := await(t, c.Ping(testContext(t)))
 	requireConnError(t, nil, err, false, client.ErrNotConnected)
+	require.ErrorIs(t, err, client.ErrServerShutdown)
 }
 
 func TestPoolServerShutdownMovesRequests(t *testing.T) {
+	requireNoLeaks(t)
 	h := newHoldingServer()
 	other := fakeiproto.NewBoard()
 	srv := startFake(t, h.handler, fakeiproto.ModernWatching(watchID, other))
@@ -162,6 +165,7 @@ func TestPoolServerShutdownMovesRequests(t *testing.T) {
 }
 
 func TestCloseGracefulWaitsForInFlight(t *testing.T) {
+	requireNoLeaks(t)
 	h := newHoldingServer()
 	srv := startFake(t, h.handler)
 	c := dialFake(t, srv)
@@ -192,6 +196,7 @@ func TestCloseGracefulWaitsForInFlight(t *testing.T) {
 }
 
 func TestCloseGracefulBoundedByContext(t *testing.T) {
+	requireNoLeaks(t)
 	h := newHoldingServer() // never released
 	srv := startFake(t, h.handler)
 	c := dialFake(t, srv)

@@ -70,6 +70,7 @@ func (l *valueLog) waitLast(t testing.TB, want any) {
 }
 
 func TestWatchCurrentValueThenChangesInOrder(t *testing.T) {
+	requireNoLeaks(t)
 	b := fakeiproto.NewBoard()
 	require.NoError(t, b.Set("cfg", int64(1)))
 	srv := startFake(t, fakeiproto.ModernWatching(watchID, b))
@@ -197,6 +198,7 @@ func TestWatchUnwatchFromCallback(t *testing.T) {
 }
 
 func TestWatchReRegisteredAfterReconnect(t *testing.T) {
+	requireNoLeaks(t)
 	b := fakeiproto.NewBoard()
 	require.NoError(t, b.Set("k", "before"))
 	srv := startFake(t, fakeiproto.ModernWatching(watchID, b))
@@ -329,6 +331,7 @@ func TestWatchOnceFallbackBoundedByContext(t *testing.T) {
 }
 
 func TestPoolWatchMovesToAnotherMember(t *testing.T) {
+	requireNoLeaks(t)
 	b := fakeiproto.NewBoard()
 	require.NoError(t, b.Set("k", "v1"))
 	srv := startFake(t, fakeiproto.ModernWatching(watchID, b))
@@ -377,4 +380,62 @@ func mustValue(t testing.TB, ev client.Event) any {
 	v, err := ev.Value()
 	require.NoError(t, err)
 	return v
+}
+
+func TestWatchHostileEvents(t *testing.T) {
+	requireNoLeaks(t)
+	b := fakeiproto.NewBoard()
+	require.NoError(t, b.Set("k", "v"))
+	logs := newLogRecorder()
+	srv := startFake(t, func(c *fakeiproto.Conn) error {
+		c.ServeWatchers(b)
+		c.AnswerID(watchID)
+		if err := c.Write(fakeiproto.ModernGreeting()); err != nil {
+			return err
+		}
+		for {
+			req, err := c.ReadRequest()
+			if err != nil {
+				return err
+			}
+			switch req.Type {
+			case iproto.IPROTO_ID:
+				err = c.ReplyID(req, watchID)
+			case iproto.IPROTO_WATCH:
+				// Once connected (the client's box.shutdown watch): an
+				// event of a key nobody watches, and one whose body is
+				// not an event's.
+				if err = c.Write(fakeiproto.EventFrame(0, "nobody", []byte{0x01})); err != nil {
+					return err
+				}
+				h := fakeiproto.EventFrame(0, "x", nil)
+				bad := fakeiproto.Frame(h[5:len(h)-4], []byte{0x81, 0x58, 0xc0}) // {EVENT_DATA: nil}, no key
+				if err = c.Write(bad); err != nil {
+					return err
+				}
+				_, err = c.ServeWatch(req)
+			case iproto.IPROTO_UNWATCH, iproto.IPROTO_WATCH_ONCE:
+				_, err = c.ServeWatch(req)
+			case iproto.IPROTO_CALL:
+				var args []any
+				if args, err = req.Args(); err == nil {
+					err = c.ReplyOK(req, args...)
+				}
+			default:
+				err = c.ReplyOK(req)
+			}
+			if err != nil {
+				return err
+			}
+		}
+	})
+	c := dialFake(t, srv, withLog(logs))
+	logs.waitFor(t, "malformed IPROTO_EVENT", 1)
+	log := newValueLog()
+	_, err := c.Watch("k", log.fn)
+	require.NoError(t, err)
+	log.waitLast(t, "v")
+	requireEchoes(t, c, "still up")
+	require.Equal(t, 1, srv.Accepted())
+	require.Zero(t, b.Watching("nobody"), "an event of an unwatched key is not acknowledged")
 }
