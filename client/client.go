@@ -47,6 +47,8 @@ type Client struct {
 
 	limiter inflightLimiter // Options.MaxInFlight (see inflight_limit.go)
 
+	watches watchRegistry // watched keys (see watch.go)
+
 	reloadMu sync.Mutex
 	reload   *future.Future[*Schema] // the schema reload in progress, if any
 

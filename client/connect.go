@@ -140,12 +140,14 @@ func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 	ln.names = info.Has(iproto.IPROTO_FEATURE_SPACE_AND_INDEX_NAMES)
 	ln.onWrongSchema = c.retryAfterSchemaReload
 	ln.onBroken = c.connectionBroken
+	ln.onEvent = c.eventArrived
 	ln.startWatchdog(c.opts.DeadPeerTimeout)
 	ln.start()
 	if !c.install(ln) {
 		ln.close(ErrClosed)
 		return nil, ErrClosed
 	}
+	c.watchAll(ln)
 	c.log.Info("txtarantool: connected", "addr", c.addr, "version", greeting.Version.String(), "user", c.opts.User)
 	if c.opts.SkipSchema {
 		return ln, nil
@@ -177,5 +179,6 @@ func (c *Client) connectionBroken(ln *link, cause error) {
 	if errors.Is(cause, ErrClosed) {
 		return
 	}
+	c.watchLinkLost(ln)
 	c.log.Warn("txtarantool: connection lost", "addr", ln.addr, "err", cause)
 }

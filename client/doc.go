@@ -65,6 +65,18 @@
 // time ([Pager]). A server without the pagination feature is never sent
 // such a select: it fails at once with a *[FeatureError].
 //
+// # Watchers and graceful shutdown
+//
+// [Client.Watch] (and [Pool.Watch], on one member at a time) follows a key
+// the server publishes with box.broadcast, or a built-in one such as
+// box.status (Tarantool 2.10+): the callback gets each [Event], the current
+// value first, on the executor, one at a time; [Watcher.Unwatch] ends it,
+// and every reconnection registers it again. [Client.WatchOnce] reads one
+// value. When a server announces its graceful shutdown (box.shutdown), the
+// client stops sending on that connection, lets the requests in flight
+// finish, and reconnects ([ErrServerShutdown]); [Client.CloseGraceful] and
+// [Pool.CloseGraceful] close the same way.
+//
 // # Errors
 //
 // Errors are typed: a *[ServerError] carries the Tarantool error code

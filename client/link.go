@@ -54,6 +54,10 @@ type link struct {
 	onWrongSchema func(cl *call)
 	// onBroken is told once when the connection breaks; it must not block.
 	onBroken func(ln *link, cause error)
+	// onEvent gets each IPROTO_EVENT (watch.go); it must not block.
+	onEvent func(ln *link, body []byte)
+	// shutdown is set once the server announced box.shutdown (graceful.go).
+	shutdown atomic.Bool
 
 	mu         sync.Mutex
 	queue      []byte // encoded requests not yet handed to the writer
@@ -301,6 +305,10 @@ func (ln *link) deliver(header protocol.ResponseHeader, body []byte) {
 		// An out-of-band message (box.session.push) for a request still
 		// running: its final response follows with the same sync.
 		ln.pushed(header.Sync, body)
+		return
+	}
+	if header.Code == uint32(iproto.IPROTO_EVENT) && ln.onEvent != nil {
+		ln.onEvent(ln, body) // a watched key's value (watch.go)
 		return
 	}
 	cl := ln.take(header.Sync)

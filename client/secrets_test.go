@@ -100,6 +100,10 @@ func TestNoVerbPrintsPassword(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	require.ErrorIs(t, lazy.WaitConnected(ctx), client.ErrReconnectStopped)
+	watcher, err := lazy.Watch("k", func(client.Event) {})
+	require.NoError(t, err)
+	poolWatcher, err := pool.Watch("k", func(client.Event) {})
+	require.NoError(t, err)
 	require.NoError(t, lazy.Close())
 	require.NoError(t, pool.Close())
 	// Errors that name an address or a user.
@@ -155,6 +159,8 @@ func TestNoVerbPrintsPassword(t *testing.T) {
 		"BeginOption":        {client.BeginOption(func(*protocol.Begin) {})},
 		"CommitOption":       {client.CommitSync()},
 		"DeadPeerError":      {&client.DeadPeerError{Silence: 3 * time.Second}},
+		"Event":              {client.Event{Key: "k"}},
+		"Watcher":            {watcher, poolWatcher},
 		// transport errors a Client returns
 		"transport.AddressError": {addrErr},
 		"transport.DialError":    {dialErr},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/tarantool/go-iproto"
@@ -32,6 +33,8 @@ type Conn struct {
 	spaces    []Space          // the spaces Serve resolves names in (ServeSpaces)
 	// announced are the features of the client's ID request.
 	announced []iproto.Feature
+	board     *Board     // the watchable keys Serve serves (ServeWatchers)
+	wmu       sync.Mutex // serializes writes: a Board writes events too
 }
 
 // newConn wraps an accepted connection, the index-th of its server.
@@ -66,6 +69,8 @@ func (c *Conn) SetReadBuffer(bytes int) error {
 // Write sends b as is (one byte at a time after Drip). It returns
 // ErrClosed if the server closes during a drip.
 func (c *Conn) Write(b []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	if c.drip <= 0 {
 		_, err := c.nc.Write(b)
 		return err
@@ -248,9 +253,14 @@ func (c *Conn) AnswerID(id protocol.ID) { c.id = &id }
 // CALL and EVAL with their arguments (an echo), SELECT on the space of
 // ServeRows from its rows, data requests by space and index name as
 // ServeSpaces says, BEGIN and COMMIT with IPROTO_IS_SYNC false with
-// ER_ILLEGAL_PARAMS (as 3.2+ does), every other request (SELECT of the
-// schema views among them) with empty data. It sends no greeting.
+// ER_ILLEGAL_PARAMS (as 3.2+ does), WATCH, UNWATCH and WATCH_ONCE from the
+// Board of ServeWatchers (rejected as 2.6 does without one), every other
+// request (SELECT of the schema views among them) with empty data. It
+// sends no greeting.
 func (c *Conn) Serve() error {
+	if c.board != nil {
+		defer c.board.leave(c)
+	}
 	for {
 		req, err := c.ReadRequest()
 		if err != nil {
@@ -262,6 +272,12 @@ func (c *Conn) Serve() error {
 			} else {
 				err = c.serveDML(req, r)
 			}
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if handled, err := c.ServeWatch(req); handled {
 			if err != nil {
 				return err
 			}

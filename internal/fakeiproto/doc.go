@@ -19,6 +19,9 @@
 // makes Serve answer selects on one space from an ordered list, with
 // 2.10+ pagination (positions, after tuple), and [Conn.ServeSpaces]
 // resolve space and index names in data requests as 3.0+ does.
+// [Conn.ServeWatchers] makes it serve WATCH, UNWATCH and WATCH_ONCE from a
+// [Board] of keys that the test sets ([Board.Set], [Board.Shutdown] for
+// box.shutdown); [ModernWatching] is the handler of such a server.
 //
 //	srv, err := fakeiproto.Start(func(c *fakeiproto.Conn) error {
 //		if err := c.WriteGreeting(); err != nil {

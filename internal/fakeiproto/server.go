@@ -99,6 +99,9 @@ func (s *Server) serve(c *Conn, h Handler) {
 	defer s.wg.Done()
 	err := runHandler(c, h)
 	_ = c.nc.Close()
+	if c.board != nil {
+		c.board.leave(c)
+	}
 	s.mu.Lock()
 	delete(s.conns, c)
 	if err != nil && !connectionEnded(err) {
