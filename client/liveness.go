@@ -76,7 +76,9 @@ func (c *activityConn) Read(p []byte) (int, error) {
 // large batch) since its last look. After two quiet looks
 // it sends a PING, so that an idle connection, or one waiting for a slow
 // request, has something to answer; after four it breaks the connection
-// with a *DeadPeerError. Any byte read or any chunk written resets the
+// with a *DeadPeerError: between DeadPeerTimeout and 5/4 of it after the
+// last progress (the look that sees it may come up to one period later).
+// Any byte read or any chunk written resets the
 // count, so a large response arriving slowly or a large request leaving
 // slowly keeps the connection alive, as long as each 256 KiB written (see
 // writeChunk) takes less than DeadPeerTimeout/2. The timer's callback is

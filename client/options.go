@@ -54,8 +54,8 @@ type Options struct {
 	// Reconnect. After half of it without progress the client sends a
 	// PING, so an idle connection and one waiting for a slow request (a
 	// long call) are checked too: a healthy server answers the PING
-	// meanwhile. A dead connection is detected between 3/4 of it and all
-	// of it after its last sign of life. Zero means 4 s; negative
+	// meanwhile. A dead connection is detected between DeadPeerTimeout
+	// and 5/4 of it after its last sign of life. Zero means 4 s; negative
 	// disables the check. Cost: one timer per connection firing four
 	// times per DeadPeerTimeout, an atomic add per socket read and per
 	// 256 KiB written, and on a quiet connection a PING every
