@@ -33,10 +33,8 @@ type Client struct {
 	addr   string
 	opts   Options // without the password: see hidePassword
 	dialer transport.Dialer
-	// password returns Options.Password (see hidePassword).
-	password func() string
-	log      *slog.Logger
-	exec     *future.Serial
+	log    *slog.Logger
+	exec   *future.Serial
 	// ownExec is false for pool members, which share the pool's executor.
 	ownExec bool
 
@@ -72,6 +70,9 @@ type Client struct {
 	changes changeSignal // wakes WaitConnected on every change of up, closed, gaveUp
 
 	closeOnce sync.Once
+
+	// password returns Options.Password (see hidePassword).
+	password func() string
 }
 
 // newClient makes an unconnected client for addr.
@@ -98,15 +99,15 @@ func newClient(addr string, opts Options, exec *future.Serial) (*Client, error) 
 		dialer = d
 	}
 	c := &Client{
-		addr:     dialer.Address(),
-		opts:     opts,
-		dialer:   dialer,
-		password: password,
-		log:      opts.Logger,
-		exec:     exec,
-		ownExec:  exec == nil,
-		limiter:  newInflightLimiter(opts),
+		addr:    dialer.Address(),
+		opts:    opts,
+		dialer:  dialer,
+		log:     opts.Logger,
+		exec:    exec,
+		ownExec: exec == nil,
+		limiter: newInflightLimiter(opts),
 	}
+	c.password = password
 	c.commands.client = c
 	if c.ownExec {
 		c.exec = newExecutor(opts)

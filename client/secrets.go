@@ -74,7 +74,10 @@ func formatString(f fmt.State, verb rune, s string) {
 }
 
 // Format makes every fmt verb print the client as String does (%q
-// quoted); none prints the password.
+// quoted); none prints the password. fmt answers %w and %p (misused on a
+// Client) without asking Format: it prints the fields, never the
+// password, but reading them races with the client's goroutines; so do
+// those two verbs on a Pool, Stream, Pager or Prepared.
 func (c *Client) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
 
 // LogValue makes log/slog log the client as String does.
@@ -115,3 +118,23 @@ func (s *Stream) Format(f fmt.State, verb rune) { formatString(f, verb, s.String
 
 // LogValue makes log/slog log the stream as String does.
 func (s *Stream) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// String describes the pager: its space, index and page size. Cost: one
+// formatted string.
+func (p *Pager) String() string {
+	return fmt.Sprintf("txtarantool.Pager{space: %v, index: %v, pageSize: %d}", p.space, p.index, p.size)
+}
+
+// Format makes every fmt verb print the pager as String does (%q
+// quoted), rather than walk its fields, among them its connection's.
+func (p *Pager) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
+
+// String describes the prepared statement by its exported fields. Cost:
+// one formatted string.
+func (p *Prepared) String() string {
+	return fmt.Sprintf("txtarantool.Prepared{StmtID: %d, ParamCount: %d, Params: %v, Columns: %v}", p.StmtID, p.ParamCount, p.Params, p.Columns)
+}
+
+// Format makes every fmt verb print the statement as String does (%q
+// quoted), rather than walk its fields, among them its client's.
+func (p *Prepared) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }

@@ -96,6 +96,7 @@ func TestNoVerbPrintsPassword(t *testing.T) {
 	pool, err := client.LazyPool("127.0.0.1:1", 2, opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = pool.Close() })
+	closers := []interface{ Close() error }{lazy, pool}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -176,6 +177,7 @@ func TestNoVerbPrintsPassword(t *testing.T) {
 		live, err := client.Dial(ctx, "secrets_user:"+secretsPassword+"@"+srv.Addr(), client.Options{})
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = live.Close() })
+		closers = append(closers, live)
 		resp, err := live.Ping(ctx).Await(ctx)
 		require.NoError(t, err)
 		values["Client"] = append(values["Client"], live)
@@ -206,8 +208,38 @@ func TestNoVerbPrintsPassword(t *testing.T) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		for i, v := range values[name] {
+	// The first pass tries every verb but %w and %p, the second only those
+	// two, once every client is closed: fmt answers them (for these
+	// types, a misuse) by reading the fields without Format, a data race
+	// with the goroutines of a live client.
+	var early, late []string
+	for _, verb := range secretsVerbs {
+		if verb == "%w" || verb == "%p" {
+			late = append(late, verb)
+		} else {
+			early = append(early, verb)
+		}
+	}
+	formatAll := func(verbs []string, others bool) {
+		for _, name := range names {
+			formatValues(name, values[name], verbs, others, check)
+		}
+	}
+	formatAll(early, true)
+	for _, c := range closers {
+		require.NoError(t, c.Close())
+	}
+	formatAll(late, false)
+	require.Empty(t, leaks, "the password was printed:\n%s", strings.Join(leaks, "\n"))
+}
+
+// formatValues formats each of values (of the type called name) with
+// each of verbs, as a value, a pointer, inside a struct and a slice, and
+// with others also with Sprint, Error, String, GoString and through slog's
+// JSON and text handlers with AddSource, passing every text to check.
+func formatValues(name string, values []any, verbs []string, others bool, check func(name, how, text string)) {
+	{
+		for i, v := range values {
 			forms := map[string]any{
 				"value":  v,
 				"ptr":    &v,
@@ -215,7 +247,7 @@ func TestNoVerbPrintsPassword(t *testing.T) {
 				"slice":  []any{v},
 			}
 			for form, x := range forms {
-				for _, verb := range secretsVerbs {
+				for _, verb := range verbs {
 					if name == "Options" && (verb == "%p" || verb == "%w") {
 						// fmt answers these two (meaningless for a struct)
 						// by printing the fields without calling Format:
@@ -226,6 +258,9 @@ func TestNoVerbPrintsPassword(t *testing.T) {
 					}
 					check(name, fmt.Sprintf("#%d %s %s", i, form, verb), fmt.Sprintf(verb, x))
 				}
+			}
+			if !others {
+				continue
 			}
 			check(name, fmt.Sprintf("#%d Sprint", i), fmt.Sprint(v)+fmt.Sprintln(v))
 			if e, ok := v.(error); ok && e != nil {
@@ -247,5 +282,4 @@ func TestNoVerbPrintsPassword(t *testing.T) {
 			check(name, fmt.Sprintf("#%d slog", i), logged.String())
 		}
 	}
-	require.Empty(t, leaks, "the password was printed:\n%s", strings.Join(leaks, "\n"))
 }
