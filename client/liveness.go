@@ -19,8 +19,8 @@ const defaultDeadPeerTimeout = 4 * time.Second
 // watchdog looks at it; probeTicks how many quiet looks send a PING, and
 // deadTicks how many break the connection.
 const (
-	livenessTicks = 4
-	probeTicks    = 2
+	livenessTicks = 8
+	probeTicks    = livenessTicks / 2
 	deadTicks     = livenessTicks
 )
 
@@ -71,14 +71,14 @@ func (c *activityConn) Read(p []byte) (int, error) {
 }
 
 // watchdog is a connection's dead-peer detector: a timer (one per
-// connection, not per request) that every DeadPeerTimeout/4 looks whether
+// connection, not per request) that every DeadPeerTimeout/8 looks whether
 // the connection made progress (read data, or wrote a full chunk of a
-// large batch) since its last look. After two quiet looks
-// it sends a PING, so that an idle connection, or one waiting for a slow
-// request, has something to answer; after four it breaks the connection
-// with a *DeadPeerError: between DeadPeerTimeout and 5/4 of it after the
-// last progress (the look that sees it may come up to one period later).
-// Any byte read or any chunk written resets the
+// large batch) since its last look. After four quiet looks (half the
+// timeout) it sends a PING, so that an idle connection, or one waiting
+// for a slow request, has something to answer; after eight it breaks the
+// connection with a *DeadPeerError: between DeadPeerTimeout and 9/8 of it
+// after the last progress (the look that sees it may come up to one
+// period later). Any byte read or any full chunk written resets the
 // count, so a large response arriving slowly or a large request leaving
 // slowly keeps the connection alive, as long as each 256 KiB written (see
 // writeChunk) takes less than DeadPeerTimeout/2. The timer's callback is

@@ -55,8 +55,8 @@ type Options struct {
 	// PING, so an idle connection and one waiting for a slow request (a
 	// long call) are checked too: a healthy server answers the PING
 	// meanwhile. A dead connection is detected between DeadPeerTimeout
-	// and 5/4 of it after its last sign of life. Zero means 4 s; negative
-	// disables the check. Cost: one timer per connection firing four
+	// and 9/8 of it after its last sign of life. Zero means 4 s; negative
+	// disables the check. Cost: one timer per connection firing eight
 	// times per DeadPeerTimeout, an atomic add per socket read and per
 	// 256 KiB written, and on a quiet connection a PING every
 	// DeadPeerTimeout/2.
