@@ -197,6 +197,11 @@ func startReplicaSet(n int, opts ReplicaSetOptions) (*ReplicaSet, error) {
 			return rs, fmt.Errorf("tarantooltest: replica set bootstrap: %w", err)
 		}
 	}
+	for _, m := range rs.members {
+		if err := m.waitMesh(ctx, n-1); err != nil {
+			return rs, fmt.Errorf("tarantooltest: replica set bootstrap: %w", err)
+		}
+	}
 	if opts.Election {
 		if err := rs.switchToElection(ctx, quorum); err != nil {
 			return rs, err
@@ -498,6 +503,32 @@ func (m *Member) WaitSynced(ctx context.Context, master *Member) error {
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("tarantooltest: %s catching up with %s: %w (vclock %v, want %v, last error %v)", m.name, master.name, ctx.Err(), have, want, last)
+		case <-time.After(replicaPollInterval):
+		}
+	}
+}
+
+// upstreamsExpr counts the peers the instance replicates from (upstream
+// status 'follow').
+const upstreamsExpr = `local n = 0
+for _, r in pairs(box.info.replication) do
+    if r.id ~= box.info.id and r.upstream ~= nil and r.upstream.status == 'follow' then n = n + 1 end
+end
+return n`
+
+// waitMesh waits until the member follows peers other members: the full
+// mesh is up (box.ctl.promote on 3.x needs a quorum of connected peers).
+func (m *Member) waitMesh(ctx context.Context, peers int) error {
+	var have []int
+	var last error
+	for {
+		last = m.Eval(ctx, upstreamsExpr, nil, &have)
+		if last == nil && len(have) == 1 && have[0] >= peers {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("tarantooltest: %s following its %d peers: %w (following %v, last error %v)", m.name, peers, ctx.Err(), have, last)
 		case <-time.After(replicaPollInterval):
 		}
 	}
