@@ -3,6 +3,7 @@ package tarantooltest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -169,4 +170,78 @@ func TestReplicaSetWaitLeaderNeedsElection(t *testing.T) {
 	master, err := rs.Master(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, "i1", master.Name())
+}
+
+// failingTB records what StartReplicaSet registers and logs, and reports
+// the test as failed, so that its cleanup can be run and checked here.
+type failingTB struct {
+	testing.TB
+	cleanups []func()
+	logs     []string
+	fatal    string
+}
+
+func (f *failingTB) Helper()           {}
+func (f *failingTB) Failed() bool      { return true }
+func (f *failingTB) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+func (f *failingTB) Logf(format string, args ...any) {
+	f.logs = append(f.logs, fmt.Sprintf(format, args...))
+}
+func (f *failingTB) Errorf(format string, args ...any) { f.fatal += fmt.Sprintf(format, args...) }
+func (f *failingTB) Fatal(args ...any)                 { f.fatal += fmt.Sprint(args...) }
+func (f *failingTB) Fatalf(format string, args ...any) { f.fatal += fmt.Sprintf(format, args...) }
+
+func (f *failingTB) runCleanups() {
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+}
+
+func TestReplicaSetCleanupAndLogs(t *testing.T) {
+	if _, ok := tarantooltest.Available(); !ok {
+		t.Skip("tarantool not on PATH")
+	}
+	tb := &failingTB{TB: t}
+	rs := tarantooltest.StartReplicaSet(tb, 2, tarantooltest.ReplicaSetOptions{})
+	require.NotNil(t, rs, tb.fatal)
+	require.Len(t, tb.cleanups, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	// Leave one member killed and the other restarted: cleanup must still
+	// get rid of every process and work dir.
+	i1, i2 := rs.Member("i1"), rs.Member("i2")
+	require.NoError(t, i1.Kill())
+	require.NoError(t, i2.Restart(ctx))
+	pids := []int{i1.Instance().Pid(), i2.Instance().Pid()}
+	dirs := []string{i1.Instance().WorkDir(), i2.Instance().WorkDir()}
+
+	tb.runCleanups()
+	require.Empty(t, tb.fatal)
+	for i, pid := range pids {
+		requireGone(t, pid)
+		require.NoDirExists(t, dirs[i])
+	}
+	require.Len(t, tb.logs, 2, "one log tail per member on failure")
+	for i, name := range []string{"i1", "i2"} {
+		require.Contains(t, tb.logs[i], "tarantool "+name+" ")
+		require.Contains(t, tb.logs[i], "txtarantool-test-ready")
+	}
+}
+
+func TestReplicaSetStartFails(t *testing.T) {
+	if _, ok := tarantooltest.Available(); !ok {
+		t.Skip("tarantool not on PATH")
+	}
+	tb := &failingTB{TB: t}
+	rs := tarantooltest.StartReplicaSet(tb, 2, tarantooltest.ReplicaSetOptions{Script: "testdata/broken.lua"})
+	require.Nil(t, rs)
+	require.Contains(t, tb.fatal, "start replica set member i1")
+	require.Contains(t, tb.fatal, "start replica set member i2")
+	require.Contains(t, tb.fatal, "txtarantool-broken-script")
+	require.Empty(t, tb.cleanups, "nothing started, nothing to clean")
+
+	tb = &failingTB{TB: t}
+	require.Nil(t, tarantooltest.StartReplicaSet(tb, 0, tarantooltest.ReplicaSetOptions{}))
+	require.Contains(t, tb.fatal, "want at least 1")
 }
