@@ -245,3 +245,26 @@ func TestReplicaSetStartFails(t *testing.T) {
 	require.Nil(t, tarantooltest.StartReplicaSet(tb, 0, tarantooltest.ReplicaSetOptions{}))
 	require.Contains(t, tb.fatal, "want at least 1")
 }
+
+func TestReplicaSetWaitSyncedWaits(t *testing.T) {
+	rs := tarantooltest.StartReplicaSet(t, 2, tarantooltest.ReplicaSetOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	master, replica := rs.Member("i1"), rs.Member("i2")
+
+	// Cut the replica off its master: what the master writes now cannot
+	// reach it, so WaitSynced must wait, and give up with ctx.
+	require.NoError(t, replica.Eval(ctx, "saved_replication = box.cfg.replication box.cfg{replication = {}}", nil, nil))
+	require.NoError(t, insert(ctx, master, 1, "while-cut"))
+	short, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancelShort()
+	err := replica.WaitSynced(short, master)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Contains(t, err.Error(), "i2 catching up with i1")
+	require.Equal(t, "", lookup(t, ctx, replica, 1))
+
+	require.NoError(t, replica.Eval(ctx, "box.cfg{replication = saved_replication}", nil, nil))
+	require.NoError(t, replica.WaitSynced(ctx, master))
+	require.Equal(t, "while-cut", lookup(t, ctx, replica, 1))
+	require.NoError(t, master.WaitSynced(ctx, master), "a member is synced with itself")
+}
