@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -267,4 +269,41 @@ func TestReplicaSetWaitSyncedWaits(t *testing.T) {
 	require.NoError(t, replica.WaitSynced(ctx, master))
 	require.Equal(t, "while-cut", lookup(t, ctx, replica, 1))
 	require.NoError(t, master.WaitSynced(ctx, master), "a member is synced with itself")
+}
+
+func TestReplicaSetPortTakenRetried(t *testing.T) {
+	if _, ok := tarantooltest.Available(); !ok {
+		t.Skip("tarantool not on PATH")
+	}
+	// A script that fails as if its port were taken, on its first run only
+	// (a marker file outside the work dirs, which are new on every attempt).
+	marker := filepath.Join(t.TempDir(), "tried")
+	script := filepath.Join(t.TempDir(), "taken.lua")
+	root, err := os.Getwd()
+	require.NoError(t, err)
+	replica := filepath.Join(root, "..", "..", "testdata", "replica.lua")
+	require.NoError(t, os.WriteFile(script, []byte(`
+local fio = require('fio')
+local marker = os.getenv('TXT_TEST_MARKER')
+if not fio.path.exists(marker) then
+    io.open(marker, 'w'):close()
+    local f = io.open(os.getenv('TXT_LOG'), 'a')
+    f:write('SocketError: bind: Address already in use\n')
+    f:close()
+    os.exit(1)
+end
+dofile(os.getenv('TXT_TEST_REPLICA'))
+`), 0o644))
+	tb := &failingTB{TB: t}
+	rs := tarantooltest.StartReplicaSet(tb, 1, tarantooltest.ReplicaSetOptions{
+		Script: script,
+		Env:    map[string]string{"TXT_TEST_MARKER": marker, "TXT_TEST_REPLICA": replica},
+	})
+	defer tb.runCleanups()
+	require.Empty(t, tb.fatal)
+	require.NotNil(t, rs)
+	require.FileExists(t, marker)
+	ro, err := rs.Member("i1").IsRO(context.Background())
+	require.NoError(t, err)
+	require.False(t, ro)
 }
