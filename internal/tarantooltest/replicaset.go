@@ -148,11 +148,8 @@ const listenAttempts = 3
 
 // portTaken reports whether err says a member could not bind its port.
 func portTaken(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "Address already in use") ||
-		func() bool {
-			var se *StartError
-			return errors.As(err, &se) && strings.Contains(se.LogTail, "Address already in use")
-		}()
+	var se *StartError
+	return errors.As(err, &se) && strings.Contains(se.LogTail, "Address already in use")
 }
 
 // startReplicaSet starts the processes and waits for the set to sync. On
