@@ -80,7 +80,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 			return inst, nil
 		}
 		_ = inst.Kill()
-		portTaken := !opts.Unix && errors.Is(err, ErrExited) && strings.Contains(inst.Log(), "Address already in use")
+		portTaken := !opts.Unix && opts.Port == 0 && errors.Is(err, ErrExited) && strings.Contains(inst.Log(), "Address already in use")
 		if portTaken && attempt < listenAttempts && ctx.Err() == nil {
 			continue
 		}
@@ -103,9 +103,13 @@ func newInstance(bin, script, workDir string, opts Options) (*Instance, error) {
 		listen = filepath.Join(workDir, socketFileName)
 		i.network, i.dialAddr, i.addr = "unix", listen, "unix:"+listen
 	} else {
-		port, err := freePort()
-		if err != nil {
-			return nil, fmt.Errorf("tarantoolproc: pick a free port: %w", err)
+		port := opts.Port
+		if port == 0 {
+			p, err := freePort()
+			if err != nil {
+				return nil, fmt.Errorf("tarantoolproc: pick a free port: %w", err)
+			}
+			port = p
 		}
 		listen = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 		i.network, i.dialAddr, i.addr = "tcp", listen, listen
@@ -167,6 +171,15 @@ func (i *Instance) Pid() int {
 	return i.proc.cmd.Process.Pid
 }
 
+// Running reports whether the instance's current process is running: false
+// before the first start, after Kill or Stop, and once the process exited on
+// its own. It costs a mutex and a channel poll.
+func (i *Instance) Running() bool {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.proc != nil && !i.stopped && !i.proc.exited()
+}
+
 // Kill sends SIGKILL to the tarantool process group and waits until the
 // process is reaped, simulating a crash: the work dir is kept, so Restart
 // recovers the data from the WAL. Killing an instance that is not running is
@@ -200,6 +213,25 @@ func (i *Instance) Stop() error {
 		errs = append(errs, fmt.Errorf("tarantoolproc: %w", err))
 	}
 	return errors.Join(errs...)
+}
+
+// Terminate shuts the process down gracefully (SIGTERM to its process group,
+// up to 5s, then SIGKILL) and waits until it is reaped, keeping the work dir:
+// unlike Stop, Restart can start it again, with its data. Terminating an
+// instance that is not running is a no-op; after Stop it returns ErrStopped.
+func (i *Instance) Terminate() error {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.stopped {
+		return ErrStopped
+	}
+	if i.proc == nil {
+		return nil
+	}
+	if err := i.proc.terminate(stopGrace); err != nil {
+		return fmt.Errorf("tarantoolproc: terminate pid %d: %w", i.proc.cmd.Process.Pid, err)
+	}
+	return nil
 }
 
 // Restart starts tarantool again on the same address and work dir, so data
@@ -256,6 +288,29 @@ func freePort() (int, error) {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	return port, ln.Close()
+}
+
+// FreePorts returns n distinct TCP ports on 127.0.0.1 that were free a
+// moment ago: it holds a listener on each until all are picked, then closes
+// them. Another process may still take one before tarantool binds it. It
+// costs n listen calls.
+func FreePorts(n int) ([]int, error) {
+	lns := make([]net.Listener, 0, n)
+	defer func() {
+		for _, ln := range lns {
+			_ = ln.Close()
+		}
+	}()
+	ports := make([]int, 0, n)
+	for len(ports) < n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("tarantoolproc: pick a free port: %w", err)
+		}
+		lns = append(lns, ln)
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
 }
 
 // tempBase returns a directory for work dirs short enough that a socket

@@ -32,6 +32,12 @@ type Options struct {
 	// Unix makes the instance listen on a Unix socket in its work dir
 	// instead of 127.0.0.1:<free port>.
 	Unix bool
+	// Port, when not zero, is the TCP port on 127.0.0.1 to listen on, kept
+	// across restarts, instead of a free port picked at Start (which then
+	// does not retry on another port when it is taken). For instances that
+	// must know each other's addresses before they start: a replica set
+	// (pick them with FreePorts). Ignored with Unix.
+	Port int
 	// Env is extra environment for the script. TXT_LISTEN, TXT_WORK_DIR,
 	// TXT_LOG and TXT_READY_FILE are set by Start and cannot be overridden.
 	// TT_* variables of this process are dropped (box.cfg reads them since
