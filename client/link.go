@@ -13,12 +13,9 @@ import (
 
 	"github.com/tarantool/go-iproto"
 
+	"github.com/txtarantool/txtarantool/internal/wire"
 	"github.com/txtarantool/txtarantool/protocol"
 )
-
-// readBufferSize is the size of a connection's read buffer: responses are
-// read from the socket in chunks of up to this many bytes.
-const readBufferSize = 64 << 10
 
 // maxRetainedWriteBuffer bounds the write buffer a connection keeps between
 // batches; a larger one (after a burst) is dropped for the GC.
@@ -44,7 +41,7 @@ type link struct {
 	info     ServerInfo // what the server announced during the handshake
 	log      *slog.Logger
 	reader   *bufio.Reader
-	slab     bodySlab // the reader's: response bodies are copied here
+	slab     wire.BodySlab // the reader's: response bodies are copied here
 	// names is info.Has(IPROTO_FEATURE_SPACE_AND_INDEX_NAMES), read per
 	// request under Options.SkipSchema.
 	names bool
@@ -283,7 +280,7 @@ func (ln *link) writeLoop() {
 func (ln *link) readLoop() {
 	defer ln.wg.Done()
 	for {
-		header, body, err := readResponse(ln.reader, ln.maxFrame, &ln.slab)
+		header, body, err := wire.ReadResponse(ln.reader, ln.maxFrame, &ln.slab)
 		if err != nil {
 			ln.fail(serverClosed(err))
 			return
