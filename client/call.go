@@ -8,6 +8,7 @@ import (
 	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/future"
+	"github.com/txtarantool/txtarantool/internal/wire"
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
@@ -15,9 +16,10 @@ import (
 // future settles. It may be sent more than once (a transparent retry after
 // ER_WRONG_SCHEMA_VERSION), each time with a new sync id.
 //
-// Ownership: while a call sits in a link's pending table, whoever deletes
-// it from the table (under link.mu) settles it. Fields marked "link.mu" are
-// written under the mutex of the link that holds the call.
+// Ownership: while a call sits in a connection's pending table, whoever
+// deletes it from the table (under the wire.Conn's mutex) settles it.
+// Fields marked "conn.mu" are written under the mutex of the wire.Conn
+// that holds the call; the call is the engine's wire.Request.
 type call struct {
 	// promise settles the request's future (which it contains) and resp
 	// is its response, embedded so that a request costs one allocation for
@@ -71,17 +73,15 @@ type call struct {
 	// Response.Release); nil for records not from a pool.
 	recycle func()
 
-	sync uint64      // link.mu: sync id of the current send
-	stop func() bool // link.mu: stops the context.AfterFunc, nil if none
-
-	// link.mu: the request's frame is link.queue[qstart:qend] until the
-	// writer takes the queue (until sync <= link.handedUpTo).
-	qstart, qend int
+	// ws is the engine's bookkeeping of the current send (conn.mu): its
+	// sync id and where its frame lies in the write queue.
+	ws   wire.Slot
+	stop func() bool // conn.mu: stops the context.AfterFunc, nil if none
 
 	cancelTimeout context.CancelFunc // Options.RequestTimeout's, nil if none
 
-	client *Client              // for requests waiting for a connection
-	link   atomic.Pointer[link] // the link of the current send
+	client *Client                   // for requests waiting for a connection
+	conn   atomic.Pointer[wire.Conn] // the connection of the current send
 }
 
 // need is the call.needs value of a request that needs feature f when
@@ -121,12 +121,12 @@ func (cl *call) release() {
 // with) or its future is cancelled (err is nil: Cancel rejects it). The
 // call is forgotten by its connection: a late response is discarded.
 func (cl *call) abandon(err error) {
-	// Store the flag before loading link; link.send stores link before
+	// Store the flag before loading conn; WireQueued stores conn before
 	// loading the flag, so one of the two always sees the other.
 	cl.abandoned.Store(true)
 	var sent, found bool
-	if ln := cl.link.Load(); ln != nil {
-		sent, found = ln.forget(cl)
+	if conn := cl.conn.Load(); conn != nil {
+		sent, found = conn.Forget(cl)
 	}
 	if !found && cl.client != nil {
 		found = cl.client.unwait(cl) // waiting for a connection: not sent
@@ -194,4 +194,63 @@ func (cl *call) FutureWaitEnded(ctx context.Context) {
 		return
 	}
 	cl.abandonCtx()
+}
+
+// The call is the wire engine's Request (see wire.Request): the engine
+// keeps its bookkeeping in ws and settles the call through these methods.
+
+// WireSlot implements wire.Request: the call's bookkeeping in the engine.
+func (cl *call) WireSlot() *wire.Slot { return &cl.ws }
+
+// WireQueued implements wire.Request: under c's mutex, the call is about
+// to be registered as pending on c. It refuses a call abandoned meanwhile
+// and watches the call's context (context.AfterFunc never calls its
+// function synchronously, so this is safe under the mutex; the function
+// takes it itself).
+func (cl *call) WireQueued(c *wire.Conn) bool {
+	// Store conn before loading the flag; abandon does the reverse.
+	cl.conn.Store(c)
+	if cl.abandoned.Load() {
+		return false
+	}
+	if cl.stop == nil && cl.ctx.Done() != nil {
+		cl.stop = context.AfterFunc(cl.ctx, cl.onAbandon)
+	}
+	return true
+}
+
+// WireRespond implements wire.Request: it settles the call with its
+// response, or with the server's error; ER_WRONG_SCHEMA_VERSION sends a
+// call that names a space back to the client, which reloads the schema
+// and resubmits it once. Runs on the reader.
+func (cl *call) WireRespond(header protocol.ResponseHeader, body []byte) {
+	if !header.IsError() {
+		cl.resp = Response{owner: cl, sync: header.Sync, schemaVersion: header.SchemaVersion, body: body}
+		cl.settle(&cl.resp, nil)
+		return
+	}
+	serr, err := protocol.DecodeErrorBody(header, body)
+	if err != nil {
+		cl.settle(nil, err)
+		return
+	}
+	if serr.Code == iproto.ER_WRONG_SCHEMA_VERSION && cl.target != nil && !cl.retried {
+		cl.retried = true
+		cl.client.retryAfterSchemaReload(cl)
+		return
+	}
+	cl.settle(nil, serr)
+}
+
+// WireFail implements wire.Request: the connection broke with the call
+// pending; err is a *ConnectionError.
+func (cl *call) WireFail(err error) { cl.settle(nil, err) }
+
+// WirePusher implements wire.Request: the call's box.session.push
+// listener, nil if it has none.
+func (cl *call) WirePusher() wire.Pusher {
+	if cl.push == nil {
+		return nil
+	}
+	return cl.push
 }

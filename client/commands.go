@@ -340,7 +340,7 @@ func (c *commands) CallWithPush(ctx context.Context, onPush func(*Push), functio
 	cr.req = protocol.Call{Function: function}
 	cr.req.Args = cr.keep(args)
 	if onPush != nil {
-		cr.push = &pushListener{fn: onPush}
+		cr.push = &pushListener{fn: onPush, exec: on.c.exec}
 	}
 	return on.launch(ctx, &cr.call, &cr.req)
 }
@@ -353,7 +353,7 @@ func (c *commands) EvalWithPush(ctx context.Context, onPush func(*Push), expr st
 	cr.req = protocol.Eval{Expr: expr}
 	cr.req.Args = cr.keep(args)
 	if onPush != nil {
-		cr.push = &pushListener{fn: onPush}
+		cr.push = &pushListener{fn: onPush, exec: on.c.exec}
 	}
 	return on.launch(ctx, &cr.call, &cr.req)
 }

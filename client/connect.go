@@ -7,6 +7,7 @@ import (
 	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/future"
+	"github.com/txtarantool/txtarantool/internal/wire"
 )
 
 // Dial connects to the server at addr ("host:port", "tcp://host:port",
@@ -125,7 +126,7 @@ func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 	if err != nil {
 		return nil, err
 	}
-	nc := &activityConn{Conn: raw}
+	nc := &wire.ActivityConn{Conn: raw}
 	greeting, info, br, err := handshake(ctx, nc, c.handshakeOptions())
 	if err != nil {
 		_ = nc.Close()
@@ -135,13 +136,7 @@ func (c *Client) connectOnce(ctx context.Context) (*link, error) {
 		_ = nc.Close()
 		return nil, &FeatureError{Missing: missing, Server: info}
 	}
-	ln := newLink(nc, br, c.addr, greeting, c.opts.MaxFrameSize, c.log, handshakeSync)
-	ln.info = info
-	ln.names = info.Has(iproto.IPROTO_FEATURE_SPACE_AND_INDEX_NAMES)
-	ln.onWrongSchema = c.retryAfterSchemaReload
-	ln.onBroken = c.connectionBroken
-	ln.onEvent = c.eventArrived
-	ln.startWatchdog(c.opts.DeadPeerTimeout)
+	ln := c.newLink(nc, br, greeting, info, info.Has(iproto.IPROTO_FEATURE_SPACE_AND_INDEX_NAMES), handshakeSync)
 	ln.start()
 	if !c.install(ln) {
 		ln.close(ErrClosed)

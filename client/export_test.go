@@ -11,7 +11,5 @@ func QueuedBytes(c *Client) int {
 	if ln == nil {
 		return 0
 	}
-	ln.mu.Lock()
-	defer ln.mu.Unlock()
-	return len(ln.queue)
+	return ln.conn.QueuedBytes()
 }

@@ -45,7 +45,7 @@ func (c *Client) serverShuttingDown(ln *link) {
 		for ln.inFlight() > 0 {
 			select {
 			case <-t.C:
-			case <-ln.done:
+			case <-ln.conn.Done():
 				return
 			}
 		}

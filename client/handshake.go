@@ -12,6 +12,7 @@ import (
 
 	"github.com/tarantool/go-iproto"
 
+	"github.com/txtarantool/txtarantool/internal/wire"
 	"github.com/txtarantool/txtarantool/protocol"
 	"github.com/txtarantool/txtarantool/transport"
 )
@@ -43,7 +44,7 @@ func handshake(ctx context.Context, nc net.Conn, opts Options) (protocol.Greetin
 		_ = nc.SetDeadline(time.Time{})
 	}()
 
-	br := bufio.NewReaderSize(nc, readBufferSize)
+	br := bufio.NewReaderSize(nc, wire.ReadBufferSize)
 	raw := make([]byte, protocol.GreetingSize)
 	if n, err := io.ReadFull(br, raw); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -118,7 +119,7 @@ func btoi(b bool) int {
 // *protocol.MalformedError. It returns the step the response belongs to.
 func readHandshakeResponse(br *bufio.Reader, opts Options, info *ServerInfo, id, auth *bool) (string, error) {
 	step := handshakeStep(*id, *auth)
-	response, err := readFrame(br, opts.MaxFrameSize)
+	response, err := wire.ReadFrame(br, opts.MaxFrameSize)
 	if err != nil {
 		return step, serverClosed(err)
 	}

@@ -3,6 +3,7 @@ package client
 import (
 	"sync/atomic"
 
+	"github.com/txtarantool/txtarantool/future"
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
@@ -62,32 +63,22 @@ func (p *Push) Value() (any, error) {
 // dropped, so that the listener never runs after the future settled.
 type pushListener struct {
 	fn   func(*Push)
+	exec *future.Serial // the client's executor, where fn runs
 	over atomic.Bool
 	// queued counts the pushes queued on the executor whose listener call
 	// has not returned yet.
 	queued atomic.Int64
 }
 
-// pushed hands a box.session.push message for sync to its request's
-// listener, on the client's executor, or drops it if the request has none
-// (or is no longer pending: cancelled, timed out). Runs on the reader.
-// Cost: a pending-table lookup under the link's mutex; with a listener,
-// two allocations (the Push and the closure queued on the executor).
-func (ln *link) pushed(sync uint64, body []byte) {
-	ln.mu.Lock()
-	var pl *pushListener
-	var cl *call
-	if cl = ln.pending.get(sync); cl != nil {
-		pl = cl.push
-	}
-	ln.mu.Unlock()
-	if pl == nil {
-		ln.log.Debug("txtarantool: ignoring a box.session.push message", "sync", sync)
-		return
-	}
+// Push implements wire.Pusher: it hands a box.session.push message of the
+// request to its listener, on the client's executor. The engine drops the
+// messages of a request without a listener (or no longer pending:
+// cancelled, timed out). Runs on the reader. Cost: two allocations (the
+// Push and the closure queued on the executor).
+func (pl *pushListener) Push(body []byte) {
 	p := &Push{body: body}
 	pl.queued.Add(1)
-	cl.client.exec.Execute(func() {
+	pl.exec.Execute(func() {
 		defer pl.queued.Add(-1)
 		if !pl.over.Load() {
 			pl.fn(p)

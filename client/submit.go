@@ -9,6 +9,7 @@ import (
 	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/future"
+	"github.com/txtarantool/txtarantool/internal/wire"
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
@@ -165,7 +166,7 @@ func (c *Client) submit(cl *call) {
 				return
 			}
 		}
-		if errors.Is(err, errAbandoned) {
+		if errors.Is(err, wire.ErrAbandoned) {
 			err = abandonedError(cl)
 		}
 		cl.finish(nil, err)

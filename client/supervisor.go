@@ -30,13 +30,13 @@ func (c *Client) supervise(ln *link) {
 	for {
 		if ln != nil {
 			select {
-			case <-ln.done:
+			case <-ln.conn.Done():
 			case <-c.life.Done():
 				return
 			}
 			cause := ln.broken()
 			c.drop(ln)
-			ln.wg.Wait()
+			ln.conn.Wait()
 			if c.life.Err() != nil {
 				return
 			}

@@ -346,33 +346,3 @@ func (c *Client) watchLinkLost(ln *link) {
 		}
 	})
 }
-
-// sendOneWay queues a request the server never answers (IPROTO_WATCH,
-// IPROTO_UNWATCH) under a sync id of its own, with no pending entry: the
-// events of a watch carry the sync id of its last WATCH, and the reader
-// routes them by key. On a broken connection it does nothing: the next
-// connection registers the watches again.
-func (ln *link) sendOneWay(req protocol.Request) {
-	ln.mu.Lock()
-	if ln.err != nil {
-		ln.mu.Unlock()
-		return
-	}
-	before := len(ln.queue)
-	queue, err := protocol.AppendFrame(ln.queue, protocol.Header{Sync: ln.nextSync + 1}, req)
-	if err != nil || len(queue)-before > ln.maxFrame {
-		ln.queue = queue[:before]
-		ln.mu.Unlock()
-		ln.log.Warn("txtarantool: cannot encode a watch request", "addr", ln.addr, "err", err)
-		return
-	}
-	ln.queue = queue
-	ln.nextSync++
-	ln.mu.Unlock()
-	if before == 0 {
-		select {
-		case ln.wake <- struct{}{}:
-		default:
-		}
-	}
-}

@@ -1,4 +1,4 @@
-package client
+package wire
 
 import (
 	"sync"
@@ -6,14 +6,14 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
-// The write queue (link.queue) holds the frames of requests not yet handed
+// The write queue (Conn.queue) holds the frames of requests not yet handed
 // to the writer. Three rules keep it bounded and keep one request from
 // stalling the others:
 //
 //   - A request whose size is unknown before encoding (a struct, anything
 //     the msgpack library encodes) or at least lockedEncodeMax is encoded
-//     outside link.mu into a pooled buffer, then copied into the queue; one
-//     already known to exceed Options.MaxFrameSize is refused before any
+//     outside Conn.mu into a pooled buffer, then copied into the queue; one
+//     already known to exceed Config.MaxFrame is refused before any
 //     of it is encoded (protocol.SizeAtLeast).
 //   - A request abandoned before it was handed to the writer leaves a
 //     hole; once holes make up half of a queue of at least compactMin
@@ -21,10 +21,10 @@ import (
 //     draining does not keep the bytes of requests already failed.
 //   - The writer writes in chunks of writeChunk bytes, each full one
 //     progress for the watchdog (see watchdog): a socket that takes nothing for
-//     Options.DeadPeerTimeout breaks the connection, which drops the queue.
+//     Config.DeadPeerTimeout breaks the connection, which drops the queue.
 
 // lockedEncodeMax is the largest known request size encoded straight into
-// the queue under link.mu (the fast path: no copy, no pool).
+// the queue under Conn.mu (the fast path: no copy, no pool).
 const lockedEncodeMax = 64 << 10
 
 // compactMin is the hole total below which the queue is never compacted.
@@ -41,7 +41,7 @@ var bodyBuffers = sync.Pool{New: func() any {
 
 // encodeBody encodes req's body into a pooled buffer, refusing it when it
 // alone exceeds maxFrame. The caller gives the buffer back with
-// putBodyBuffer. Errors are *EncodeError.
+// putBodyBuffer. Send wraps its errors with Config.EncodeError.
 func encodeBody(req protocol.Request, maxFrame int) (*[]byte, error) {
 	bp := bodyBuffers.Get().(*[]byte)
 	b, err := req.AppendBody((*bp)[:0])
@@ -51,7 +51,7 @@ func encodeBody(req protocol.Request, maxFrame int) (*[]byte, error) {
 	*bp = b
 	if err != nil {
 		putBodyBuffer(bp)
-		return nil, &EncodeError{Err: err}
+		return nil, err
 	}
 	return bp, nil
 }
@@ -70,11 +70,11 @@ func putBodyBuffer(bp *[]byte) {
 // offsets of the requests still queued accordingly. Called under ln.mu.
 // Cost: one pass over the queue's bytes and its requests, paid only once
 // the holes are half of it, so at most twice the bytes abandoned.
-func (ln *link) compact() {
+func (ln *Conn) compact() {
 	ln.queue = cutHoles(ln.queue, ln.holes) // sorts ln.holes
 	holes, shift := ln.holes, 0
 	for sync := ln.handedUpTo + 1; sync <= ln.nextSync; sync++ {
-		cl := ln.pending.get(sync)
+		cl := ln.pending.get(sync).slot
 		if cl == nil {
 			continue
 		}
@@ -93,7 +93,7 @@ func (ln *link) compact() {
 // count: a socket whose peer is gone still takes a few of them (into the
 // kernel's buffer), the watchdog's own PING among them; only a response
 // shows the peer alive then.
-func (ln *link) write(out []byte) error {
+func (ln *Conn) write(out []byte) error {
 	for len(out) > 0 {
 		n := min(len(out), writeChunk)
 		if _, err := ln.nc.Write(out[:n]); err != nil {

@@ -1,4 +1,4 @@
-package client
+package wire
 
 // Response bodies are copied out of the read buffer into slabs: one
 // allocation serves many small responses. A body larger than
@@ -9,13 +9,14 @@ const (
 	maxSlabbedBody = 2 << 10
 )
 
-// bodySlab hands out read-only copies of response bodies carved from
+// BodySlab hands out read-only copies of response bodies carved from
 // shared slabs. Not safe for concurrent use: one per reader goroutine.
-type bodySlab struct{ free []byte }
+// The zero value is ready to use.
+type BodySlab struct{ free []byte }
 
-// copyOf returns a copy of b; an empty b gives nil (no allocation). Cost:
+// CopyOf returns a copy of b; an empty b gives nil (no allocation). Cost:
 // one allocation per slabSize bytes of small bodies, one per large body.
-func (s *bodySlab) copyOf(b []byte) []byte {
+func (s *BodySlab) CopyOf(b []byte) []byte {
 	n := len(b)
 	switch {
 	case n == 0:

@@ -1,4 +1,4 @@
-package client
+package wire
 
 import (
 	"bufio"
@@ -51,13 +51,13 @@ func BenchmarkReadResponseCall(b *testing.B) {
 	benchmarkReadResponse(b, body)
 }
 
-// benchmarkReadResponse runs readResponse over frames that each carry body.
+// benchmarkReadResponse runs ReadResponse over frames that each carry body.
 func benchmarkReadResponse(b *testing.B, body []byte) {
-	br := bufio.NewReaderSize(&repeatingReader{data: benchFrames(4096, body)}, readBufferSize)
-	var slab bodySlab
+	br := bufio.NewReaderSize(&repeatingReader{data: benchFrames(4096, body)}, ReadBufferSize)
+	var slab BodySlab
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := readResponse(br, 1<<20, &slab); err != nil {
+		if _, _, err := ReadResponse(br, 1<<20, &slab); err != nil {
 			b.Fatal(err)
 		}
 	}

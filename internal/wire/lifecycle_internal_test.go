@@ -1,4 +1,4 @@
-package client
+package wire
 
 import (
 	"bufio"
@@ -12,7 +12,7 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
-// TestReadFrameRefusesLargeLengthWithoutAllocating feeds readFrame length
+// TestReadFrameRefusesLargeLengthWithoutAllocating feeds ReadFrame length
 // prefixes far above the limit: it must fail with *FrameTooLargeError
 // without allocating anything near the announced size.
 func TestReadFrameRefusesLargeLengthWithoutAllocating(t *testing.T) {
@@ -25,7 +25,7 @@ func TestReadFrameRefusesLargeLengthWithoutAllocating(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		frame, err := readFrame(br, 4096)
+		frame, err := ReadFrame(br, 4096)
 		runtime.ReadMemStats(&after)
 		require.Nil(t, frame)
 		var fe *protocol.FrameTooLargeError
@@ -36,19 +36,19 @@ func TestReadFrameRefusesLargeLengthWithoutAllocating(t *testing.T) {
 
 	// At the limit it reads the frame.
 	br := bufio.NewReader(bytes.NewReader(append([]byte{0xcd, 0x10, 0x00}, make([]byte, 4096)...)))
-	frame, err := readFrame(br, 4096)
+	frame, err := ReadFrame(br, 4096)
 	require.NoError(t, err)
 	require.Len(t, frame, 4096)
 
 	// A truncated frame is an unexpected EOF, not a clean one.
 	br = bufio.NewReader(bytes.NewReader([]byte{0x05, 1, 2}))
-	_, err = readFrame(br, 4096)
+	_, err = ReadFrame(br, 4096)
 	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 	br = bufio.NewReader(bytes.NewReader([]byte{0xce, 0, 0}))
-	_, err = readFrame(br, 4096)
+	_, err = ReadFrame(br, 4096)
 	require.ErrorIs(t, err, io.ErrUnexpectedEOF, "cut within the length prefix")
 	br = bufio.NewReader(bytes.NewReader(nil))
-	_, err = readFrame(br, 4096)
+	_, err = ReadFrame(br, 4096)
 	require.Equal(t, io.EOF, err, "between frames")
 }
 

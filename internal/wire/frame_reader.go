@@ -1,4 +1,4 @@
-package client
+package wire
 
 import (
 	"bufio"
@@ -8,11 +8,17 @@ import (
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
-// readResponse reads one response frame from br and decodes its header.
+// ReadBufferSize is the size of a connection's read buffer: responses are
+// read from the socket in chunks of up to this many bytes.
+const ReadBufferSize = 64 << 10
+
+// ReadResponse reads one response frame from br and decodes its header.
 // The body is copied into slab (so it stays valid after br is read on);
 // a frame that fits br's buffer is decoded in place, without copying its
 // header. A length above maxFrame is an error before any allocation.
-func readResponse(br *bufio.Reader, maxFrame int, slab *bodySlab) (protocol.ResponseHeader, []byte, error) {
+// Cost: no allocation but the slab's (see BodySlab.CopyOf), or one of the
+// frame's size for a frame larger than br's buffer.
+func ReadResponse(br *bufio.Reader, maxFrame int, slab *BodySlab) (protocol.ResponseHeader, []byte, error) {
 	length, prefix, err := readFrameLength(br, maxFrame)
 	if err != nil {
 		return protocol.ResponseHeader{}, nil, err
@@ -26,7 +32,7 @@ func readResponse(br *bufio.Reader, maxFrame int, slab *bodySlab) (protocol.Resp
 		if err != nil {
 			return header, nil, err
 		}
-		body = slab.copyOf(body)
+		body = slab.CopyOf(body)
 		_, _ = br.Discard(prefix + length) // cannot fail: Peek returned as much
 		return header, body, nil
 	}
@@ -37,10 +43,10 @@ func readResponse(br *bufio.Reader, maxFrame int, slab *bodySlab) (protocol.Resp
 	return protocol.DecodeResponseHeader(frame)
 }
 
-// readFrame reads one length-prefixed frame from br into a new buffer of
-// exactly its size; a length above maxFrame is an error before any
-// allocation. Cost: one allocation of the frame's size.
-func readFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
+// ReadFrame reads one length-prefixed frame from br into a new buffer of
+// exactly its size (the handshake's responses); a length above maxFrame is
+// an error before any allocation. Cost: one allocation of the frame's size.
+func ReadFrame(br *bufio.Reader, maxFrame int) ([]byte, error) {
 	length, prefix, err := readFrameLength(br, maxFrame)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package client
+package wire
 
 import (
 	"math/rand/v2"
@@ -8,23 +8,23 @@ import (
 )
 
 // TestPendingTableMatchesMap drives a pendingTable and a map with the same
-// random puts (in sync order, as a link makes them) and removals, keeping
+// random puts (in sync order, as a Conn makes them) and removals, keeping
 // some calls pending for very long, and checks they always agree.
 func TestPendingTableMatchesMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var table pendingTable
-	model := map[uint64]*call{}
+	model := map[uint64]*Slot{}
 	var sync uint64
 	var live []uint64 // pending syncs, in no particular order
 	check := func(s uint64) {
-		require.Same(t, model[s], table.get(s), "sync %d", s)
+		require.Same(t, model[s], table.get(s).slot, "sync %d", s)
 	}
 	for step := 0; step < 200_000; step++ {
 		// Bursts of puts and removals, so the table grows and shrinks in use.
 		if len(live) == 0 || rng.IntN(100) < 52 {
 			sync++
-			cl := &call{sync: sync}
-			table.put(sync, cl)
+			cl := &Slot{sync: sync}
+			table.put(sync, cl, nil)
 			model[sync] = cl
 			live = append(live, sync)
 		} else {
@@ -37,9 +37,9 @@ func TestPendingTableMatchesMap(t *testing.T) {
 			}
 			live[i] = live[len(live)-1]
 			live = live[:len(live)-1]
-			require.Same(t, model[s], table.remove(s))
+			require.Same(t, model[s], table.remove(s).slot)
 			delete(model, s)
-			require.Nil(t, table.remove(s), "removed twice")
+			require.Nil(t, table.remove(s).slot, "removed twice")
 		}
 		require.Equal(t, len(model), table.len())
 		if step%1000 == 0 {
@@ -52,11 +52,11 @@ func TestPendingTableMatchesMap(t *testing.T) {
 	}
 	all := table.drain()
 	require.Len(t, all, len(model))
-	for _, cl := range all {
-		require.Same(t, model[cl.sync], cl)
+	for _, p := range all {
+		require.Same(t, model[p.slot.sync], p.slot)
 	}
 	require.Zero(t, table.len())
-	require.Nil(t, table.get(1))
+	require.Nil(t, table.get(1).slot)
 }
 
 // TestPendingTableSlowCallDoesNotGrowRing keeps one call pending while a
@@ -64,15 +64,15 @@ func TestPendingTableMatchesMap(t *testing.T) {
 // to the overflow map instead).
 func TestPendingTableSlowCallDoesNotGrowRing(t *testing.T) {
 	var table pendingTable
-	slow := &call{sync: 1}
-	table.put(1, slow)
+	slow := &Slot{sync: 1}
+	table.put(1, slow, nil)
 	for s := uint64(2); s < 1_000_000; s++ {
-		cl := &call{sync: s}
-		table.put(s, cl)
-		require.Same(t, cl, table.remove(s))
+		cl := &Slot{sync: s}
+		table.put(s, cl, nil)
+		require.Same(t, cl, table.remove(s).slot)
 	}
 	require.Equal(t, initialPendingRing, len(table.ring))
-	require.Same(t, slow, table.get(1))
-	require.Same(t, slow, table.remove(1))
+	require.Same(t, slow, table.get(1).slot)
+	require.Same(t, slow, table.remove(1).slot)
 	require.Zero(t, table.len())
 }
