@@ -71,7 +71,6 @@ func TestRoutingByMode(t *testing.T) {
 	goroutinesBack(t, base)
 }
 
-
 // TestRolesFollowPolls: a promotion seen by polling moves writes within a
 // poll; Handlers tell it in order.
 func TestRolesFollowPolls(t *testing.T) {
