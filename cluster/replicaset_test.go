@@ -243,6 +243,61 @@ func TestReplicaSetFailover(t *testing.T) {
 	goroutinesBack(t, base)
 }
 
+// TestReplicaSetSwitchover: under 16 writers the master is demoted, then
+// a replica promoted (a planned switchover, nothing killed): the writes the
+// old master refuses with ER_READONLY are resent to the new one, so every
+// write is acknowledged, each once.
+func TestReplicaSetSwitchover(t *testing.T) {
+	rs := tarantooltest.StartReplicaSet(t, 3, tarantooltest.ReplicaSetOptions{})
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := cluster.Dial(ctx, realInstances(rs), realOptions())
+	require.NoError(t, err)
+	var (
+		next, acked atomic.Uint64
+		stop        atomic.Bool
+		wg          sync.WaitGroup
+		mu          sync.Mutex
+		failed      []error
+	)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				id := next.Add(1)
+				_, err := c.Insert(ctx, "test", []any{id, "w"}).Await(ctx)
+				if err != nil {
+					mu.Lock()
+					failed = append(failed, err)
+					mu.Unlock()
+					continue
+				}
+				acked.Add(1)
+			}
+		}()
+	}
+	require.Eventually(t, func() bool { return acked.Load() >= 500 }, 30*time.Second, time.Millisecond)
+	start := time.Now()
+	require.NoError(t, rs.Member("i1").Demote(ctx))
+	time.Sleep(50 * time.Millisecond) // writes reach the demoted master meanwhile
+	require.NoError(t, rs.Member("i2").Promote(ctx))
+	mark := acked.Load()
+	require.Eventually(t, func() bool { return acked.Load() >= mark+500 && c.Master() == "i2" }, 30*time.Second, time.Millisecond)
+	stop.Store(true)
+	wg.Wait()
+	t.Logf("switchover: %d writes acknowledged, demotion to %d more acknowledged on i2 in %v", acked.Load(), acked.Load()-mark, time.Since(start))
+	mu.Lock()
+	require.Empty(t, failed, "ER_READONLY refusals were resent, not returned")
+	mu.Unlock()
+	got := ids(t, ctx, rs.Member("i2"))
+	require.NoError(t, rs.Member("i1").WaitSynced(ctx, rs.Member("i2")))
+	require.Len(t, got, int(acked.Load()), "every acknowledged write once on the new master")
+	require.NoError(t, c.Close())
+	goroutinesBack(t, base)
+}
+
 // TestReplicaSetAllDownThenBack: every instance killed: requests for the
 // master fail not sent (fast, or after their wait); all restarted: the
 // cluster finds the master again by itself and writes succeed.
