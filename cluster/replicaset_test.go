@@ -3,6 +3,8 @@ package cluster_test
 import (
 	"context"
 	"errors"
+	"io"
+	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -57,6 +59,29 @@ func ids(t *testing.T, ctx context.Context, m *tarantooltest.Member) []uint64 {
 	require.NoError(t, m.Eval(ctx, "local t = {} for _, x in box.space.test:pairs() do t[#t+1] = x[1] end return t", nil, &out))
 	sort.Slice(out[0], func(i, j int) bool { return out[0][i] < out[0][j] })
 	return out[0]
+}
+
+// TestExample runs Example against a fresh replica set and checks what it
+// prints.
+func TestExample(t *testing.T) {
+	rs := tarantooltest.StartReplicaSet(t, 3, tarantooltest.ReplicaSetOptions{})
+	saved, savedUser, savedPassword := exampleInstances, exampleUser, examplePassword
+	defer func() { exampleInstances, exampleUser, examplePassword = saved, savedUser, savedPassword }()
+	exampleInstances, exampleUser, examplePassword = realInstances(rs), tarantooltest.AdminUser, tarantooltest.AdminPassword
+
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	stdout := os.Stdout
+	os.Stdout = w
+	func() {
+		defer func() { os.Stdout = stdout }()
+		Example()
+	}()
+	require.NoError(t, w.Close())
+	out, err := io.ReadAll(r)
+	require.NoError(t, err)
+	require.Equal(t, "master: i1\nreplace: <nil>\n<nil> [[970001 ann]]\neval on a replica, read-only: true\n"+
+		"i1 master up\ni2 replica up\ni3 replica up\n", string(out))
 }
 
 // TestReplicaSetRouting: on a real replica set (one master, two replicas)
@@ -289,7 +314,7 @@ func TestReplicaSetSwitchover(t *testing.T) {
 	wg.Wait()
 	t.Logf("switchover: %d writes acknowledged, demotion to %d more acknowledged on i2 in %v", acked.Load(), acked.Load()-mark, time.Since(start))
 	mu.Lock()
-	require.Empty(t, failed, "ER_READONLY refusals were resent, not returned")
+	require.Zero(t, len(failed), "ER_READONLY refusals were resent, not returned; first: %v", failed)
 	mu.Unlock()
 	got := ids(t, ctx, rs.Member("i2"))
 	require.NoError(t, rs.Member("i1").WaitSynced(ctx, rs.Member("i2")))
