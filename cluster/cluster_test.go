@@ -290,8 +290,26 @@ func TestDialPartial(t *testing.T) {
 	require.Error(t, err)
 	_, err = cluster.Dial(ctx, []cluster.Instance{insts[0], insts[0]}, fakeOptions())
 	require.ErrorIs(t, err, cluster.ErrDuplicateInstance)
-	//nolint:staticcheck // a nil ctx on purpose
-	_, err = cluster.Dial(nil, insts, fakeOptions())
+	var nilCtx context.Context // every call refuses a nil ctx, not sent
+	_, err = cluster.Dial(nilCtx, insts, fakeOptions())
 	require.ErrorIs(t, err, client.ErrNilContext)
+	c, err = cluster.Lazy(insts[:1], fakeOptions())
+	require.NoError(t, err)
+	for _, f := range []func() error{
+		func() error { _, err := c.Insert(nilCtx, 512, []any{1}).Await(ctx); return err },
+		func() error { _, err := c.Select(nilCtx, 512, 0, 1).Await(ctx); return err },
+		func() error { _, err := c.Mode(cluster.ModeRO).Call(nilCtx, "f").Await(ctx); return err },
+		func() error { _, err := c.Prepare(nilCtx, "select 1").Await(ctx); return err },
+		func() error { _, err := c.NewStream(nilCtx); return err },
+		func() error { return c.Tx(nilCtx, func(*client.Stream) error { return nil }) },
+		func() error { return c.Add(nilCtx, insts[1]) },
+		func() error { _, err := c.WaitMaster(nilCtx); return err },
+		func() error { return c.WaitConnected(nilCtx) },
+	} {
+		err := f()
+		require.ErrorIs(t, err, client.ErrNilContext)
+		require.ErrorIs(t, err, client.ErrNotSent)
+	}
+	require.NoError(t, c.Close())
 	goroutinesBack(t, base)
 }
