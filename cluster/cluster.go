@@ -66,9 +66,10 @@ func Lazy(instances []Instance, opts Options) (*Cluster, error) {
 }
 
 // Dial connects to every instance at once, bounded by ctx, and returns
-// when each has connected and told its role, or failed its first attempt
-// (such an instance keeps connecting in the background, as client.Lazy
-// does). It fails, closing everything, only when no instance could be
+// when each has connected and answered its first discovery (told its role,
+// or failed the poll: see InstanceInfo.LastErr), or failed its first
+// connection attempt (such an instance keeps connecting in the background,
+// as client.Lazy does). It fails, closing everything, only when no instance could be
 // reached (the errors of all, joined), for an invalid address, a duplicate
 // or empty name, or a nil ctx (*client.ArgumentError). Cost: as Lazy,
 // plus the first connection of every instance, in parallel.
@@ -103,11 +104,12 @@ func Dial(ctx context.Context, instances []Instance, opts Options) (*Cluster, er
 		_ = c.Close()
 		return nil, errors.Join(errs...)
 	}
-	// Every reached instance is connected: wait for the first answers.
+	// Every reached instance is connected: wait for its first answer (a
+	// poll, bounded by its timeout, or an event).
 	for ctx.Err() == nil {
 		sig := c.changes()
 		if !slices.ContainsFunc(*c.members.Load(), func(m *member) bool {
-			return m.c.Connected() && Role(m.role.Load()) == RoleUnknown
+			return m.c.Connected() && !m.answered.Load()
 		}) {
 			break
 		}

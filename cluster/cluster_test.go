@@ -313,3 +313,49 @@ func TestDialPartial(t *testing.T) {
 	require.NoError(t, c.Close())
 	goroutinesBack(t, base)
 }
+
+// TestCancelWhileWaiting: a write cancelled while it waits for a master
+// is never sent, even once a master appears.
+func TestCancelWhileWaiting(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	a := startFake(t, "a", true, false)
+	base := runtime.NumGoroutine()
+	opts := fakeOptions()
+	opts.WaitForMaster = 1
+	c, err := cluster.Dial(ctx, instances(a), opts)
+	require.NoError(t, err)
+	w := c.Insert(ctx, 512, []any{1})
+	require.True(t, w.Cancel())
+	_, err = w.Await(ctx)
+	require.Error(t, err)
+	// The place it held is free again: another write can wait and go.
+	w2 := c.Insert(ctx, 512, []any{2})
+	a.setRole(false)
+	require.Equal(t, "a", who(t, w2))
+	require.Equal(t, int32(1), a.writes.Load(), "the cancelled write was never sent")
+	require.NoError(t, c.Close())
+	goroutinesBack(t, base)
+}
+
+// TestDiscoveryDenied: an instance that refuses the discovery eval (a user
+// without execute, before 2.10) does not hold Dial up: its role stays
+// unknown, its LastErr says why, and it gets only ModeAny requests.
+func TestDiscoveryDenied(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	a, b := startFake(t, "a", false, false), startFake(t, "b", true, false)
+	b.denyEval.Store(true)
+	base := runtime.NumGoroutine()
+	c, err := cluster.Dial(ctx, instances(a, b), fakeOptions())
+	require.NoError(t, err)
+	require.NoError(t, ctx.Err(), "Dial returned before its ctx ended")
+	infos := c.Instances()
+	require.Equal(t, cluster.RoleUnknown, infos[1].Role)
+	require.ErrorIs(t, infos[1].LastErr, client.ErrorCode(iproto.ER_ACCESS_DENIED))
+	_, err = c.Mode(cluster.ModeRO).Select(ctx, 512, 0, 1).Await(ctx)
+	require.ErrorIs(t, err, cluster.ErrNoReplica)
+	require.Equal(t, "a", who(t, c.Insert(ctx, 512, []any{1})))
+	require.NoError(t, c.Close())
+	goroutinesBack(t, base)
+}

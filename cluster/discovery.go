@@ -49,6 +49,7 @@ func (m *member) watchIfPossible() {
 			m.setErr(err)
 			return
 		}
+		m.answered.Store(true)
 		m.setRole(roleOf(st.IsRO), st.Status, m.electionState())
 	})
 	if err != nil {
@@ -77,6 +78,8 @@ func (m *member) poll(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	resp, err := m.c.Eval(ctx, pollLua).Await(ctx)
+	defer m.cl.changed()
+	defer m.answered.Store(true)
 	if err != nil {
 		if ctx.Err() == nil || context.Cause(ctx) != context.Canceled {
 			m.setErr(err)

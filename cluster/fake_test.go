@@ -22,14 +22,15 @@ import (
 // (ro), refuses writes with ER_READONLY while ro, and answers selects and
 // accepted writes with a one-field tuple: its name.
 type fake struct {
-	name    string
-	ro      atomic.Bool
-	writes  atomic.Int32 // writes accepted
-	refused atomic.Int32 // writes refused (ER_READONLY)
-	reads   atomic.Int32
-	polls   atomic.Int32
-	board   *fakeiproto.Board // set: a 2.10+ server with watchers
-	srv     *fakeiproto.Server
+	name     string
+	ro       atomic.Bool
+	writes   atomic.Int32 // writes accepted
+	refused  atomic.Int32 // writes refused (ER_READONLY)
+	reads    atomic.Int32
+	polls    atomic.Int32
+	denyEval atomic.Bool       // refuse the discovery eval (no execute privilege)
+	board    *fakeiproto.Board // set: a 2.10+ server with watchers
+	srv      *fakeiproto.Server
 }
 
 // watchAnnounce is what a watching fake answers to IPROTO_ID.
@@ -94,7 +95,11 @@ func (f *fake) handle(c *fakeiproto.Conn) error {
 			expr, _ := req.Field(iproto.IPROTO_EXPR)
 			if s, _ := expr.(string); len(s) > 0 && s[:13] == "local i = box" {
 				f.polls.Add(1)
-				err = c.ReplyOK(req, f.ro.Load(), "running", "")
+				if f.denyEval.Load() {
+					err = c.ReplyError(req, iproto.ER_ACCESS_DENIED, "Execute access to universe '' is denied for user 'guest'")
+				} else {
+					err = c.ReplyOK(req, f.ro.Load(), "running", "")
+				}
 			} else {
 				err = c.ReplyOK(req, f.name)
 			}

@@ -17,8 +17,9 @@ type member struct {
 	addr string
 	c    *client.Client
 
-	role  atomic.Int32 // a Role
-	state atomic.Int32 // a State
+	role     atomic.Int32 // a Role
+	state    atomic.Int32 // a State
+	answered atomic.Bool  // a poll or an event has ended (Dial waits for it)
 
 	mu       sync.Mutex
 	lastErr  error

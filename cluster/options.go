@@ -45,8 +45,10 @@ type Options struct {
 
 	// PollInterval is how often an instance whose server has no watchers
 	// (Tarantool before 2.10) is asked for box.info.ro and
-	// box.info.election with an eval; one that has them is watched
-	// (box.status) and never polled on a timer. Zero means
+	// box.info.election with an eval (so the user needs the execute
+	// privilege on the universe there; without it the role stays
+	// unknown and InstanceInfo.LastErr says why); one that has them is
+	// watched (box.status) and never polled on a timer. Zero means
 	// DefaultPollInterval. Cost: one small eval per instance per
 	// interval.
 	PollInterval time.Duration

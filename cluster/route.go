@@ -75,11 +75,25 @@ func (c *Cluster) waitMaster(ctx context.Context, cause error) (*member, error) 
 	if m := c.pick(ModeRW); m != nil {
 		return m, nil
 	}
-	if n := c.waiting.Add(1); int(n) > c.opts.WaitForMaster {
-		c.waiting.Add(-1)
+	if !c.takeWait() {
 		return nil, missing(ModeRW, cause)
 	}
 	defer c.waiting.Add(-1)
+	return c.waitHeld(ctx, cause)
+}
+
+// takeWait takes one of the Options.WaitForMaster places, or reports that
+// none is left. The caller gives it back with c.waiting.Add(-1).
+func (c *Cluster) takeWait() bool {
+	if n := c.waiting.Add(1); int(n) > c.opts.WaitForMaster {
+		c.waiting.Add(-1)
+		return false
+	}
+	return true
+}
+
+// waitHeld is waitMaster for a caller that holds a place.
+func (c *Cluster) waitHeld(ctx context.Context, cause error) (*member, error) {
 	for {
 		sig := c.changes()
 		if m := c.pick(ModeRW); m != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tarantool/go-iproto"
 
@@ -65,28 +66,54 @@ type attempt struct {
 	p       *future.Promise[*client.Response]
 	resends int // resends left
 
-	mu  sync.Mutex
-	cur *future.Future[*client.Response] // the request in flight
+	mu        sync.Mutex
+	cur       *future.Future[*client.Response] // the request in flight
+	stopWait  context.CancelFunc               // ends the wait for a master
+	cancelled bool                             // the caller cancelled the future
+	held      atomic.Bool                      // holds a WaitForMaster place
+}
+
+// release gives back the WaitForMaster place, once.
+func (a *attempt) release() {
+	if a.held.Swap(false) {
+		a.c.waiting.Add(-1)
+	}
 }
 
 // start sends the request to m and settles the promise with its outcome,
-// or resends.
+// or resends; nothing is sent once the caller cancelled the future.
 func (a *attempt) start(m *member) {
+	a.mu.Lock()
+	cancelled := a.cancelled
+	a.mu.Unlock()
+	if cancelled {
+		return
+	}
 	f := a.op(m.c)
 	a.mu.Lock()
 	a.cur = f
+	cancelled = a.cancelled
 	a.mu.Unlock()
+	if cancelled {
+		f.Cancel()
+	}
 	f.Finally(func(r *client.Response, err error) (*client.Response, error) {
 		a.settled(m, r, err)
 		return nil, nil
 	})
 }
 
-// cancel cancels the request in flight (the user cancelled the future).
+// cancel cancels the request in flight, or the wait for a master (the
+// caller cancelled the future): a write waiting is then never sent.
 func (a *attempt) cancel() {
 	a.mu.Lock()
-	cur := a.cur
+	a.cancelled = true
+	cur, stop := a.cur, a.stopWait
 	a.mu.Unlock()
+	if stop != nil {
+		stop()
+		a.release() // at once: the place is free when Cancel returns
+	}
 	if cur != nil {
 		cur.Cancel()
 	}
@@ -110,20 +137,37 @@ func (a *attempt) settled(m *member, r *client.Response, err error) {
 	a.wait(err)
 }
 
-// wait waits for a master on a goroutine of its own, then sends.
+// wait takes a place among Options.WaitForMaster at once (or fails the
+// request, not sent) and waits for a master on a goroutine of its own,
+// then sends.
 func (a *attempt) wait(cause error) {
-	if a.c.opts.WaitForMaster <= 0 {
+	if !a.c.takeWait() {
 		a.p.Reject(missing(ModeRW, cause))
 		return
 	}
+	a.held.Store(true)
+	ctx, stop := context.WithCancel(a.ctx)
+	a.mu.Lock()
+	a.stopWait = stop
+	cancelled := a.cancelled
+	a.mu.Unlock()
+	if cancelled { // cancelled before the wait began: no wait at all
+		stop()
+		a.release()
+		return
+	}
 	if !a.c.spawn(func() {
-		m, err := a.c.waitMaster(a.ctx, cause)
+		defer stop()
+		m, err := a.c.waitHeld(ctx, cause)
+		a.release()
 		if err != nil {
 			a.p.Reject(err)
 			return
 		}
 		a.start(m)
 	}) {
+		stop()
+		a.release()
 		a.p.Reject(closedError())
 	}
 }
