@@ -45,7 +45,8 @@
 //     the instance a replica, asks every instance for its role and resends
 //     the write, once, to the master, without the caller seeing it. So is
 //     a write that failed not sent because its instance went down
-//     (a *client.ConnectionError with Sent false).
+//     (a *client.ConnectionError with Sent false). Calls are resent alike:
+//     their box write was not made, but side effects before it were.
 //   - While no master is known, a ModeRW request (and such a resend) waits
 //     for one if Options.WaitForMaster allows (at most that many wait,
 //     each until its context ends), then fails with a *[RouteError] over

@@ -391,3 +391,43 @@ func TestReplicaSetElectionFailover(t *testing.T) {
 	require.NoError(t, c.Close())
 	goroutinesBack(t, base)
 }
+
+// TestReplicaSetReadThroughput logs the select throughput of 64 readers
+// through a cluster of one instance and of all three (ModeAny), one second
+// each. It asserts only that reads succeed: the figure depends on the
+// machine (here every instance shares the same cores).
+func TestReplicaSetReadThroughput(t *testing.T) {
+	rs := tarantooltest.StartReplicaSet(t, 3, tarantooltest.ReplicaSetOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for _, n := range []int{1, 3} {
+		c, err := cluster.Dial(ctx, realInstances(rs)[:n], realOptions())
+		require.NoError(t, err)
+		var (
+			reads atomic.Int64
+			fails atomic.Int64
+			wg    sync.WaitGroup
+		)
+		deadline := time.Now().Add(time.Second)
+		for range 64 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for time.Now().Before(deadline) {
+					resp, err := c.Select(ctx, "test", nil, 1).Await(ctx)
+					if err != nil {
+						fails.Add(1)
+						continue
+					}
+					resp.Release()
+					reads.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		t.Logf("%d instance(s), 64 readers, ModeAny: %d selects/s", n, reads.Load())
+		require.Zero(t, fails.Load())
+		require.Positive(t, reads.Load())
+		require.NoError(t, c.Close())
+	}
+}
