@@ -431,3 +431,82 @@ func TestReplicaSetReadThroughput(t *testing.T) {
 		require.NoError(t, c.Close())
 	}
 }
+
+// TestReplicaSetRollingRestart: under 16 writers every instance is stopped
+// and restarted in turn, the replicas first, then the master (which keeps
+// its role): writes wait for the master while it is down and continue
+// after. Every failure is typed, every acknowledged write is on the
+// master, no not-sent one is.
+func TestReplicaSetRollingRestart(t *testing.T) {
+	rs := tarantooltest.StartReplicaSet(t, 3, tarantooltest.ReplicaSetOptions{})
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	c, err := cluster.Dial(ctx, realInstances(rs), realOptions())
+	require.NoError(t, err)
+	var (
+		next, issued atomic.Uint64
+		stop         atomic.Bool
+		wg           sync.WaitGroup
+		mu           sync.Mutex
+		acked        []uint64
+		notSent      []uint64
+		unknown      int
+		other        []error
+	)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				id := next.Add(1)
+				issued.Add(1)
+				wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
+				_, err := c.Insert(wctx, "test", []any{id, "w"}).Await(ctx)
+				wcancel()
+				mu.Lock()
+				switch {
+				case err == nil:
+					acked = append(acked, id)
+				case errors.Is(err, client.ErrNotSent):
+					notSent = append(notSent, id)
+				case errors.Is(err, client.ErrOutcomeUnknown):
+					unknown++
+				default:
+					other = append(other, err)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	ackedNow := func() int { mu.Lock(); defer mu.Unlock(); return len(acked) }
+	start := time.Now()
+	for _, name := range []string{"i2", "i3", "i1"} {
+		mark := ackedNow()
+		require.Eventually(t, func() bool { return ackedNow() >= mark+200 }, 30*time.Second, time.Millisecond)
+		m := rs.Member(name)
+		require.NoError(t, m.Stop())
+		require.NoError(t, m.Restart(ctx))
+	}
+	mark := ackedNow()
+	require.Eventually(t, func() bool { return ackedNow() >= mark+200 && c.Master() == "i1" }, 30*time.Second, time.Millisecond)
+	stop.Store(true)
+	wg.Wait()
+	require.NoError(t, c.Close())
+	mu.Lock()
+	defer mu.Unlock()
+	t.Logf("rolling restart in %v: %d writes, %d acknowledged, %d not sent, %d outcome unknown, %d other",
+		time.Since(start), issued.Load(), len(acked), len(notSent), unknown, len(other))
+	require.Zero(t, len(other), "every failure is typed; first: %v", other)
+	present := map[uint64]bool{}
+	for _, id := range ids(t, ctx, rs.Member("i1")) {
+		present[id] = true
+	}
+	for _, id := range acked {
+		require.True(t, present[id], "acknowledged write %d is on the master", id)
+	}
+	for _, id := range notSent {
+		require.False(t, present[id], "not-sent write %d is not on the master", id)
+	}
+	goroutinesBack(t, base)
+}
