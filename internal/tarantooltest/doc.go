@@ -15,6 +15,12 @@
 // TXT_READY_FILE) and must create the TXT_READY_FILE file once it is set up and
 // listening; see testdata/server.lua for the contract.
 //
+// [StartReplicaSet] starts a replica set of such instances on 127.0.0.1
+// ports from testdata/replica.lua: a master and read-only replicas in a full
+// mesh (raft candidates with ReplicaSetOptions.Election on 2.10+), each a
+// [Member] that can be killed, stopped, restarted, promoted and demoted, and
+// waited for ([Member.WaitSynced], [ReplicaSet.WaitLeader]).
+//
 // [ServerVersion] reads the binary's version (`tarantool --version`, once);
 // tests of what only newer servers have call [RequireVersion] (t, "2.10"),
 // which skips naming the version needed, and assertions on what servers

@@ -104,7 +104,7 @@ func StartReplicaSet(tb testing.TB, n int, opts ReplicaSetOptions) *ReplicaSet {
 	if opts.Election {
 		RequireVersion(tb, "2.10")
 	}
-	rs, err := startReplicaSet(n, opts)
+	rs, err := startReplicaSetRetrying(n, opts)
 	if rs != nil {
 		tb.Cleanup(func() {
 			if tb.Failed() {
@@ -124,6 +124,32 @@ func StartReplicaSet(tb testing.TB, n int, opts ReplicaSetOptions) *ReplicaSet {
 		return nil
 	}
 	return rs
+}
+
+// startReplicaSetRetrying is startReplicaSet, tried again on new ports (up
+// to listenAttempts in all) when a port picked was taken by another process
+// before tarantool bound it.
+func startReplicaSetRetrying(n int, opts ReplicaSetOptions) (*ReplicaSet, error) {
+	for attempt := 1; ; attempt++ {
+		rs, err := startReplicaSet(n, opts)
+		if err == nil || attempt == listenAttempts || !portTaken(err) {
+			return rs, err
+		}
+		if rs != nil {
+			for _, m := range rs.members {
+				_ = m.inst.Stop()
+			}
+		}
+	}
+}
+
+// listenAttempts bounds the attempts of startReplicaSetRetrying.
+const listenAttempts = 3
+
+// portTaken reports whether err says a member could not bind its port.
+func portTaken(err error) bool {
+	var se *StartError
+	return errors.As(err, &se) && strings.Contains(se.LogTail, "Address already in use")
 }
 
 // startReplicaSet starts the processes and waits for the set to sync. On

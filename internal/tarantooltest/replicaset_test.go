@@ -3,6 +3,9 @@ package tarantooltest_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -169,4 +172,138 @@ func TestReplicaSetWaitLeaderNeedsElection(t *testing.T) {
 	master, err := rs.Master(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, "i1", master.Name())
+}
+
+// failingTB records what StartReplicaSet registers and logs, and reports
+// the test as failed, so that its cleanup can be run and checked here.
+type failingTB struct {
+	testing.TB
+	cleanups []func()
+	logs     []string
+	fatal    string
+}
+
+func (f *failingTB) Helper()           {}
+func (f *failingTB) Failed() bool      { return true }
+func (f *failingTB) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+func (f *failingTB) Logf(format string, args ...any) {
+	f.logs = append(f.logs, fmt.Sprintf(format, args...))
+}
+func (f *failingTB) Errorf(format string, args ...any) { f.fatal += fmt.Sprintf(format, args...) }
+func (f *failingTB) Fatal(args ...any)                 { f.fatal += fmt.Sprint(args...) }
+func (f *failingTB) Fatalf(format string, args ...any) { f.fatal += fmt.Sprintf(format, args...) }
+
+func (f *failingTB) runCleanups() {
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+}
+
+func TestReplicaSetCleanupAndLogs(t *testing.T) {
+	if _, ok := tarantooltest.Available(); !ok {
+		t.Skip("tarantool not on PATH")
+	}
+	tb := &failingTB{TB: t}
+	rs := tarantooltest.StartReplicaSet(tb, 2, tarantooltest.ReplicaSetOptions{})
+	require.NotNil(t, rs, tb.fatal)
+	require.Len(t, tb.cleanups, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	// Leave one member killed and the other restarted: cleanup must still
+	// get rid of every process and work dir.
+	i1, i2 := rs.Member("i1"), rs.Member("i2")
+	require.NoError(t, i1.Kill())
+	require.NoError(t, i2.Restart(ctx))
+	pids := []int{i1.Instance().Pid(), i2.Instance().Pid()}
+	dirs := []string{i1.Instance().WorkDir(), i2.Instance().WorkDir()}
+
+	tb.runCleanups()
+	require.Empty(t, tb.fatal)
+	for i, pid := range pids {
+		requireGone(t, pid)
+		require.NoDirExists(t, dirs[i])
+	}
+	require.Len(t, tb.logs, 2, "one log tail per member on failure")
+	for i, name := range []string{"i1", "i2"} {
+		require.Contains(t, tb.logs[i], "tarantool "+name+" ")
+		require.Contains(t, tb.logs[i], "txtarantool-test-ready")
+	}
+}
+
+func TestReplicaSetStartFails(t *testing.T) {
+	if _, ok := tarantooltest.Available(); !ok {
+		t.Skip("tarantool not on PATH")
+	}
+	tb := &failingTB{TB: t}
+	rs := tarantooltest.StartReplicaSet(tb, 2, tarantooltest.ReplicaSetOptions{Script: "testdata/broken.lua"})
+	require.Nil(t, rs)
+	require.Contains(t, tb.fatal, "start replica set member i1")
+	require.Contains(t, tb.fatal, "start replica set member i2")
+	require.Contains(t, tb.fatal, "txtarantool-broken-script")
+	require.Empty(t, tb.cleanups, "nothing started, nothing to clean")
+
+	tb = &failingTB{TB: t}
+	require.Nil(t, tarantooltest.StartReplicaSet(tb, 0, tarantooltest.ReplicaSetOptions{}))
+	require.Contains(t, tb.fatal, "want at least 1")
+}
+
+func TestReplicaSetWaitSyncedWaits(t *testing.T) {
+	rs := tarantooltest.StartReplicaSet(t, 2, tarantooltest.ReplicaSetOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	master, replica := rs.Member("i1"), rs.Member("i2")
+
+	// Cut the replica off its master: what the master writes now cannot
+	// reach it, so WaitSynced must wait, and give up with ctx.
+	require.NoError(t, replica.Eval(ctx, "saved_replication = box.cfg.replication box.cfg{replication = {}}", nil, nil))
+	require.NoError(t, insert(ctx, master, 1, "while-cut"))
+	short, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancelShort()
+	err := replica.WaitSynced(short, master)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Contains(t, err.Error(), "i2 catching up with i1")
+	require.Equal(t, "", lookup(t, ctx, replica, 1))
+
+	require.NoError(t, replica.Eval(ctx, "box.cfg{replication = saved_replication}", nil, nil))
+	require.NoError(t, replica.WaitSynced(ctx, master))
+	require.Equal(t, "while-cut", lookup(t, ctx, replica, 1))
+	require.NoError(t, master.WaitSynced(ctx, master), "a member is synced with itself")
+}
+
+func TestReplicaSetPortTakenRetried(t *testing.T) {
+	if _, ok := tarantooltest.Available(); !ok {
+		t.Skip("tarantool not on PATH")
+	}
+	// A script that fails as if its port were taken, on its first run only
+	// (a marker file outside the work dirs, which are new on every attempt).
+	marker := filepath.Join(t.TempDir(), "tried")
+	script := filepath.Join(t.TempDir(), "taken.lua")
+	root, err := os.Getwd()
+	require.NoError(t, err)
+	replica := filepath.Join(root, "..", "..", "testdata", "replica.lua")
+	require.NoError(t, os.WriteFile(script, []byte(`
+local fio = require('fio')
+local marker = os.getenv('TXT_TEST_MARKER')
+if not fio.path.exists(marker) then
+    io.open(marker, 'w'):close()
+    local f = io.open(os.getenv('TXT_LOG'), 'a')
+    f:write('SocketError: bind: Address already in use\n')
+    f:close()
+    os.exit(1)
+end
+dofile(os.getenv('TXT_TEST_REPLICA'))
+`), 0o644))
+	tb := &failingTB{TB: t}
+	rs := tarantooltest.StartReplicaSet(tb, 1, tarantooltest.ReplicaSetOptions{
+		Script: script,
+		Env:    map[string]string{"TXT_TEST_MARKER": marker, "TXT_TEST_REPLICA": replica},
+	})
+	defer tb.runCleanups()
+	require.Empty(t, tb.fatal)
+	require.NotNil(t, rs)
+	require.FileExists(t, marker)
+	ro, err := rs.Member("i1").IsRO(context.Background())
+	require.NoError(t, err)
+	require.False(t, ro)
 }
