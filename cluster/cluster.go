@@ -297,13 +297,15 @@ func (c *Cluster) On(name string) (*client.Client, error) {
 	return nil, fmt.Errorf("%w: %q", ErrUnknownInstance, name)
 }
 
-// Master returns the name of the master requests for ModeRW go to now, or
-// "" when none is known. Cost: a scan of the instances.
+// Master returns the name of the master last announced to
+// Handlers.MasterChanged: the first instance, in the order they were
+// added, that is up and known as master; "" when none is. (With two
+// writable instances, ModeRW requests go to either, by in-flight count.)
+// Cost: a mutex.
 func (c *Cluster) Master() string {
-	if m := c.pick(ModeRW); m != nil {
-		return m.name
-	}
-	return ""
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.master
 }
 
 // WaitMaster blocks until a master is known, ctx ends (a *RouteError over

@@ -94,7 +94,7 @@ func (m *member) up() {
 			h.Up(m.name)
 		}
 	})
-	m.cl.changed()
+	m.cl.recomputeMaster() // a poll may have told the role before this ran
 	m.poke()
 }
 
