@@ -77,11 +77,11 @@ func TestDeadPeerStuckWriter(t *testing.T) {
 // slowly, but steadily, takes longer than DeadPeerTimeout to leave, and
 // the connection stays up: each chunk written is progress.
 func TestLivenessSlowWriteKeepsAlive(t *testing.T) {
-	c, srv := dialPipe(t, withDeadPeerTimeout(400*time.Millisecond))
+	c, srv := dialPipe(t, withDeadPeerTimeout(time.Second))
 	ctx := testContext(t)
-	big := strings.Repeat("y", 3<<20)
+	big := strings.Repeat("y", 4<<20)
 	// 32 KiB every 10 ms: a 256 KiB chunk every ~80 ms, the whole request
-	// in ~1 s, over twice the timeout.
+	// in ~1.3 s, longer than the timeout.
 	srv.ReadSlowly(32<<10, 10*time.Millisecond)
 	f := c.Call(ctx, "echo", big)
 	go func() {
@@ -98,16 +98,16 @@ func TestLivenessSlowWriteKeepsAlive(t *testing.T) {
 	require.Equal(t, []any{"ok"}, values)
 }
 
-// TestLivenessIdleAndLongCall: with a short DeadPeerTimeout, an idle
+// TestLivenessIdleAndLongCall: with a short DeadPeerTimeout (0.5 s), an idle
 // connection to a real server and one waiting for a call that runs for
 // three timeouts both stay up: the server answers the client's PINGs
 // meanwhile.
 func TestLivenessIdleAndLongCall(t *testing.T) {
 	rec := newEventRecorder()
-	c := dialShared(t, withDeadPeerTimeout(200*time.Millisecond), withEvents(rec))
+	c := dialShared(t, withDeadPeerTimeout(500*time.Millisecond), withEvents(rec))
 	ctx := testContext(t)
-	time.Sleep(time.Second) // idle for five timeouts
-	r, err := c.Eval(ctx, "require('fiber').sleep(0.6) return 'slept'").Await(ctx)
+	time.Sleep(1500 * time.Millisecond) // idle for three timeouts
+	r, err := c.Eval(ctx, "require('fiber').sleep(1.5) return 'slept'").Await(ctx)
 	require.NoError(t, err)
 	values, err := r.Values()
 	require.NoError(t, err)
