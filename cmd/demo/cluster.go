@@ -270,7 +270,7 @@ func runCluster(ctx context.Context, cfg clusterConfig, p *printer) error {
 			},
 		},
 	}
-	p.event("cluster", "cluster.Dial(i1, i2, i3): reads prefer replicas, writes to the master, WaitForMaster 1000, roles polled every 200ms (2.6: no box.status watcher)")
+	p.event("cluster", "cluster.Dial(i1, i2, i3): reads prefer replicas, writes to the master, WaitForMaster 1000, roles from the box.status watcher on 2.10+, else polled every 200ms")
 	c, err := cluster.Dial(ctx, instances, opts)
 	if err != nil {
 		return fmt.Errorf("cluster.Dial: %w", err)
