@@ -20,7 +20,7 @@ STATICCHECK         := $(CURDIR)/.bin/staticcheck-$(STATICCHECK_VERSION)/staticc
 TARANTOOL_REQUIRED ?=
 export TARANTOOL_REQUIRED
 
-.PHONY: all tarantool test soak vet lint tidy-check docs fmt fmt-check bench bench-quick fuzz demo clean
+.PHONY: all tarantool test soak vet lint tidy-check docs fmt fmt-check bench bench-quick fuzz demo demo-cluster clean
 
 all: test
 
@@ -116,6 +116,10 @@ fuzz:
 ## demo: the unattended reconnect story: start a local tarantool, kill -9 and restart it twice, print every event and a summary (about 15 s)
 demo: tarantool
 	$(GO) run ./cmd/demo --chaos
+
+## demo-cluster: the unattended failover story: start a 3-instance replica set, kill -9 the master, promote a replica, restart the old master as a replica, switch over, print every event and a summary (about 11 s)
+demo-cluster: tarantool
+	$(GO) run ./cmd/demo cluster
 
 ## clean: remove build outputs and Go's test and fuzz caches
 clean:

@@ -10,6 +10,9 @@
 // restarts the server it started (twice) and exits after about 15 s with
 // a summary: this is `make demo`.
 //
+// `demo cluster` starts a replica set of three tarantool processes and tells
+// a failover story through the cluster package: `make demo-cluster`.
+//
 // `demo serve` serves the kv space over HTTP (GET /set/k=v, /get/k,
 // /del/k) from a lazy pool of connections, answering 503 while Tarantool
 // is down.
@@ -23,6 +26,7 @@
 //	go run ./cmd/demo                         # tour, then requests until Ctrl-C
 //	go run ./cmd/demo -addr 127.0.0.1:3301    # against a running server
 //	go run ./cmd/demo serve -listen :8080     # the HTTP example
+//	go run ./cmd/demo cluster                 # the replica-set failover story
 //
 // # The reconnect story
 //
@@ -41,6 +45,26 @@
 // --chaos SIGKILLs the server 4 s into the loop, restarts it 2.5 s later,
 // kills it again 3 s after that, restarts it, runs 2.5 s more and prints a
 // summary.
+//
+// # The failover story
+//
+// `demo cluster` starts i1 (master), i2 and i3 (replicas) from cluster.lua,
+// which the binary embeds as it does demo.lua: full-mesh replication on
+// free 127.0.0.1 ports, each in a temporary work dir removed on exit (also
+// on Ctrl-C). It dials them with [cluster.Dial] (reads ModePreferRO, writes
+// to the master, WaitForMaster 1000, roles polled every 200 ms before 2.10)
+// with Handlers that print every instance up and down, role change and
+// master change. Writers (-writers, 4) call put(key), a Lua function that
+// inserts a unique key and counts the calls it refused as read-only;
+// readers (-readers, 2) select random keys. After 2 s it SIGKILLs i1,
+// after -down (1.5 s) promotes i2 with box.cfg{read_only = false} (an
+// admin eval; writes wait for the master meanwhile, each up to -timeout),
+// 2 s later restarts i1 as a replica, then switches over from i2 to i3
+// (demote, 50 ms, promote), whose writes refused with ER_READONLY the
+// cluster resends. The summary gives writes and reads by outcome, the
+// ER_READONLY refusals resent (counted by the servers), the failover time
+// (kill to the first acknowledged write on i2) and the acknowledged writes
+// missing on the last master (read back from it). About 11 s in all.
 //
 // # The HTTP example
 //

@@ -34,6 +34,13 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		}
 		return runServe(ctx, cfg, newPrinter(out))
 	}
+	if len(args) > 0 && args[0] == "cluster" {
+		cfg, err := parseCluster(args[1:], errOut)
+		if err != nil {
+			return err
+		}
+		return runCluster(ctx, cfg, newPrinter(out))
+	}
 	cfg, err := parseDemo(args, errOut)
 	if err != nil {
 		return err
@@ -49,6 +56,7 @@ func parseDemo(args []string, errOut io.Writer) (demoConfig, error) {
 	fs.Usage = func() {
 		fmt.Fprintln(errOut, "usage: demo [flags]        lazy client, tour, then one request per -interval with one line per event")
 		fmt.Fprintln(errOut, "       demo serve [flags]  kv over HTTP (demo serve -h)")
+		fmt.Fprintln(errOut, "       demo cluster        replica set failover story (demo cluster -h)")
 		fs.PrintDefaults()
 	}
 	cfg.serverFlags.register(fs)
