@@ -3,6 +3,8 @@ package protocol
 import (
 	"encoding/binary"
 	"math"
+
+	"github.com/tarantool/go-iproto"
 )
 
 // DefaultMaxFrameSize is a sensible limit for DecodeFrameLength: 64 MiB.
@@ -79,13 +81,33 @@ func DecodeFrameLength(b []byte, maxSize int) (length int, prefixLen int, err er
 // pointer (AppendFrame(buf, h, &sel)) to avoid boxing a struct into the
 // Request interface.
 func AppendFrame(dst []byte, h Header, r Request) ([]byte, error) {
-	start := len(dst)
-	out := append(dst, mpUint32, 0, 0, 0, 0)
-	out = AppendHeader(out, h, r.Type())
-	out, err := r.AppendBody(out)
+	out, err := r.AppendBody(appendFrameStart(dst, h, r.Type()))
 	if err != nil {
 		return dst, err
 	}
+	return finishFrame(dst, out)
+}
+
+// AppendFrameBody is AppendFrame for a request whose body is already
+// encoded (by the request's AppendBody): it appends the length prefix,
+// the header with request type t, and body. It lets a caller encode a body
+// outside a lock and queue the frame under it. A frame over 4 GiB is a
+// *FrameTooLargeError.
+func AppendFrameBody(dst []byte, h Header, t iproto.Type, body []byte) ([]byte, error) {
+	return finishFrame(dst, append(appendFrameStart(dst, h, t), body...))
+}
+
+// appendFrameStart appends a length prefix to fill in (finishFrame) and
+// the header.
+func appendFrameStart(dst []byte, h Header, t iproto.Type) []byte {
+	return AppendHeader(append(dst, mpUint32, 0, 0, 0, 0), h, t)
+}
+
+// finishFrame fills in the length prefix of the frame out holds after
+// dst (started by appendFrameStart), or returns dst and a
+// *FrameTooLargeError for a frame over 4 GiB.
+func finishFrame(dst, out []byte) ([]byte, error) {
+	start := len(dst)
 	size := uint64(len(out) - start - FramePrefixSize)
 	if size > math.MaxUint32 {
 		return dst, &FrameTooLargeError{Size: size, Max: math.MaxUint32}

@@ -1,12 +1,5 @@
 package protocol
 
-import (
-	"encoding/binary"
-	"math"
-
-	"github.com/tarantool/go-iproto"
-)
-
 // SizeAtLeast returns a lower bound on the size of r's encoded body, read
 // from its values without encoding them: the lengths of its strings and
 // binaries and one byte for every other value. known reports whether every
@@ -111,22 +104,4 @@ func opsSize(ops []Op) (int, bool) {
 		n, known = n+2+a+b+len(op.SpliceValue), known && ok1 && ok2
 	}
 	return n, known
-}
-
-// AppendFrameBody is AppendFrame for a request whose body is already
-// encoded (by the request's AppendBody): it appends the length prefix,
-// the header with request type t, and body. It lets a caller encode a body
-// outside a lock and queue the frame under it. A frame over 4 GiB is a
-// *FrameTooLargeError.
-func AppendFrameBody(dst []byte, h Header, t iproto.Type, body []byte) ([]byte, error) {
-	start := len(dst)
-	out := append(dst, mpUint32, 0, 0, 0, 0)
-	out = AppendHeader(out, h, t)
-	out = append(out, body...)
-	size := uint64(len(out) - start - FramePrefixSize)
-	if size > math.MaxUint32 {
-		return dst, &FrameTooLargeError{Size: size, Max: math.MaxUint32}
-	}
-	binary.BigEndian.PutUint32(out[start+1:], uint32(size))
-	return out, nil
 }
