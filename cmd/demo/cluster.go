@@ -65,14 +65,7 @@ func parseCluster(args []string, errOut io.Writer) (clusterConfig, error) {
 	fs.IntVar(&cfg.readers, "readers", cfg.readers, "goroutines reading (prefer replicas)")
 	fs.DurationVar(&cfg.down, "down", cfg.down, "time from the kill to the promotion")
 	fs.DurationVar(&cfg.timeout, "timeout", cfg.timeout, "bound on each request, including its wait for a master")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	return cfg, nil
+	return cfg, parseNoArgs(fs, args)
 }
 
 // replicaSet is the demo's three tarantool processes, named i1, i2, i3;

@@ -66,14 +66,7 @@ func parseDemo(args []string, errOut io.Writer) (demoConfig, error) {
 	fs.DurationVar(&cfg.timeout, "timeout", cfg.timeout, "request timeout (Options.RequestTimeout)")
 	fs.IntVar(&cfg.wait, "wait", 0, "Options.WaitForReconnect: requests that may wait for the next connection instead of failing at once")
 	fs.IntVar(&cfg.pipeline, "pipeline", cfg.pipeline, "calls in the tour's pipelining step; 0 skips the tour")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	return cfg, nil
+	return cfg, parseNoArgs(fs, args)
 }
 
 // parseServe parses `demo serve`'s flags.
@@ -89,12 +82,18 @@ func parseServe(args []string, errOut io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.listen, "listen", cfg.listen, "HTTP listen address")
 	fs.IntVar(&cfg.pool, "pool", cfg.pool, "connections in the lazy pool")
 	fs.DurationVar(&cfg.timeout, "timeout", cfg.timeout, "bound on each Tarantool request")
+	return cfg, parseNoArgs(fs, args)
+}
+
+// parseNoArgs parses args into fs's flags, refusing (with the usage)
+// anything left after them: no subcommand takes positional arguments.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		return cfg, err
+		return err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
-		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	return cfg, nil
+	return nil
 }
