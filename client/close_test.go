@@ -9,7 +9,7 @@ import (
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/future"
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 func TestCloseFailsPendingRequests(t *testing.T) {
@@ -157,7 +157,7 @@ func TestCloseFromCallback(t *testing.T) {
 // while requests are in flight.
 func TestServerKilledFailsInFlight(t *testing.T) {
 	t.Parallel()
-	inst := tarantooltest.Start(t, tarantooltest.Options{})
+	inst := tarantooltest.Start(t, serverOptions(false))
 	c := dial(t, inst.Addr())
 	ctx := testContext(t)
 	const n = 50

@@ -9,13 +9,14 @@ package client_test
 // and the wiretap that records what a client writes (kit_wiretap_test.go).
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // server is the Tarantool instance shared by this package's tests (started
@@ -23,14 +24,21 @@ import (
 // is not installed and not required.
 var server *tarantooltest.Instance
 
-// testUser and testPassword log in as the user server.lua creates.
+// testUser and testPassword log in as the user server.lua creates (the
+// same as tarantooltest's default setup).
 const (
-	testUser     = "tester"
-	testPassword = "secret"
+	testUser     = tarantooltest.User
+	testPassword = tarantooltest.Password
 )
 
+// serverOptions start testdata/server.lua (found at the module root), the
+// schema this package's tests use, on TCP or a Unix socket.
+func serverOptions(unix bool) tarantooltest.Options {
+	return tarantooltest.Options{Script: "testdata/server.lua", Unix: unix}
+}
+
 func TestMain(m *testing.M) {
-	inst, err := tarantooltest.StartProcess(tarantooltest.Options{})
+	inst, err := tarantooltest.StartProcess(context.Background(), serverOptions(false))
 	switch {
 	case err == nil:
 		server = inst
@@ -61,7 +69,7 @@ func requireServer(t testing.TB) *tarantooltest.Instance {
 // test ends.
 func startServer(t *testing.T, unix bool) *tarantooltest.Instance {
 	t.Helper()
-	return tarantooltest.Start(t, tarantooltest.Options{Unix: unix})
+	return tarantooltest.Start(t, serverOptions(unix))
 }
 
 // restartServer starts the killed instance again on the same address and

@@ -6,7 +6,7 @@ import (
 
 	"github.com/tarantool/go-iproto"
 
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // Assertions on what servers say differently (issue 19) key on the server's

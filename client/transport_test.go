@@ -12,14 +12,14 @@ import (
 	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/client"
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
 func TestTransportUnixAddressForms(t *testing.T) {
 	t.Parallel()
 	requireServer(t)
-	inst := tarantooltest.Start(t, tarantooltest.Options{Unix: true})
+	inst := tarantooltest.Start(t, serverOptions(true))
 	require.True(t, strings.HasPrefix(inst.Addr(), "unix:/"), inst.Addr())
 	path := strings.TrimPrefix(inst.Addr(), "unix:")
 
@@ -52,7 +52,7 @@ func TestTransportTCPAddressForms(t *testing.T) {
 func TestTransportUnixEveryCommand(t *testing.T) {
 	t.Parallel()
 	requireServer(t)
-	inst := tarantooltest.Start(t, tarantooltest.Options{Unix: true})
+	inst := tarantooltest.Start(t, serverOptions(true))
 	path := strings.TrimPrefix(inst.Addr(), "unix:")
 	c := dial(t, path) // the bare path form
 	other := dial(t, inst.Addr())

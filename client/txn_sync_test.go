@@ -13,7 +13,7 @@ import (
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/internal/fakeiproto"
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // txnFrames returns the BEGIN and COMMIT frames of frames.

@@ -14,7 +14,7 @@ import (
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/cluster"
 	"github.com/txtarantool/txtarantool/internal/faultproxy"
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // countApplied is evaluated on every member before the load: an on_replace

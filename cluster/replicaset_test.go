@@ -17,7 +17,7 @@ import (
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/cluster"
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/reconnect"
 )
 
@@ -34,7 +34,7 @@ func realInstances(rs *tarantooltest.ReplicaSet) []cluster.Instance {
 func realOptions() cluster.Options {
 	return cluster.Options{
 		Client: client.Options{
-			User: tarantooltest.AdminUser, Password: tarantooltest.AdminPassword,
+			User: tarantooltest.User, Password: tarantooltest.Password,
 			Reconnect: reconnect.Constant{Delay: 100 * time.Millisecond},
 		},
 		PollInterval:  200 * time.Millisecond,
@@ -67,7 +67,7 @@ func TestExample(t *testing.T) {
 	rs := tarantooltest.StartReplicaSet(t, 3, tarantooltest.ReplicaSetOptions{})
 	saved, savedUser, savedPassword := exampleInstances, exampleUser, examplePassword
 	defer func() { exampleInstances, exampleUser, examplePassword = saved, savedUser, savedPassword }()
-	exampleInstances, exampleUser, examplePassword = realInstances(rs), tarantooltest.AdminUser, tarantooltest.AdminPassword
+	exampleInstances, exampleUser, examplePassword = realInstances(rs), tarantooltest.User, tarantooltest.Password
 
 	r, w, err := os.Pipe()
 	require.NoError(t, err)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // requireTarantool skips the test when tarantool is not on PATH, or fails

@@ -14,7 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // httpResult is one response, read whole.
@@ -141,7 +141,7 @@ func checkBadRequests(t *testing.T, base string) {
 // happy path with exact bodies, bad requests, then 503 while the server is
 // killed and 200 again after it restarts, with the data it had.
 func TestServe(t *testing.T) {
-	inst := tarantooltest.Start(t, tarantooltest.Options{Source: demoLua})
+	inst := tarantooltest.Start(t, tarantooltest.Options{Script: "demo.lua"}) // what demoLua embeds
 	base, stop := startServe(t, inst.Addr())
 
 	// The pool connects in the background: wait for the first answer.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/internal/faultproxy"
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 func dialClient(t *testing.T, addr string) *client.Client {

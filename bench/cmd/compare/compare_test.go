@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // TestQuick runs the comparison briefly on one pipelined case (all three

@@ -1,7 +1,6 @@
--- replica.lua: one instance of the replica set the cluster tests run against.
---
--- Started by internal/tarantooltest.StartReplicaSet, which passes its
--- settings through the environment (never TT_*, which box.cfg would read
+-- replica.lua: one member of a replica set, the script
+-- tarantooltest.StartReplicaSet embeds and runs by default. It takes its
+-- settings from the environment (never TT_*, which box.cfg would read
 -- behind the script's back since 2.8):
 --   TXT_LISTEN          127.0.0.1:port to listen on
 --   TXT_WORK_DIR        work dir for snapshots, WAL and the log

@@ -7,14 +7,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tarantool/go-iproto"
 
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/transport"
 )
 
@@ -50,8 +53,20 @@ func TestStartTCP(t *testing.T) {
 	require.Positive(t, inst.Pid())
 	require.DirExists(t, inst.WorkDir())
 	requireGreeting(t, inst.Addr())
-	require.Contains(t, inst.Log(), "txtarantool-test-ready")
+	require.Contains(t, inst.Log(), "tarantooltest-ready")
+	require.Equal(t, "tcp", inst.Network())
+	require.Equal(t, inst.Addr(), inst.DialAddr())
+	require.Equal(t, inst.Addr(), "127.0.0.1:"+strconv.Itoa(inst.Port()))
+
+	// The default setup: user tester with every privilege, space test.
+	ctx := context.Background()
+	var out []any
+	require.NoError(t, inst.Eval(ctx, "box.space.test:replace{1, 'one'} return box.space.test:get(1), box.space.test.index.primary.type", nil, &out))
+	require.Equal(t, []any{[]any{int64(1), "one"}, "TREE"}, out)
+	err = inst.EvalAs(ctx, "", "", "return 1", nil, nil)
+	require.ErrorIs(t, err, protocol.ErrorCode(iproto.ER_ACCESS_DENIED), "guest keeps its defaults")
 }
+
 
 func TestStartUnix(t *testing.T) {
 	inst := tarantooltest.Start(t, tarantooltest.Options{Unix: true})
@@ -60,6 +75,9 @@ func TestStartUnix(t *testing.T) {
 	require.Equal(t, "unix", a.Network)
 	require.Less(t, len(a.Address), 108)
 	require.Equal(t, inst.WorkDir(), filepath.Dir(a.Address))
+	require.Equal(t, "unix", inst.Network())
+	require.Equal(t, a.Address, inst.DialAddr())
+	require.Zero(t, inst.Port())
 	requireGreeting(t, inst.Addr())
 }
 
@@ -100,10 +118,8 @@ func TestRestartKeepsData(t *testing.T) {
 }
 
 func TestStopIdempotent(t *testing.T) {
-	if _, ok := tarantooltest.Available(); !ok {
-		t.Skip("tarantool not on PATH")
-	}
-	inst, err := tarantooltest.StartProcess(tarantooltest.Options{})
+	tarantooltest.SkipUnavailable(t)
+	inst, err := tarantooltest.StartProcess(context.Background(), tarantooltest.Options{})
 	require.NoError(t, err)
 	pid, dir := inst.Pid(), inst.WorkDir()
 
@@ -118,10 +134,8 @@ func TestStopIdempotent(t *testing.T) {
 }
 
 func TestStartBrokenScript(t *testing.T) {
-	if _, ok := tarantooltest.Available(); !ok {
-		t.Skip("tarantool not on PATH")
-	}
-	inst, err := tarantooltest.StartProcess(tarantooltest.Options{Script: "testdata/broken.lua"})
+	tarantooltest.SkipUnavailable(t)
+	inst, err := tarantooltest.StartProcess(context.Background(), tarantooltest.Options{Script: "testdata/broken.lua"})
 	require.Nil(t, inst)
 	var se *tarantooltest.StartError
 	require.ErrorAs(t, err, &se)
@@ -130,11 +144,9 @@ func TestStartBrokenScript(t *testing.T) {
 }
 
 func TestStartTimeout(t *testing.T) {
-	if _, ok := tarantooltest.Available(); !ok {
-		t.Skip("tarantool not on PATH")
-	}
+	tarantooltest.SkipUnavailable(t)
 	start := time.Now()
-	inst, err := tarantooltest.StartProcess(tarantooltest.Options{
+	inst, err := tarantooltest.StartProcess(context.Background(), tarantooltest.Options{
 		Script:       "testdata/never_ready.lua",
 		StartTimeout: 500 * time.Millisecond,
 	})
@@ -144,10 +156,8 @@ func TestStartTimeout(t *testing.T) {
 }
 
 func TestStartMissingScript(t *testing.T) {
-	if _, ok := tarantooltest.Available(); !ok {
-		t.Skip("tarantool not on PATH")
-	}
-	_, err := tarantooltest.StartProcess(tarantooltest.Options{Script: "testdata/no-such.lua"})
+	tarantooltest.SkipUnavailable(t)
+	_, err := tarantooltest.StartProcess(context.Background(), tarantooltest.Options{Script: "testdata/no-such.lua"})
 	require.ErrorIs(t, err, os.ErrNotExist)
 }
 
@@ -164,17 +174,38 @@ io.open(os.getenv('TXT_READY_FILE'), 'w'):close()
 	require.Contains(t, inst.Log(), "extra=yes")
 }
 
-func TestStartSource(t *testing.T) {
-	inst := tarantooltest.Start(t, tarantooltest.Options{Source: `
-box.cfg{work_dir = os.getenv('TXT_WORK_DIR'), log = os.getenv('TXT_LOG'), memtx_memory = 32 * 1024 * 1024}
-box.cfg{listen = os.getenv('TXT_LISTEN')}
-require('log').info('from-source')
-io.open(os.getenv('TXT_READY_FILE'), 'w'):close()
+func TestStartLua(t *testing.T) {
+	inst := tarantooltest.Start(t, tarantooltest.Options{Env: map[string]string{"KIT_SPACE": "kv"}, Lua: `
+local s = box.schema.space.create(os.getenv('KIT_SPACE'), {if_not_exists = true})
+s:create_index('pk', {parts = {1, 'string'}, if_not_exists = true})
+require('log').info('from-snippet')
 `})
-	require.Contains(t, inst.Log(), "from-source")
-	requireGreeting(t, inst.Addr())
-	_, err := tarantooltest.StartProcess(tarantooltest.Options{Script: "testdata/boots.lua", Source: "x"})
-	require.Error(t, err, "Script and Source exclude each other")
+	require.Contains(t, inst.Log(), "from-snippet")
+	ctx := context.Background()
+	var out []any
+	require.NoError(t, inst.Eval(ctx, "box.space.kv:replace{'k', 'v'} return box.space.kv:get('k'), box.space.test == nil", nil, &out))
+	require.Equal(t, []any{[]any{"k", "v"}, true}, out, "the snippet replaces the space test")
+
+	// The snippet runs again on restart; the data survives kill -9.
+	require.NoError(t, inst.Kill())
+	require.NoError(t, inst.Restart(ctx))
+	out = nil
+	require.NoError(t, inst.Eval(ctx, "return box.space.kv:get('k')", nil, &out))
+	require.Equal(t, []any{[]any{"k", "v"}}, out)
+
+	_, err := tarantooltest.StartProcess(ctx, tarantooltest.Options{Script: "testdata/boots.lua", Lua: "x"})
+	require.ErrorIs(t, err, tarantooltest.ErrScriptAndLua)
+}
+
+func TestStartLuaError(t *testing.T) {
+	tarantooltest.SkipUnavailable(t)
+	inst, err := tarantooltest.StartProcess(context.Background(), tarantooltest.Options{Lua: "error('kit-snippet-broken')"})
+	require.Nil(t, inst)
+	var se *tarantooltest.StartError
+	require.ErrorAs(t, err, &se)
+	require.ErrorIs(t, err, tarantooltest.ErrExited)
+	require.Contains(t, se.LogTail, "kit-snippet-broken")
+	require.Contains(t, se.LogTail, "Options.Lua", "the chunk is named after the option")
 }
 
 func TestStartProcessUnavailable(t *testing.T) {
@@ -183,7 +214,7 @@ func TestStartProcessUnavailable(t *testing.T) {
 	path, ok := tarantooltest.Available()
 	require.False(t, ok)
 	require.Empty(t, path)
-	inst, err := tarantooltest.StartProcess(tarantooltest.Options{})
+	inst, err := tarantooltest.StartProcess(context.Background(), tarantooltest.Options{})
 	require.Nil(t, inst)
 	require.True(t, errors.Is(err, tarantooltest.ErrUnavailable))
 }
@@ -216,7 +247,7 @@ func TestStartWithoutTarantool(t *testing.T) {
 	require.Nil(t, tarantooltest.Start(tb, tarantooltest.Options{}))
 	require.Contains(t, tb.skipped, "tarantool not found on PATH")
 	require.Contains(t, tb.skipped, "apt-get install tarantool")
-	require.Contains(t, tb.skipped, "make test")
+	require.Contains(t, tb.skipped, "TARANTOOL_BIN")
 	require.Empty(t, tb.fataled)
 
 	t.Setenv(tarantooltest.EnvRequired, "1")

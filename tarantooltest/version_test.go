@@ -8,8 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/txtarantool/txtarantool/internal/tarantoolproc"
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // skipRecorder records the message a helper skips with.
@@ -29,7 +28,7 @@ func fakeBinary(t *testing.T, version string) string {
 	bin := filepath.Join(dir, "tarantool-"+version)
 	script := "#!/bin/sh\necho 'Tarantool " + version + "-0-gdeadbee'\n"
 	require.NoError(t, os.WriteFile(bin, []byte(script), 0o755))
-	t.Setenv(tarantoolproc.EnvBin, bin)
+	t.Setenv(tarantooltest.EnvBin, bin)
 	return bin
 }
 

@@ -2,6 +2,7 @@ package tarantooltest
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"net"
@@ -16,15 +17,10 @@ import (
 	"github.com/txtarantool/txtarantool/internal/tarantoolproc"
 )
 
-// Credentials of the replica set's users (testdata/replica.lua): Member.Eval
-// runs as AdminUser; the instances replicate as replicator.
-const (
-	AdminUser     = "tester"
-	AdminPassword = "secret"
-)
-
-// defaultReplicaScript is the Lua file every member runs by default.
-const defaultReplicaScript = "testdata/replica.lua"
+// replicaLua is the script every member runs by default.
+//
+//go:embed replica.lua
+var replicaLua string
 
 // defaultReplicaStartTimeout bounds the first start of a whole replica set
 // (every member bootstraps at once) and each restart.
@@ -43,9 +39,13 @@ var ErrNoLeader = errors.New("tarantooltest: no writable member")
 
 // ReplicaSetOptions configures StartReplicaSet.
 type ReplicaSetOptions struct {
-	// Script is the Lua file every member runs; empty means
-	// testdata/replica.lua at the module root. It takes its settings from
-	// the TXT_* variables documented in that file.
+	// Script is the Lua file every member runs (resolved as
+	// Options.Script); empty means the embedded replica.lua of this
+	// package, which creates the users tester/secret (User, Password) and
+	// replicator, the space test (HASH primary on field 1 unsigned, format
+	// id unsigned, name string nullable) and the functions echo and sum. A
+	// script of one's own takes its settings from the TXT_* variables
+	// documented in replica.lua.
 	Script string
 	// Election runs the set with raft election (election_mode='candidate'
 	// on every member, replication_synchro_quorum a majority): the set is
@@ -72,7 +72,7 @@ type ReplicaSet struct {
 // concurrent use.
 type Member struct {
 	name     string
-	inst     *tarantoolproc.Instance
+	inst     *Instance
 	election bool
 	quorum   int
 
@@ -82,8 +82,8 @@ type Member struct {
 // StartReplicaSet starts n (≥ 1) tarantool processes on 127.0.0.1 ports,
 // each in its own work dir: member 0 writable (read_only=false), the others
 // read-only, all replicating from each other, with the schema of
-// testdata/replica.lua (user tester/secret, space test, functions echo and
-// sum) created on the master and replicated. It returns once every replica
+// the embedded replica.lua (user tester/secret, space test, functions echo
+// and sum; see ReplicaSetOptions.Script) created on the master and replicated. It returns once every replica
 // has the master's vclock (and, with Election, once the first member is the
 // leader every member agrees on). Like Start it skips the test when there is
 // no tarantool (fails it with TARANTOOL_REQUIRED=1) and fails it when the set
@@ -93,8 +93,7 @@ type Member struct {
 // about a second on 2.6.
 func StartReplicaSet(tb testing.TB, n int, opts ReplicaSetOptions) *ReplicaSet {
 	tb.Helper()
-	if _, ok := Available(); !ok {
-		skipOrFail(tb, Required())
+	if SkipUnavailable(tb) == "" {
 		return nil
 	}
 	if n < 1 {
@@ -155,9 +154,13 @@ func portTaken(err error) bool {
 // startReplicaSet starts the processes and waits for the set to sync. On
 // error it returns the members started so far (nil if none) for cleanup.
 func startReplicaSet(n int, opts ReplicaSetOptions) (*ReplicaSet, error) {
-	script, err := Options{Script: opts.Script}.replicaScript()
-	if err != nil {
-		return nil, err
+	source, script := replicaLua, ""
+	if opts.Script != "" {
+		var err error
+		if script, err = scriptPath(opts.Script); err != nil {
+			return nil, err
+		}
+		source = ""
 	}
 	ports, err := tarantoolproc.FreePorts(n)
 	if err != nil {
@@ -191,14 +194,14 @@ func startReplicaSet(n int, opts ReplicaSetOptions) (*ReplicaSet, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			inst, err := tarantoolproc.Start(context.Background(), tarantoolproc.Options{
-				Script: script, Port: ports[i], Env: env, StartTimeout: timeout,
+			p, err := tarantoolproc.Start(context.Background(), tarantoolproc.Options{
+				Script: script, Source: source, Port: ports[i], Env: env, StartTimeout: timeout,
 			})
 			if err != nil {
 				errs[i] = fmt.Errorf("tarantooltest: start replica set member i%d: %w", i+1, err)
 				return
 			}
-			rs.members[i] = &Member{name: "i" + strconv.Itoa(i+1), inst: inst, election: opts.Election, quorum: quorum}
+			rs.members[i] = &Member{name: "i" + strconv.Itoa(i+1), inst: &Instance{p: p}, election: opts.Election, quorum: quorum}
 		}()
 	}
 	wg.Wait()
@@ -261,14 +264,6 @@ func (rs *ReplicaSet) switchToElection(ctx context.Context, quorum int) error {
 		return fmt.Errorf("tarantooltest: election: %s is leader after promoting %s", leader.name, rs.members[0].name)
 	}
 	return nil
-}
-
-// replicaScript resolves the replica script as scriptPath does.
-func (o Options) replicaScript() (string, error) {
-	if o.Script == "" {
-		o.Script = defaultReplicaScript
-	}
-	return o.scriptPath()
 }
 
 // Members returns the members in order ("i1", "i2", ...; the first was the
@@ -398,8 +393,9 @@ func (m *Member) Name() string { return m.name }
 // restarts.
 func (m *Member) Addr() string { return m.inst.Addr() }
 
-// Instance returns the underlying process (Pid, WorkDir, Log, LogTail).
-func (m *Member) Instance() *tarantoolproc.Instance { return m.inst }
+// Instance returns the member's process (Pid, WorkDir, Port, Log,
+// LogTail, EvalAs).
+func (m *Member) Instance() *Instance { return m.inst }
 
 // Running reports whether the member's process is running.
 func (m *Member) Running() bool { return m.inst.Running() }
@@ -421,13 +417,13 @@ func (m *Member) Stop() error { return m.inst.Terminate() }
 // up: call WaitSynced. It costs a process launch and recovery from the WAL.
 func (m *Member) Restart(ctx context.Context) error { return m.inst.Restart(ctx) }
 
-// Eval runs the Lua expr with args on the member as AdminUser over a
+// Eval runs the Lua expr with args on the member as User over a
 // connection of its own and decodes its results (an array) into out (nil:
 // dropped) with protocol.Decode. An error of the server is a
 // *protocol.ServerError (errors.Is with protocol.ErrorCode or
 // client.ErrorCode). It costs a dial, an auth and a request.
 func (m *Member) Eval(ctx context.Context, expr string, args []any, out any) error {
-	return m.inst.Eval(ctx, AdminUser, AdminPassword, expr, args, out)
+	return m.inst.Eval(ctx, expr, args, out)
 }
 
 // IsRO returns the member's box.info.ro: true for a replica (and, with

@@ -10,13 +10,16 @@
 // [StartProcess] and call [Instance.Stop] themselves. The binary is
 // $TARANTOOL_BIN when set, else tarantool on PATH.
 //
-// The default Lua script is testdata/server.lua at the module root. A script
-// is passed its settings in the environment (TXT_LISTEN, TXT_WORK_DIR, TXT_LOG,
-// TXT_READY_FILE) and must create the TXT_READY_FILE file once it is set up and
-// listening; see testdata/server.lua for the contract.
+// Without Options.Script the instance runs the kit's embedded setup
+// (kit.lua): box.cfg, the user tester/secret ([User], [Password]) with every
+// privilege, then Options.Lua (a snippet creating the test's schema) or, with
+// none, a space test. A script of one's own (Options.Script) is passed its
+// settings in the environment (TXT_LISTEN, TXT_WORK_DIR, TXT_LOG,
+// TXT_READY_FILE) and must create the TXT_READY_FILE file once it is set up
+// and listening; see [Options.Script] for the contract.
 //
 // [StartReplicaSet] starts a replica set of such instances on 127.0.0.1
-// ports from testdata/replica.lua: a master and read-only replicas in a full
+// ports from the embedded replica.lua: a master and read-only replicas in a full
 // mesh (raft candidates with ReplicaSetOptions.Election on 2.10+), each a
 // [Member] that can be killed, stopped, restarted, promoted and demoted, and
 // waited for ([Member.WaitSynced], [ReplicaSet.WaitLeader]).
@@ -25,6 +28,14 @@
 // tests of what only newer servers have call [RequireVersion] (t, "2.10"),
 // which skips naming the version needed, and assertions on what servers
 // say differently branch on [AtLeast].
+//
+// One test with its own server, given a schema by a snippet:
+//
+//	inst := tarantooltest.Start(t, tarantooltest.Options{Lua: `
+//	    box.schema.space.create('users', {if_not_exists = true})
+//	    box.space.users:create_index('pk', {if_not_exists = true})`})
+//	c, err := client.Dial(ctx, inst.Addr(), client.Options{
+//	    User: tarantooltest.User, Password: tarantooltest.Password})
 //
 // A package sharing one instance among its tests:
 //

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tarantool/go-iproto"
 
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
@@ -281,7 +281,7 @@ func TestReplicaSetPortTakenRetried(t *testing.T) {
 	script := filepath.Join(t.TempDir(), "taken.lua")
 	root, err := os.Getwd()
 	require.NoError(t, err)
-	replica := filepath.Join(root, "..", "..", "testdata", "replica.lua")
+	replica := filepath.Join(root, "replica.lua") // the embedded script, read from the package dir
 	require.NoError(t, os.WriteFile(script, []byte(`
 local fio = require('fio')
 local marker = os.getenv('TXT_TEST_MARKER')
