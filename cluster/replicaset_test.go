@@ -207,15 +207,16 @@ func TestReplicaSetSwitchover(t *testing.T) {
 	require.NoError(t, err)
 	load := startLoad(ctx, c, 16)
 	load.waitAcked(t, 500, "writes on i1")
-	load.mark()
+	start := load.mark()
 	require.NoError(t, rs.Member("i1").Demote(ctx))
 	time.Sleep(50 * time.Millisecond) // writes reach the demoted master meanwhile
 	require.NoError(t, rs.Member("i2").Promote(ctx))
 	load.waitAfterMark(t, 500, "writes continue on i2")
 	waitMaster(t, c, "i2")
+	took := time.Since(start)
 	load.end()
 	require.NoError(t, c.Close())
-	t.Logf("switchover: demotion -> first acknowledged write on i2 in %v; writes (16 writers): %v", load.firstAfterMark(), load)
+	t.Logf("switchover: demotion -> 500 more writes acknowledged, on i2 the master, in %v; writes (16 writers): %v", took, load)
 	require.Empty(t, load.notSent, "ER_READONLY refusals were resent, not returned")
 	require.Empty(t, load.unknown, "nothing was killed: no outcome is unknown")
 	require.NoError(t, rs.Member("i2").WaitSynced(ctx, rs.Member("i1")))
@@ -374,7 +375,8 @@ func TestReplicaSetRollingRestart(t *testing.T) {
 // a replica is removed (reads go to the other one only) and added back
 // (both again), then the master is removed (its writes in flight finish,
 // new ones wait for a master) and added back (they continue on it). No
-// read fails, no write is lost to a removal (none ends outcome unknown);
+// read fails (but, not sent, one picked for an instance just as it is
+// removed), no write is lost to a removal (none ends outcome unknown);
 // the load's invariants hold on the master.
 func TestReplicaSetAddRemoveUnderLoad(t *testing.T) {
 	rs := tarantooltest.StartReplicaSet(t, 3, tarantooltest.ReplicaSetOptions{})
@@ -425,6 +427,9 @@ func TestReplicaSetAddRemoveUnderLoad(t *testing.T) {
 		}()
 	}
 	readsFor := func(d time.Duration) map[string]int {
+		// Reads answered just before a Remove returned may be counted a
+		// moment later, by their reader: let them in first.
+		time.Sleep(20 * time.Millisecond)
 		phase()
 		time.Sleep(d)
 		return phase()
@@ -462,7 +467,12 @@ func TestReplicaSetAddRemoveUnderLoad(t *testing.T) {
 	t.Logf("master removed for %v; writes (16 writers): %v", time.Since(removed), load)
 	require.Empty(t, load.unknown, "Remove let the writes in flight finish")
 	rmu.Lock()
-	require.Empty(t, readErrs, "no read failed while replicas were removed and added")
+	// A read picked for an instance just as it is removed fails not sent
+	// (reads are never resent); no read fails otherwise.
+	for _, err := range readErrs {
+		require.ErrorIs(t, err, client.ErrNotSent)
+	}
+	t.Logf("reads failed not sent by a removal: %d", len(readErrs))
 	rmu.Unlock()
 	load.check(t, ctx, rs.Member("i1"), nil)
 	goroutinesBack(t, base)
