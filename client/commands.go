@@ -44,6 +44,8 @@ type Conn interface {
 	Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response]
 	// Prepare is [Client.Prepare].
 	Prepare(ctx context.Context, sql string) *future.Future[*Prepared]
+	// Do is [Client.Do]: any protocol.Request.
+	Do(ctx context.Context, req protocol.Request) *future.Future[*Response]
 	// Connected reports whether at least one connection is up.
 	Connected() bool
 	// WaitConnected blocks until at least one connection is up, ctx ends,

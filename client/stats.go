@@ -94,3 +94,35 @@ func (c *Client) Stats() Stats {
 	}
 	return s
 }
+
+// SumStats adds up stats (of a Pool's members, of a cluster's instances):
+// every counter and current value is summed; LastError and LastErrorAt
+// are the most recent of them. Cost: a loop, no allocation.
+func SumStats(stats ...Stats) Stats {
+	var sum Stats
+	for _, s := range stats {
+		for i, n := range s.Requests {
+			sum.Requests[i] += n
+		}
+		sum.InFlight += s.InFlight
+		sum.QueuedBytes += s.QueuedBytes
+		sum.Connects += s.Connects
+		sum.Reconnects += s.Reconnects
+		sum.Disconnects += s.Disconnects
+		sum.SchemaReloads += s.SchemaReloads
+		if s.LastError != nil && !s.LastErrorAt.Before(sum.LastErrorAt) {
+			sum.LastError, sum.LastErrorAt = s.LastError, s.LastErrorAt
+		}
+	}
+	return sum
+}
+
+// Stats returns the sum of the members' Stats (see SumStats). Cost: one
+// Client.Stats per member.
+func (p *Pool) Stats() Stats {
+	var sum Stats
+	for _, m := range p.members {
+		sum = SumStats(sum, m.Stats())
+	}
+	return sum
+}

@@ -25,7 +25,7 @@ func (c *Client) supervise(ln *link) {
 	attempts := reconnect.Attempts{Policy: c.opts.Reconnect}
 	everConnected := ln != nil
 	immediate := ln == nil // a lazy client's first attempt goes at once
-	downSince := time.Now()
+	downSince, upSince := time.Now(), time.Now()
 	var lastErr error
 	for {
 		if ln != nil {
@@ -40,9 +40,10 @@ func (c *Client) supervise(ln *link) {
 			if c.life.Err() != nil {
 				return
 			}
-			downSince, lastErr, ln = time.Now(), cause, nil
 			c.counters.disconnects.Add(1)
 			c.counters.noteError(cause)
+			c.traceDisconnect(ln, upSince, cause)
+			downSince, lastErr, ln = time.Now(), cause, nil
 			c.setUp(false)
 			c.emitDisconnected(cause)
 		}
@@ -58,7 +59,11 @@ func (c *Client) supervise(ln *link) {
 			}
 		}
 		immediate = false
+		start := time.Now()
 		next, err := c.attempt()
+		if c.life.Err() == nil {
+			c.traceConnect(attempts.Failures()+1, start, err)
+		}
 		if err != nil {
 			if c.life.Err() != nil {
 				return
@@ -75,7 +80,7 @@ func (c *Client) supervise(ln *link) {
 			continue
 		}
 		attempts.Reset()
-		ln = next
+		ln, upSince = next, time.Now()
 		c.counters.connects.Add(1)
 		c.setUp(true)
 		if everConnected {

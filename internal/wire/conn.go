@@ -57,6 +57,7 @@ type Conn struct {
 	holes     [][2]int
 	holeBytes int
 	err       error // non-nil once the connection is broken
+	failed    int   // the requests pending when it broke (set with err)
 
 	wake chan struct{} // 1-buffered: the queue became non-empty
 	done chan struct{} // closed when the connection breaks
@@ -342,6 +343,7 @@ func (ln *Conn) Fail(cause error) {
 	}
 	ln.err = cause
 	pending := ln.pending.drain()
+	ln.failed = len(pending)
 	ln.inflight.Store(0)
 	handed := ln.handedUpTo
 	ln.queue, ln.holes, ln.holeBytes = nil, nil, 0
@@ -373,6 +375,14 @@ func (ln *Conn) Wait() { ln.wg.Wait() }
 
 // Done returns a channel closed when the connection breaks.
 func (ln *Conn) Done() <-chan struct{} { return ln.done }
+
+// FailedRequests returns the number of requests that were pending when
+// the connection broke (and failed), 0 while it is up. Cost: one lock.
+func (ln *Conn) FailedRequests() int {
+	ln.mu.Lock()
+	defer ln.mu.Unlock()
+	return ln.failed
+}
 
 // Err returns the cause the connection broke with, or nil.
 func (ln *Conn) Err() error {
