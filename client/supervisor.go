@@ -26,6 +26,7 @@ func (c *Client) supervise(ln *link) {
 	everConnected := ln != nil
 	immediate := ln == nil // a lazy client's first attempt goes at once
 	downSince, upSince := time.Now(), time.Now()
+	tries := 0 // attempts since the last connection, for ConnTracer
 	var lastErr error
 	for {
 		if ln != nil {
@@ -60,9 +61,10 @@ func (c *Client) supervise(ln *link) {
 		}
 		immediate = false
 		start := time.Now()
+		tries++
 		next, err := c.attempt()
 		if c.life.Err() == nil {
-			c.traceConnect(attempts.Failures()+1, start, err)
+			c.traceConnect(tries, start, err)
 		}
 		if err != nil {
 			if c.life.Err() != nil {
@@ -80,7 +82,7 @@ func (c *Client) supervise(ln *link) {
 			continue
 		}
 		attempts.Reset()
-		ln, upSince = next, time.Now()
+		ln, upSince, tries = next, time.Now(), 0
 		c.counters.connects.Add(1)
 		c.setUp(true)
 		if everConnected {
