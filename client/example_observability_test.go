@@ -42,7 +42,7 @@ func ExampleTracer() {
 	}
 	defer c.Close()
 	ctx := context.Background()
-	_, _ = c.Ping(ctx).Await(ctx)            // not connected: not sent
+	_, _ = c.Ping(ctx).Await(ctx)             // not connected: not sent
 	_, _ = c.Insert(ctx, "t", nil).Await(ctx) // a nil tuple: invalid
 	fmt.Println("started:", counter.started.Load())
 	for o := range client.NumOutcomes {
