@@ -33,14 +33,6 @@ type call struct {
 	// filled in, in place, from target before every send.
 	req    protocol.Request
 	target *bindTarget
-	// flags are the call's marks (callInternal, callReloaded, callRetried,
-	// callSlot), one byte so that the record keeps its size class.
-	flags callFlags
-	// needs is 1 + the IPROTO feature the request needs (0: none), which
-	// submit refuses to send it without: a select with a pagination field
-	// (After, AfterTuple, FetchPos) needs IPROTO_FEATURE_PAGINATION, a
-	// synchronous Begin or Commit IPROTO_FEATURE_IS_SYNC.
-	needs uint8
 
 	// push is the request's box.session.push listener (CallWithPush,
 	// EvalWithPush), nil for every other request.
@@ -49,6 +41,16 @@ type call struct {
 	// header), nil for a request outside one.
 	stream *Stream
 
+	// flags are the call's marks (callInternal, callReloaded, callRetried,
+	// callSlot), one byte: with needs, watched, abandoned and ctxAbandon
+	// they fill one word, so that the trace pointer below costs the record
+	// no size class.
+	flags callFlags
+	// needs is 1 + the IPROTO feature the request needs (0: none), which
+	// submit refuses to send it without: a select with a pagination field
+	// (After, AfterTuple, FetchPos) needs IPROTO_FEATURE_PAGINATION, a
+	// synchronous Begin or Commit IPROTO_FEATURE_IS_SYNC.
+	needs uint8
 	// watched is set when the context watcher (context.AfterFunc) could
 	// not be stopped: it may still use the call, which must not be reused.
 	watched bool
