@@ -20,30 +20,14 @@ func (nopTracer) TraceRequestStart(ctx context.Context, _ *client.TraceRequest) 
 
 func (nopTracer) TraceRequestEnd(context.Context, *client.TraceRequest, client.TraceEnd) {}
 
-// benchPingTraced is BenchmarkClientPingPipelined on a client with tr as
-// its Options.Tracer.
+// benchPingTraced is BenchmarkClientPingPipelinedNoDeadline on a client
+// with tr as its Options.Tracer.
 func benchPingTraced(b *testing.B, tr client.Tracer) {
 	ctx := context.Background()
-	c := dialShared(b, withTracer(tr))
-	window := make([]*future.Future[*client.Response], benchWindow)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		slot := i % benchWindow
-		if f := window[slot]; f != nil {
-			if _, err := f.Await(ctx); err != nil {
-				b.Fatal(err)
-			}
-		}
-		window[slot] = c.Ping(ctx)
-	}
-	for _, f := range window {
-		if f != nil {
-			if _, err := f.Await(ctx); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	benchPipelined(b,
+		func(c *client.Client, i int) *future.Future[*client.Response] { return c.Ping(ctx) },
+		func(*client.Response, int) error { return nil },
+		withTracer(tr))
 }
 
 // BenchmarkClientPingPipelinedTracerNop: the client's cost of tracing

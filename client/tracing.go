@@ -55,29 +55,20 @@ func (c *Client) traceStart(ctx context.Context, cl *call) {
 	cl.trace = t
 }
 
-// describeRequest fills in the kind, function and query of req.
+// describeRequest fills in the kind, function and query of req, for the
+// request types as the commands send them.
 func describeRequest(tr *TraceRequest, req protocol.Request) {
 	tr.Kind = req.Type()
 	switch r := req.(type) {
 	case *protocol.Call:
 		tr.Function = r.Function
-	case protocol.Call:
-		tr.Function = r.Function
 	case *protocol.Call16:
-		tr.Function = r.Function
-	case protocol.Call16:
 		tr.Function = r.Function
 	case *protocol.Eval:
 		tr.Query = r.Expr
-	case protocol.Eval:
-		tr.Query = r.Expr
 	case protocol.Execute:
 		tr.Query = r.SQL
-	case *protocol.Execute:
-		tr.Query = r.SQL
 	case protocol.Prepare:
-		tr.Query = r.SQL
-	case *protocol.Prepare:
 		tr.Query = r.SQL
 	}
 }
