@@ -273,7 +273,7 @@ end)`
 func (c *commands) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
 	if tuple == nil {
 		cl := getRecord(&plainRecords)
-		cl.req = protocol.Eval{Expr: replaceExistingLua} // for the tracer
+		cl.req = &protocol.Eval{Expr: replaceExistingLua} // for the tracer
 		return c.target().rejected(ctx, cl, &EncodeError{Err: protocol.ErrNilTuple})
 	}
 	return c.Eval(ctx, replaceExistingLua, space, protocol.CheckedTuple{Value: tuple})
