@@ -32,13 +32,15 @@ var systemName = semconv.DBSystemNameKey.String("tarantool")
 // request and records its duration (see the package doc for the
 // attributes). It is safe for concurrent use by any number of clients.
 // Cost per request: the SDK's span and histogram record (README.md has
-// the figures), plus the span name's string and the attribute slices.
+// the figures), plus the span name's string and the span's attributes;
+// the histogram's attribute set is made once per series (up to 4096).
 type Tracer struct {
 	tracer    trace.Tracer
 	duration  metric.Float64Histogram
 	queryText bool
 	attrs     []attribute.KeyValue
 	servers   servers
+	series    measurements
 }
 
 // NewTracer returns a Tracer taking its tracer and meter from the global
@@ -115,14 +117,19 @@ func (t *Tracer) TraceRequestEnd(ctx context.Context, req *client.TraceRequest, 
 	if !t.duration.Enabled(ctx) {
 		return
 	}
-	attrs := t.requestAttributes(operationName(req.Kind), collectionName(req), req, 2)
-	if failed {
-		attrs = append(attrs, semconv.ErrorTypeKey.String(errType))
-		if statusCode != "" {
-			attrs = append(attrs, semconv.DBResponseStatusCode(statusCode))
+	key := seriesKey{kind: req.Kind, space: req.Space, function: req.Function, addr: req.Addr,
+		spaceID: req.SpaceID, outcome: end.Outcome, code: end.Code}
+	opt := t.series.lookup(key, func() metric.RecordOption {
+		attrs := t.requestAttributes(operationName(req.Kind), collectionName(req), req, 2)
+		if failed {
+			attrs = append(attrs, semconv.ErrorTypeKey.String(errType))
+			if statusCode != "" {
+				attrs = append(attrs, semconv.DBResponseStatusCode(statusCode))
+			}
 		}
-	}
-	t.duration.Record(ctx, end.Duration.Seconds(), metric.WithAttributes(attrs...))
+		return metric.WithAttributeSet(attribute.NewSet(attrs...))
+	})
+	t.duration.Record(ctx, end.Duration.Seconds(), opt)
 }
 
 // requestAttributes returns the low-cardinality attributes of req, shared
