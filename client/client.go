@@ -45,6 +45,8 @@ type Client struct {
 
 	limiter inflightLimiter // Options.MaxInFlight (see inflight_limit.go)
 
+	counters counters // what Stats reports (see stats.go)
+
 	watches watchRegistry // watched keys (see watch.go)
 
 	reloadMu sync.Mutex

@@ -144,6 +144,7 @@ func (s sender) launchTuple(ctx context.Context, cl *call, req protocol.Request,
 }
 
 func (s sender) rejected(ctx context.Context, cl *call, err error) *future.Future[*Response] {
+	cl.stream = s.stream
 	return s.c.rejected(ctx, cl, err)
 }
 
@@ -269,7 +270,9 @@ end)`
 // execute privilege on the universe as well as read/write on the space.
 func (c *commands) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
 	if tuple == nil {
-		return c.target().rejected(ctx, getRecord(&plainRecords), &EncodeError{Err: protocol.ErrNilTuple})
+		cl := getRecord(&plainRecords)
+		cl.req = protocol.Eval{Expr: replaceExistingLua} // for the tracer
+		return c.target().rejected(ctx, cl, &EncodeError{Err: protocol.ErrNilTuple})
 	}
 	return c.Eval(ctx, replaceExistingLua, space, protocol.CheckedTuple{Value: tuple})
 }

@@ -102,6 +102,7 @@ func (c *Client) dialFirst(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.counters.connects.Add(1)
 	c.setUp(true)
 	c.emitConnected()
 	c.startSupervisor(ln)

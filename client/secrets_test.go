@@ -162,6 +162,11 @@ func TestNoVerbPrintsPassword(t *testing.T) {
 		"DeadPeerError":      {&client.DeadPeerError{Silence: 3 * time.Second}},
 		"Event":              {client.Event{Key: "k"}},
 		"Watcher":            {watcher, poolWatcher},
+		"Tracer":             {newRecordingTracer()},
+		"TraceRequest":       {client.TraceRequest{Addr: lazy.Addr()}, &client.TraceRequest{}},
+		"TraceEnd":           {client.TraceEnd{Err: connErr}},
+		"Outcome":            {client.OutcomeNotSent},
+		"Stats":              {lazy.Stats()},
 		// transport errors a Client returns
 		"transport.AddressError": {addrErr},
 		"transport.DialError":    {dialErr},

@@ -41,6 +41,8 @@ func (c *Client) supervise(ln *link) {
 				return
 			}
 			downSince, lastErr, ln = time.Now(), cause, nil
+			c.counters.disconnects.Add(1)
+			c.counters.noteError(cause)
 			c.setUp(false)
 			c.emitDisconnected(cause)
 		}
@@ -62,6 +64,7 @@ func (c *Client) supervise(ln *link) {
 				return
 			}
 			lastErr = err
+			c.counters.noteError(err)
 			c.stateMu.Lock()
 			c.lastCause, c.lastWhat = err, "last attempt"
 			c.stateMu.Unlock()
@@ -73,6 +76,7 @@ func (c *Client) supervise(ln *link) {
 		}
 		attempts.Reset()
 		ln = next
+		c.counters.connects.Add(1)
 		c.setUp(true)
 		if everConnected {
 			c.emitReconnected(time.Since(downSince))

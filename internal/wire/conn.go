@@ -270,16 +270,17 @@ func (ln *Conn) writeLoop() {
 func (ln *Conn) readLoop() {
 	defer ln.wg.Done()
 	for {
-		header, body, err := ReadResponse(ln.reader, ln.maxFrame, &ln.slab)
+		header, body, size, err := ReadResponse(ln.reader, ln.maxFrame, &ln.slab)
 		if err != nil {
 			ln.Fail(ln.cfg.ReadError(err))
 			return
 		}
-		ln.deliver(header, body)
+		ln.deliver(header, body, size)
 	}
 }
 
-// deliver settles the request waiting for one response. A response whose
+// deliver settles the request waiting for one response (its frame, of
+// size bytes, prefix included). A response whose
 // sync id matches no pending request cannot be given to anyone and is
 // discarded, the connection and the requests in flight going on
 // unaffected: one to a forgotten request (cancelled, timed out) or a
@@ -287,7 +288,7 @@ func (ln *Conn) readLoop() {
 // to a sync id this connection never sent (a server bug) at warn level.
 // box.session.push messages (IPROTO_CHUNK) go to the request's push
 // listener, if it has one (see pushed), and are discarded otherwise.
-func (ln *Conn) deliver(header protocol.ResponseHeader, body []byte) {
+func (ln *Conn) deliver(header protocol.ResponseHeader, body []byte, size int) {
 	if header.Code == uint32(iproto.IPROTO_CHUNK) {
 		// An out-of-band message (box.session.push) for a request still
 		// running: its final response follows with the same sync.
@@ -307,7 +308,7 @@ func (ln *Conn) deliver(header protocol.ResponseHeader, body []byte) {
 		ln.log.Debug("txtarantool: discarding response to a forgotten request", "sync", header.Sync)
 		return
 	}
-	r.WireRespond(header, body)
+	r.WireRespond(header, body, size)
 }
 
 // pushed hands a box.session.push message for sync to its request's
@@ -412,7 +413,8 @@ func (ln *Conn) SendOneWay(req protocol.Request) {
 }
 
 // QueuedBytes returns the bytes in the write queue (the frames not yet
-// handed to the writer, holes included), for tests. Cost: one lock.
+// handed to the writer, holes included), for Stats and tests. Cost: one
+// lock.
 func (ln *Conn) QueuedBytes() int {
 	ln.mu.Lock()
 	defer ln.mu.Unlock()
