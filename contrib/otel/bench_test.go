@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/txtarantool/txtarantool/client"
+	"github.com/txtarantool/txtarantool/future"
 	txotel "github.com/txtarantool/txtarantool/contrib/otel"
 )
 
@@ -42,6 +43,57 @@ func BenchmarkTracer(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				c := tr.TraceRequestStart(ctx, &req)
 				tr.TraceRequestEnd(c, &req, end)
+			}
+		})
+	}
+}
+
+// BenchmarkTracerPingPipelined is the whole cost on a real client: pings
+// kept 1024 in flight on one connection, with no tracer and with the
+// tracer (the SDK as in BenchmarkTracer, every span sampled).
+func BenchmarkTracerPingPipelined(b *testing.B) {
+	srv := requireServer(b)
+	for _, traced := range []bool{false, true} {
+		name := "none"
+		if traced {
+			name = "otel"
+		}
+		b.Run(name, func(b *testing.B) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			opts := client.Options{User: testUser, Password: testPassword}
+			if traced {
+				tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(tracetest.NewNoopExporter()))
+				mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+				tr, err := txotel.NewTracer(txotel.WithTracerProvider(tp), txotel.WithMeterProvider(mp))
+				if err != nil {
+					b.Fatal(err)
+				}
+				opts.Tracer = tr
+			}
+			c, err := client.Dial(ctx, srv.Addr(), opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			window := make([]*future.Future[*client.Response], 1024)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				slot := i % len(window)
+				if f := window[slot]; f != nil {
+					if _, err := f.Await(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+				window[slot] = c.Ping(ctx)
+			}
+			for _, f := range window {
+				if f != nil {
+					if _, err := f.Await(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
 			}
 		})
 	}
