@@ -11,8 +11,8 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/txtarantool/txtarantool/client"
-	"github.com/txtarantool/txtarantool/future"
 	txotel "github.com/txtarantool/txtarantool/contrib/otel"
+	"github.com/txtarantool/txtarantool/future"
 )
 
 // BenchmarkTracer measures the tracer's cost per request, the SDK behind
