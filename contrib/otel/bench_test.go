@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/txtarantool/txtarantool/client"
+	"github.com/txtarantool/txtarantool/contrib/internal/contribtest"
 	txotel "github.com/txtarantool/txtarantool/contrib/otel"
 	"github.com/txtarantool/txtarantool/future"
 )
@@ -52,7 +53,7 @@ func BenchmarkTracer(b *testing.B) {
 // kept 1024 in flight on one connection, with no tracer and with the
 // tracer (the SDK as in BenchmarkTracer, every span sampled).
 func BenchmarkTracerPingPipelined(b *testing.B) {
-	srv := requireServer(b)
+	addr := server.Require(b)
 	for _, traced := range []bool{false, true} {
 		name := "none"
 		if traced {
@@ -61,7 +62,7 @@ func BenchmarkTracerPingPipelined(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			opts := client.Options{User: testUser, Password: testPassword}
+			opts := client.Options{User: contribtest.User, Password: contribtest.Password}
 			if traced {
 				tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(tracetest.NewNoopExporter()))
 				mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
@@ -71,30 +72,12 @@ func BenchmarkTracerPingPipelined(b *testing.B) {
 				}
 				opts.Tracer = tr
 			}
-			c, err := client.Dial(ctx, srv.Addr(), opts)
+			c, err := client.Dial(ctx, addr, opts)
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer c.Close()
-			window := make([]*future.Future[*client.Response], 1024)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				slot := i % len(window)
-				if f := window[slot]; f != nil {
-					if _, err := f.Await(ctx); err != nil {
-						b.Fatal(err)
-					}
-				}
-				window[slot] = c.Ping(ctx)
-			}
-			for _, f := range window {
-				if f != nil {
-					if _, err := f.Await(ctx); err != nil {
-						b.Fatal(err)
-					}
-				}
-			}
+			contribtest.Pipelined(ctx, b, func() *future.Future[*client.Response] { return c.Ping(ctx) })
 		})
 	}
 }

@@ -13,25 +13,23 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/txtarantool/txtarantool/client"
+	"github.com/txtarantool/txtarantool/contrib/internal/contribtest"
 	txotel "github.com/txtarantool/txtarantool/contrib/otel"
 )
 
 func TestExamples(t *testing.T) {
-	srv := requireServer(t)
-	saved := [3]string{exampleAddr, exampleUser, examplePassword}
-	exampleAddr, exampleUser, examplePassword = srv.Addr(), testUser, testPassword
-	defer func() { exampleAddr, exampleUser, examplePassword = saved[0], saved[1], saved[2] }()
-	require.Equal(t, "call: <nil>\nCALL sum client true\ncheckout internal false\n", captureStdout(t, ExampleNewTracer))
+	server.PointExamples(t, &exampleAddr, &exampleUser, &examplePassword)
+	require.Equal(t, "call: <nil>\nCALL sum client true\ncheckout internal false\n", contribtest.CaptureStdout(t, ExampleNewTracer))
 }
 
 // TestRealClient traces requests of a client on a real server: their
 // spans and measurements carry what the server did.
 func TestRealClient(t *testing.T) {
-	srv := requireServer(t)
+	addr := server.Require(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	r := newRecorder(t, sdktrace.AlwaysSample(), txotel.WithQueryText())
-	c, err := client.Dial(ctx, srv.Addr(), client.Options{User: testUser, Password: testPassword, Tracer: r.tracer})
+	c, err := client.Dial(ctx, addr, client.Options{User: contribtest.User, Password: contribtest.Password, Tracer: r.tracer})
 	require.NoError(t, err)
 	defer c.Close()
 
@@ -55,7 +53,7 @@ func TestRealClient(t *testing.T) {
 
 	spans := r.spans.GetSpans()
 	require.Len(t, spans, 7, "six requests and the parent")
-	host, port := splitHostPort(t, srv.Addr())
+	host, port := splitHostPort(t, addr)
 	wantNames := []string{"REPLACE test", "SELECT test", "INSERT test", "EVAL", "CALL sleep", "DELETE test"}
 	for i, s := range spans[:6] {
 		require.Equal(t, wantNames[i], s.Name)

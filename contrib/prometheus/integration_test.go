@@ -13,32 +13,30 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/txtarantool/txtarantool/client"
+	"github.com/txtarantool/txtarantool/contrib/internal/contribtest"
 	txprometheus "github.com/txtarantool/txtarantool/contrib/prometheus"
 )
 
 func TestExamples(t *testing.T) {
-	srv := requireServer(t)
-	saved := [3]string{exampleAddr, exampleUser, examplePassword}
-	exampleAddr, exampleUser, examplePassword = srv.Addr(), testUser, testPassword
-	defer func() { exampleAddr, exampleUser, examplePassword = saved[0], saved[1], saved[2] }()
+	server.PointExamples(t, &exampleAddr, &exampleUser, &examplePassword)
 	require.Equal(t, "call: <nil>\n"+
 		"txtarantool_connects_total 1\n"+
 		`txtarantool_request_duration_seconds_count{kind="call",outcome="ok"} 1`+"\n"+
 		`txtarantool_requests_total{outcome="ok"} 1`+"\n",
-		captureStdout(t, ExampleNewCollector))
+		contribtest.CaptureStdout(t, ExampleNewCollector))
 }
 
 // TestScrapeRealClient scrapes, over HTTP, the metrics of a client that
 // made requests on a real server: the counters and the histogram agree
 // with what the server answered.
 func TestScrapeRealClient(t *testing.T) {
-	srv := requireServer(t)
+	addr := server.Require(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	labels := txprometheus.WithConstLabels(prometheus.Labels{"db": "main"})
 	durations, err := txprometheus.NewTracer(labels)
 	require.NoError(t, err)
-	c, err := client.Dial(ctx, srv.Addr(), client.Options{User: testUser, Password: testPassword, Tracer: durations})
+	c, err := client.Dial(ctx, addr, client.Options{User: contribtest.User, Password: contribtest.Password, Tracer: durations})
 	require.NoError(t, err)
 	defer c.Close()
 	counters, err := txprometheus.NewCollector(c, labels)
