@@ -11,9 +11,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/txtarantool/txtarantool/client"
-	"github.com/txtarantool/txtarantool/contrib/internal/contribtest"
 	txotel "github.com/txtarantool/txtarantool/contrib/otel"
-	"github.com/txtarantool/txtarantool/future"
 )
 
 // BenchmarkTracer measures the tracer's cost per request, the SDK behind
@@ -53,31 +51,13 @@ func BenchmarkTracer(b *testing.B) {
 // kept 1024 in flight on one connection, with no tracer and with the
 // tracer (the SDK as in BenchmarkTracer, every span sampled).
 func BenchmarkTracerPingPipelined(b *testing.B) {
-	addr := server.Require(b)
-	for _, traced := range []bool{false, true} {
-		name := "none"
-		if traced {
-			name = "otel"
+	server.PingPipelined(b, "otel", func(b *testing.B) client.Tracer {
+		tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(tracetest.NewNoopExporter()))
+		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+		tr, err := txotel.NewTracer(txotel.WithTracerProvider(tp), txotel.WithMeterProvider(mp))
+		if err != nil {
+			b.Fatal(err)
 		}
-		b.Run(name, func(b *testing.B) {
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			opts := client.Options{User: contribtest.User, Password: contribtest.Password}
-			if traced {
-				tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(tracetest.NewNoopExporter()))
-				mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
-				tr, err := txotel.NewTracer(txotel.WithTracerProvider(tp), txotel.WithMeterProvider(mp))
-				if err != nil {
-					b.Fatal(err)
-				}
-				opts.Tracer = tr
-			}
-			c, err := client.Dial(ctx, addr, opts)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close()
-			contribtest.Pipelined(ctx, b, func() *future.Future[*client.Response] { return c.Ping(ctx) })
-		})
-	}
+		return tr
+	})
 }

@@ -28,3 +28,16 @@ func BenchmarkTracer(b *testing.B) {
 		tr.TraceRequestEnd(c, &req, end)
 	}
 }
+
+// BenchmarkTracerPingPipelined is the whole cost on a real client: pings
+// kept contribtest.Window in flight on one connection, with no tracer and
+// with the duration histogram.
+func BenchmarkTracerPingPipelined(b *testing.B) {
+	server.PingPipelined(b, "prometheus", func(b *testing.B) client.Tracer {
+		tr, err := txprometheus.NewTracer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		return tr
+	})
+}

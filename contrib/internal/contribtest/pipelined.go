@@ -36,3 +36,31 @@ func Pipelined(ctx context.Context, b *testing.B, issue func() *future.Future[*c
 		}
 	}
 }
+
+// PingPipelined runs two sub-benchmarks of pipelined pings (Pipelined) on
+// the server: "none", a client with no tracer, and name, a client whose
+// Options.Tracer newTracer returns; the difference is the tracer's whole
+// cost per request. It skips b when there is no server.
+func (s *Server) PingPipelined(b *testing.B, name string, newTracer func(b *testing.B) client.Tracer) {
+	addr := s.Require(b)
+	for _, traced := range []bool{false, true} {
+		sub := "none"
+		if traced {
+			sub = name
+		}
+		b.Run(sub, func(b *testing.B) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			opts := client.Options{User: User, Password: Password}
+			if traced {
+				opts.Tracer = newTracer(b)
+			}
+			c, err := client.Dial(ctx, addr, opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			Pipelined(ctx, b, func() *future.Future[*client.Response] { return c.Ping(ctx) })
+		})
+	}
+}
