@@ -20,7 +20,11 @@ STATICCHECK         := $(CURDIR)/.bin/staticcheck-$(STATICCHECK_VERSION)/staticc
 TARANTOOL_REQUIRED ?=
 export TARANTOOL_REQUIRED
 
-.PHONY: all tarantool test soak vet lint tidy-check docs fmt fmt-check bench bench-quick fuzz demo demo-cluster clean
+# Nested modules with their own go.mod: the adapters in contrib/ (tested,
+# vetted and tidy-checked by `make test` and `make lint`) and bench/.
+CONTRIB_MODULES := contrib/otel contrib/prometheus
+
+.PHONY: all tarantool test test-contrib soak vet lint tidy-check docs fmt fmt-check bench bench-quick fuzz demo demo-cluster clean
 
 all: test
 
@@ -47,9 +51,17 @@ tarantool:
 		tarantool --version | head -n 1; \
 	fi
 
-## test: format check, vet, and all tests with the race detector against a real tarantool
+## test: format check, vet, and all tests with the race detector against a real tarantool, contrib/ modules included
 test: tarantool fmt-check vet
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) --no-print-directory test-contrib
+
+## test-contrib: vet and test each contrib/ module (its own go.mod) with the race detector
+test-contrib:
+	@set -e; for m in $(CONTRIB_MODULES); do \
+		echo "== $$m"; \
+		(cd $$m && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 5m ./...); \
+	done
 
 ## soak: 2,000,000 requests through one client with the server killed twice, with the race detector (the normal suite runs 200,000)
 soak: tarantool
@@ -59,16 +71,18 @@ soak: tarantool
 vet:
 	$(GO) vet ./...
 
-## lint: go vet, staticcheck and the tidy check on the module and on the nested bench/ module
+## lint: go vet, staticcheck and the tidy check on the module and on the nested modules (bench/, contrib/)
 lint: $(STATICCHECK) tidy-check
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
-	cd bench && $(GO) vet ./... && $(STATICCHECK) ./...
+	@set -e; for m in bench $(CONTRIB_MODULES); do \
+		echo "== $$m"; (cd $$m && $(GO) vet ./... && $(STATICCHECK) ./...); \
+	done
 
-## tidy-check: fail if `go mod tidy` would change go.mod or go.sum, in the root or in bench/
+## tidy-check: fail if `go mod tidy` would change go.mod or go.sum, in the root or in a nested module
 tidy-check:
 	$(GO) mod tidy -diff
-	cd bench && $(GO) mod tidy -diff
+	@set -e; for m in bench $(CONTRIB_MODULES); do (cd $$m && $(GO) mod tidy -diff); done
 
 ## docs: check README.md and docs/*.md: relative links and anchors, README's go blocks (also part of `make test`)
 docs:

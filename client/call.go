@@ -33,22 +33,6 @@ type call struct {
 	// filled in, in place, from target before every send.
 	req    protocol.Request
 	target *bindTarget
-	// internal marks the client's own requests (schema loads): they never
-	// wait for a connection (Options.WaitForReconnect).
-	internal bool
-
-	// reloaded is set once a schema reload was done for an unknown name;
-	// retried once the request was resent after ER_WRONG_SCHEMA_VERSION.
-	reloaded bool
-	retried  bool
-	// slot is set while the call holds an Options.MaxInFlight slot;
-	// release gives it back.
-	slot bool
-	// needs is 1 + the IPROTO feature the request needs (0: none), which
-	// submit refuses to send it without: a select with a pagination field
-	// (After, AfterTuple, FetchPos) needs IPROTO_FEATURE_PAGINATION, a
-	// synchronous Begin or Commit IPROTO_FEATURE_IS_SYNC.
-	needs uint8
 
 	// push is the request's box.session.push listener (CallWithPush,
 	// EvalWithPush), nil for every other request.
@@ -57,6 +41,16 @@ type call struct {
 	// header), nil for a request outside one.
 	stream *Stream
 
+	// flags are the call's marks (callInternal, callReloaded, callRetried,
+	// callSlot), one byte: with needs, watched, abandoned and ctxAbandon
+	// they fill one word, so that the trace pointer below costs the record
+	// no size class.
+	flags callFlags
+	// needs is 1 + the IPROTO feature the request needs (0: none), which
+	// submit refuses to send it without: a select with a pagination field
+	// (After, AfterTuple, FetchPos) needs IPROTO_FEATURE_PAGINATION, a
+	// synchronous Begin or Commit IPROTO_FEATURE_IS_SYNC.
+	needs uint8
 	// watched is set when the context watcher (context.AfterFunc) could
 	// not be stopped: it may still use the call, which must not be reused.
 	watched bool
@@ -82,7 +76,32 @@ type call struct {
 
 	client *Client                   // for requests waiting for a connection
 	conn   atomic.Pointer[wire.Conn] // the connection of the current send
+
+	// trace is the request's record for Options.Tracer (see tracing.go),
+	// nil when the client has no tracer or the request is internal.
+	trace *traced
 }
+
+// callFlags are a call's marks, written only by whoever owns the call.
+type callFlags uint8
+
+const (
+	// callInternal marks the client's own requests (schema loads): they
+	// never wait for a connection (Options.WaitForReconnect), are not
+	// traced and not counted in Stats.
+	callInternal callFlags = 1 << iota
+	// callReloaded is set once a schema reload was done for an unknown
+	// name; callRetried once the request was resent after
+	// ER_WRONG_SCHEMA_VERSION.
+	callReloaded
+	callRetried
+	// callSlot is set while the call holds an Options.MaxInFlight slot;
+	// release gives it back.
+	callSlot
+)
+
+// is reports whether every flag of f is set on the call.
+func (cl *call) is(f callFlags) bool { return cl.flags&f == f }
 
 // need is the call.needs value of a request that needs feature f when
 // cond holds, 0 otherwise.
@@ -100,6 +119,7 @@ func (cl *call) finish(resp *Response, err error) {
 		cl.push.over.Store(true)
 	}
 	cl.release()
+	cl.ended(err)
 	cl.promise.Complete(resp, err)
 }
 
@@ -112,7 +132,7 @@ func (cl *call) release() {
 	if cl.cancelTimeout != nil {
 		cl.cancelTimeout()
 	}
-	if cl.slot {
+	if cl.is(callSlot) {
 		cl.releaseSlot()
 	}
 }
@@ -136,6 +156,7 @@ func (cl *call) abandon(err error) {
 	}
 	if err == nil {
 		cl.release()
+		cl.ended(future.ErrCancelled) // Cancel rejects the future next
 		return
 	}
 	cl.finish(nil, &ContextError{Sent: sent, Err: err})
@@ -222,8 +243,12 @@ func (cl *call) WireQueued(c *wire.Conn) bool {
 // WireRespond implements wire.Request: it settles the call with its
 // response, or with the server's error; ER_WRONG_SCHEMA_VERSION sends a
 // call that names a space back to the client, which reloads the schema
-// and resubmits it once. Runs on the reader.
-func (cl *call) WireRespond(header protocol.ResponseHeader, body []byte) {
+// and resubmits it once. size is the response frame's size (for the
+// tracer). Runs on the reader.
+func (cl *call) WireRespond(header protocol.ResponseHeader, body []byte, size int) {
+	if cl.trace != nil {
+		cl.trace.received = size
+	}
 	if !header.IsError() {
 		cl.resp = Response{owner: cl, sync: header.Sync, schemaVersion: header.SchemaVersion, body: body}
 		cl.settle(&cl.resp, nil)
@@ -234,8 +259,11 @@ func (cl *call) WireRespond(header protocol.ResponseHeader, body []byte) {
 		cl.settle(nil, err)
 		return
 	}
-	if serr.Code == iproto.ER_WRONG_SCHEMA_VERSION && cl.target != nil && !cl.retried {
-		cl.retried = true
+	if serr.Code == iproto.ER_WRONG_SCHEMA_VERSION && cl.target != nil && !cl.is(callRetried) {
+		cl.flags |= callRetried
+		if cl.trace != nil {
+			cl.trace.sent += cl.ws.TakeFrameSize() // the resend adds its own
+		}
 		cl.client.retryAfterSchemaReload(cl)
 		return
 	}

@@ -45,6 +45,10 @@ type Client struct {
 
 	limiter inflightLimiter // Options.MaxInFlight (see inflight_limit.go)
 
+	counters counters // what Stats reports (see stats.go)
+	// connTracer is Options.Tracer if it implements ConnTracer, else nil.
+	connTracer ConnTracer
+
 	watches watchRegistry // watched keys (see watch.go)
 
 	reloadMu sync.Mutex
@@ -108,6 +112,7 @@ func newClient(addr string, opts Options, exec *future.Serial) (*Client, error) 
 		limiter: newInflightLimiter(opts),
 	}
 	c.password = password
+	c.connTracer, _ = opts.Tracer.(ConnTracer)
 	c.commands.client = c
 	if c.ownExec {
 		c.exec = newExecutor(opts)

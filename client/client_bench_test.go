@@ -11,9 +11,10 @@ import (
 const benchWindow = 1024
 
 // benchPipelined keeps benchWindow requests in flight on one connection
-// from one goroutine, checking every response with check.
-func benchPipelined(b *testing.B, issue func(c *client.Client, i int) *future.Future[*client.Response], check func(r *client.Response, i int) error) {
-	c := dialShared(b)
+// (dialed with opts) from one goroutine, checking every response with
+// check.
+func benchPipelined(b *testing.B, issue func(c *client.Client, i int) *future.Future[*client.Response], check func(r *client.Response, i int) error, opts ...clientOption) {
+	c := dialShared(b, opts...)
 	ctx := testContext(b)
 	window := make([]*future.Future[*client.Response], benchWindow)
 	b.ReportAllocs()

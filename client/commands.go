@@ -44,6 +44,8 @@ type Conn interface {
 	Execute(ctx context.Context, sql string, args ...any) *future.Future[*Response]
 	// Prepare is [Client.Prepare].
 	Prepare(ctx context.Context, sql string) *future.Future[*Prepared]
+	// Do is [Client.Do]: any protocol.Request.
+	Do(ctx context.Context, req protocol.Request) *future.Future[*Response]
 	// Connected reports whether at least one connection is up.
 	Connected() bool
 	// WaitConnected blocks until at least one connection is up, ctx ends,
@@ -144,6 +146,7 @@ func (s sender) launchTuple(ctx context.Context, cl *call, req protocol.Request,
 }
 
 func (s sender) rejected(ctx context.Context, cl *call, err error) *future.Future[*Response] {
+	cl.stream = s.stream
 	return s.c.rejected(ctx, cl, err)
 }
 
@@ -269,7 +272,9 @@ end)`
 // execute privilege on the universe as well as read/write on the space.
 func (c *commands) ReplaceExisting(ctx context.Context, space, tuple any) *future.Future[*Response] {
 	if tuple == nil {
-		return c.target().rejected(ctx, getRecord(&plainRecords), &EncodeError{Err: protocol.ErrNilTuple})
+		cl := getRecord(&plainRecords)
+		cl.req = &protocol.Eval{Expr: replaceExistingLua} // for the tracer
+		return c.target().rejected(ctx, cl, &EncodeError{Err: protocol.ErrNilTuple})
 	}
 	return c.Eval(ctx, replaceExistingLua, space, protocol.CheckedTuple{Value: tuple})
 }

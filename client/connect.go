@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/tarantool/go-iproto"
 
@@ -98,10 +99,13 @@ func (c *Client) dialFirst(ctx context.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, c.opts.DialTimeout)
 		defer cancel()
 	}
+	start := time.Now()
 	ln, err := c.connectOnce(ctx)
+	c.traceConnect(1, start, err)
 	if err != nil {
 		return err
 	}
+	c.counters.connects.Add(1)
 	c.setUp(true)
 	c.emitConnected()
 	c.startSupervisor(ln)

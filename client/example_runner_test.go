@@ -58,6 +58,8 @@ func TestReadmeExamples(t *testing.T) {
 		{"ExampleClient_Execute", ExampleClient_Execute, "2\n" + sqlName(t, "name") + " string [[960041 sql] [960042 too]]\n1 960042 too <nil>\n<nil>\n"},
 		{"ExampleClient_Tx", ExampleClient_Tx, txExampleOutput(t)},
 		{"ExampleDial_credentials", ExampleDial_credentials, "<nil> " + srv.Addr() + " false\ntrue\n"},
+		{"ExampleClient_Stats", ExampleClient_Stats, "ok: 1 server errors: 1\nconnects: 1 reconnects: 0 in flight: 0\n"},
+		{"ExampleClient_Do", ExampleClient_Do, "ping: <nil>\n"},
 	} {
 		require.Equal(t, ex.want, lcCaptureStdout(t, ex.fn), ex.name)
 	}

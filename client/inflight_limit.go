@@ -80,7 +80,7 @@ func (c *Client) acquireSlot(cl *call) bool {
 	l := &c.limiter
 	select {
 	case l.slots <- struct{}{}:
-		cl.slot = true
+		cl.flags |= callSlot
 		return true
 	default:
 	}
@@ -90,7 +90,7 @@ func (c *Client) acquireSlot(cl *call) bool {
 	}
 	select {
 	case l.slots <- struct{}{}:
-		cl.slot = true
+		cl.flags |= callSlot
 		return true
 	case <-cl.ctx.Done():
 		cl.finish(nil, &ContextError{Sent: false, Err: context.Cause(cl.ctx)})
@@ -103,6 +103,6 @@ func (c *Client) acquireSlot(cl *call) bool {
 // releaseSlot gives back the slot cl holds. Called by call.release, which
 // runs once per call.
 func (cl *call) releaseSlot() {
-	cl.slot = false
+	cl.flags &^= callSlot
 	<-cl.client.limiter.slots
 }

@@ -55,6 +55,7 @@ func (c *Client) reloadSchema() *future.Future[*Schema] {
 			err = first.Err // one of the two selects' own error
 		}
 		if err == nil {
+			c.counters.schemaLoads.Add(1)
 			c.schema.Store(s)
 			c.log.Debug("txtarantool: schema loaded", "version", s.Version, "spaces", s.Spaces())
 		}

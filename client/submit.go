@@ -46,6 +46,8 @@ func (c *Client) doInternal(ctx context.Context, req protocol.Request) *future.F
 // comparison.
 func (c *Client) launchTuple(ctx context.Context, cl *call, req protocol.Request, target *bindTarget, space, tuple any) *future.Future[*Response] {
 	if tuple == nil {
+		*target = bindTarget{space, nil}
+		cl.req, cl.target = req, target
 		return c.rejected(ctx, cl, &EncodeError{Err: protocol.ErrNilTuple})
 	}
 	return c.launchBound(ctx, cl, req, target, space, nil)
@@ -53,25 +55,37 @@ func (c *Client) launchTuple(ctx context.Context, cl *call, req protocol.Request
 
 // rejected returns cl's future already failed with err (or, for a nil ctx,
 // with the *ArgumentError saying so): bad input caught before anything is
-// queued.
+// queued. cl.req and cl.target, if set, describe the request to the
+// tracer.
 func (c *Client) rejected(ctx context.Context, cl *call, err error) *future.Future[*Response] {
+	cl.client = c
 	f := cl.promise.InitCancellable(c.exec, cl)
+	if c.opts.Tracer != nil {
+		c.traceStart(ctx, cl)
+	}
 	if ctx == nil {
 		err = nilContextError()
 	}
-	cl.promise.Reject(err)
+	cl.finish(nil, err)
 	return f
 }
 
 // start fills in the new call cl for one request, submits it and
 // returns its future. ex runs the future's callbacks (nil: the settling
 // goroutine); target is nil unless req names a space; internal marks the
-// client's own requests (see doInternal).
+// client's own requests (see doInternal), which are neither traced nor
+// counted. Cost with no Options.Tracer: one nil check.
 func (c *Client) start(ctx context.Context, cl *call, ex future.Executor, req protocol.Request, target *bindTarget, internal bool) *future.Future[*Response] {
-	cl.ctx, cl.req, cl.target, cl.internal, cl.client = ctx, req, target, internal, c
+	cl.ctx, cl.req, cl.target, cl.client = ctx, req, target, c
+	if internal {
+		cl.flags |= callInternal
+	}
 	f := cl.promise.InitCancellable(ex, cl)
+	if c.opts.Tracer != nil && !internal {
+		c.traceStart(ctx, cl)
+	}
 	if ctx == nil {
-		cl.promise.Reject(nilContextError())
+		cl.finish(nil, nilContextError())
 		return f
 	}
 	if d := c.opts.RequestTimeout; d > 0 {
@@ -114,7 +128,7 @@ func (c *Client) submit(cl *call) {
 			byName = ln != nil && ln.names
 		}
 		err := s.bind(cl.req, cl.target.space, cl.target.index, byName)
-		if err != nil && !cl.reloaded && !c.opts.SkipSchema && isUnknownName(err) {
+		if err != nil && !cl.is(callReloaded) && !c.opts.SkipSchema && isUnknownName(err) {
 			if ln == nil {
 				// No reload can succeed now (a lazy client has no schema
 				// yet): the request is not connected, not unknown; if it
@@ -122,7 +136,7 @@ func (c *Client) submit(cl *call) {
 				c.notConnected(cl)
 				return
 			}
-			cl.reloaded = true
+			cl.flags |= callReloaded
 			c.reloadSchema().Finally(func(s *Schema, err error) (*Schema, error) {
 				c.submit(cl)
 				return s, err
@@ -159,7 +173,7 @@ func (c *Client) submit(cl *call) {
 		}
 	}
 	if err := ln.send(cl, schemaVersion); err != nil {
-		if isConnectionError(err) && c.opts.WaitForReconnect > 0 && !cl.internal {
+		if isConnectionError(err) && c.opts.WaitForReconnect > 0 && !cl.is(callInternal) {
 			// The connection broke before the supervisor noticed.
 			c.drop(ln)
 			if c.wait(cl) {
@@ -185,7 +199,7 @@ func isName(v any) bool {
 // queue would be joined by the next connection's own load, which the queue
 // waits for.
 func (c *Client) notConnected(cl *call) {
-	if c.opts.WaitForReconnect > 0 && !cl.internal && c.wait(cl) {
+	if c.opts.WaitForReconnect > 0 && !cl.is(callInternal) && c.wait(cl) {
 		return
 	}
 	cl.finish(nil, &ConnectionError{Addr: c.addr, Err: c.notConnectedCause()})

@@ -25,7 +25,8 @@ func (c *Client) supervise(ln *link) {
 	attempts := reconnect.Attempts{Policy: c.opts.Reconnect}
 	everConnected := ln != nil
 	immediate := ln == nil // a lazy client's first attempt goes at once
-	downSince := time.Now()
+	downSince, upSince := time.Now(), time.Now()
+	tries := 0 // attempts since the last connection, for ConnTracer
 	var lastErr error
 	for {
 		if ln != nil {
@@ -40,6 +41,9 @@ func (c *Client) supervise(ln *link) {
 			if c.life.Err() != nil {
 				return
 			}
+			c.counters.disconnects.Add(1)
+			c.counters.noteError(cause)
+			c.traceDisconnect(ln, upSince, cause)
 			downSince, lastErr, ln = time.Now(), cause, nil
 			c.setUp(false)
 			c.emitDisconnected(cause)
@@ -56,12 +60,18 @@ func (c *Client) supervise(ln *link) {
 			}
 		}
 		immediate = false
+		start := time.Now()
+		tries++
 		next, err := c.attempt()
+		if c.life.Err() == nil {
+			c.traceConnect(tries, start, err)
+		}
 		if err != nil {
 			if c.life.Err() != nil {
 				return
 			}
 			lastErr = err
+			c.counters.noteError(err)
 			c.stateMu.Lock()
 			c.lastCause, c.lastWhat = err, "last attempt"
 			c.stateMu.Unlock()
@@ -72,7 +82,8 @@ func (c *Client) supervise(ln *link) {
 			continue
 		}
 		attempts.Reset()
-		ln = next
+		ln, upSince, tries = next, time.Now(), 0
+		c.counters.connects.Add(1)
 		c.setUp(true)
 		if everConnected {
 			c.emitReconnected(time.Since(downSince))

@@ -15,8 +15,9 @@ import (
 //
 // Cost: with no tracer, one nil check per request. With one, a clock read
 // at the start and at the end of each request plus the tracer's own work;
-// the request's description (TraceRequest) lives in the request's record
-// and costs no allocation.
+// the request's description (TraceRequest) lives in a pooled record the
+// request holds until it ends, and costs no allocation once the pool is
+// warm.
 type Tracer interface {
 	// TraceRequestStart is called once per request, on the caller's
 	// goroutine, before the request is queued or rejected. The context

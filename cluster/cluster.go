@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/future"
@@ -215,11 +216,14 @@ func (c *Cluster) insert(m *member) error {
 	return nil
 }
 
-// Remove takes the instance out of routing at once and closes its client:
-// its requests in flight fail (a write not sent yet is resent to the
-// master, as after any not-sent failure). Handlers.Down runs with
-// ErrRemoved. An unknown name fails with ErrUnknownInstance. Cost: a
-// client.Close.
+// Remove takes the instance out of routing at once, lets its requests in
+// flight finish (for up to Options.DrainTimeout: the server is usually
+// still running, so their responses are not lost) and then closes its
+// client; requests still in flight then fail (ErrOutcomeUnknown), and a
+// write not sent yet is resent to the master, as after any not-sent
+// failure. Handlers.Down runs with ErrRemoved. An unknown name fails with
+// ErrUnknownInstance. Cost: a client.CloseGraceful; Remove returns once the
+// client is closed.
 func (c *Cluster) Remove(name string) error {
 	c.mu.Lock()
 	ms := *c.members.Load()
@@ -232,10 +236,25 @@ func (c *Cluster) Remove(name string) error {
 	rest := slices.Delete(slices.Clone(ms), i, i+1)
 	c.members.Store(&rest)
 	c.mu.Unlock()
-	m.shutdown()
+	c.recomputeMaster()
+	m.drain(c.opts.DrainTimeout)
 	m.down(ErrRemoved)
 	c.recomputeMaster()
 	return nil
+}
+
+// drain stops the member's monitor and closes its client once its
+// requests in flight are done, or after timeout (<= 0: at once).
+func (m *member) drain(timeout time.Duration) {
+	close(m.stop)
+	<-m.done
+	if timeout <= 0 {
+		_ = m.c.Close()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	_ = m.c.CloseGraceful(ctx) // closed either way; a timeout closes at once
 }
 
 // shutdown stops the member's monitor and closes its client.

@@ -10,6 +10,10 @@ import (
 // Tarantool 2.10) is asked for its role when Options.PollInterval is zero.
 const DefaultPollInterval = 500 * time.Millisecond
 
+// DefaultDrainTimeout is how long Remove waits for the requests in flight
+// on the removed instance when Options.DrainTimeout is zero.
+const DefaultDrainTimeout = 5 * time.Second
+
 // Instance names one server of the cluster.
 type Instance struct {
 	// Name identifies the instance in the cluster (On, Remove, Instances,
@@ -60,6 +64,12 @@ type Options struct {
 	// waiting request.
 	WaitForMaster int
 
+	// DrainTimeout bounds how long Remove waits for the removed
+	// instance's requests in flight before closing its client (they fail
+	// then with ErrOutcomeUnknown). Zero means DefaultDrainTimeout; a
+	// negative value closes at once.
+	DrainTimeout time.Duration
+
 	// Handlers are told about instances coming up and down, roles and the
 	// master changing.
 	Handlers Handlers
@@ -93,6 +103,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = DefaultPollInterval
+	}
+	if o.DrainTimeout == 0 {
+		o.DrainTimeout = DefaultDrainTimeout
 	}
 	return o
 }

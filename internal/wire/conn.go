@@ -57,6 +57,7 @@ type Conn struct {
 	holes     [][2]int
 	holeBytes int
 	err       error // non-nil once the connection is broken
+	failed    int   // the requests pending when it broke (set with err)
 
 	wake chan struct{} // 1-buffered: the queue became non-empty
 	done chan struct{} // closed when the connection breaks
@@ -270,16 +271,17 @@ func (ln *Conn) writeLoop() {
 func (ln *Conn) readLoop() {
 	defer ln.wg.Done()
 	for {
-		header, body, err := ReadResponse(ln.reader, ln.maxFrame, &ln.slab)
+		header, body, size, err := ReadResponse(ln.reader, ln.maxFrame, &ln.slab)
 		if err != nil {
 			ln.Fail(ln.cfg.ReadError(err))
 			return
 		}
-		ln.deliver(header, body)
+		ln.deliver(header, body, size)
 	}
 }
 
-// deliver settles the request waiting for one response. A response whose
+// deliver settles the request waiting for one response (its frame, of
+// size bytes, prefix included). A response whose
 // sync id matches no pending request cannot be given to anyone and is
 // discarded, the connection and the requests in flight going on
 // unaffected: one to a forgotten request (cancelled, timed out) or a
@@ -287,7 +289,7 @@ func (ln *Conn) readLoop() {
 // to a sync id this connection never sent (a server bug) at warn level.
 // box.session.push messages (IPROTO_CHUNK) go to the request's push
 // listener, if it has one (see pushed), and are discarded otherwise.
-func (ln *Conn) deliver(header protocol.ResponseHeader, body []byte) {
+func (ln *Conn) deliver(header protocol.ResponseHeader, body []byte, size int) {
 	if header.Code == uint32(iproto.IPROTO_CHUNK) {
 		// An out-of-band message (box.session.push) for a request still
 		// running: its final response follows with the same sync.
@@ -307,7 +309,7 @@ func (ln *Conn) deliver(header protocol.ResponseHeader, body []byte) {
 		ln.log.Debug("txtarantool: discarding response to a forgotten request", "sync", header.Sync)
 		return
 	}
-	r.WireRespond(header, body)
+	r.WireRespond(header, body, size)
 }
 
 // pushed hands a box.session.push message for sync to its request's
@@ -341,6 +343,7 @@ func (ln *Conn) Fail(cause error) {
 	}
 	ln.err = cause
 	pending := ln.pending.drain()
+	ln.failed = len(pending)
 	ln.inflight.Store(0)
 	handed := ln.handedUpTo
 	ln.queue, ln.holes, ln.holeBytes = nil, nil, 0
@@ -372,6 +375,14 @@ func (ln *Conn) Wait() { ln.wg.Wait() }
 
 // Done returns a channel closed when the connection breaks.
 func (ln *Conn) Done() <-chan struct{} { return ln.done }
+
+// FailedRequests returns the number of requests that were pending when
+// the connection broke (and failed), 0 while it is up. Cost: one lock.
+func (ln *Conn) FailedRequests() int {
+	ln.mu.Lock()
+	defer ln.mu.Unlock()
+	return ln.failed
+}
 
 // Err returns the cause the connection broke with, or nil.
 func (ln *Conn) Err() error {
@@ -412,7 +423,8 @@ func (ln *Conn) SendOneWay(req protocol.Request) {
 }
 
 // QueuedBytes returns the bytes in the write queue (the frames not yet
-// handed to the writer, holes included), for tests. Cost: one lock.
+// handed to the writer, holes included), for Stats and tests. Cost: one
+// lock.
 func (ln *Conn) QueuedBytes() int {
 	ln.mu.Lock()
 	defer ln.mu.Unlock()

@@ -12,35 +12,38 @@ import (
 // read from the socket in chunks of up to this many bytes.
 const ReadBufferSize = 64 << 10
 
-// ReadResponse reads one response frame from br and decodes its header.
-// The body is copied into slab (so it stays valid after br is read on);
-// a frame that fits br's buffer is decoded in place, without copying its
-// header. A length above maxFrame is an error before any allocation.
-// Cost: no allocation but the slab's (see BodySlab.CopyOf), or one of the
-// frame's size for a frame larger than br's buffer.
-func ReadResponse(br *bufio.Reader, maxFrame int, slab *BodySlab) (protocol.ResponseHeader, []byte, error) {
+// ReadResponse reads one response frame from br and decodes its header;
+// size is the frame's size, length prefix included. The body is copied
+// into slab (so it stays valid after br is read on); a frame that fits
+// br's buffer is decoded in place, without copying its header. A length
+// above maxFrame is an error before any allocation. Cost: no allocation
+// but the slab's (see BodySlab.CopyOf), or one of the frame's size for a
+// frame larger than br's buffer.
+func ReadResponse(br *bufio.Reader, maxFrame int, slab *BodySlab) (header protocol.ResponseHeader, body []byte, size int, err error) {
 	length, prefix, err := readFrameLength(br, maxFrame)
 	if err != nil {
-		return protocol.ResponseHeader{}, nil, err
+		return protocol.ResponseHeader{}, nil, 0, err
 	}
-	if prefix+length <= br.Size() {
-		frame, err := br.Peek(prefix + length)
+	size = prefix + length
+	if size <= br.Size() {
+		frame, err := br.Peek(size)
 		if err != nil {
-			return protocol.ResponseHeader{}, nil, unexpectedEOF(err)
+			return protocol.ResponseHeader{}, nil, 0, unexpectedEOF(err)
 		}
 		header, body, err := protocol.DecodeResponseHeader(frame[prefix:])
 		if err != nil {
-			return header, nil, err
+			return header, nil, 0, err
 		}
 		body = slab.CopyOf(body)
-		_, _ = br.Discard(prefix + length) // cannot fail: Peek returned as much
-		return header, body, nil
+		_, _ = br.Discard(size) // cannot fail: Peek returned as much
+		return header, body, size, nil
 	}
 	frame, err := readFrameBody(br, length, prefix)
 	if err != nil {
-		return protocol.ResponseHeader{}, nil, err
+		return protocol.ResponseHeader{}, nil, 0, err
 	}
-	return protocol.DecodeResponseHeader(frame)
+	header, body, err = protocol.DecodeResponseHeader(frame)
+	return header, body, size, err
 }
 
 // ReadFrame reads one length-prefixed frame from br into a new buffer of

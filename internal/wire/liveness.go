@@ -120,7 +120,7 @@ func (p *probe) WireSlot() *Slot { return &p.slot }
 func (p *probe) WireQueued(*Conn) bool { return true }
 
 // WireRespond drops the probe's response.
-func (p *probe) WireRespond(protocol.ResponseHeader, []byte) {}
+func (p *probe) WireRespond(protocol.ResponseHeader, []byte, int) {}
 
 // WireFail drops the probe's failure.
 func (p *probe) WireFail(error) {}

@@ -57,7 +57,7 @@ func benchmarkReadResponse(b *testing.B, body []byte) {
 	var slab BodySlab
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := ReadResponse(br, 1<<20, &slab); err != nil {
+		if _, _, _, err := ReadResponse(br, 1<<20, &slab); err != nil {
 			b.Fatal(err)
 		}
 	}

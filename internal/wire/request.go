@@ -24,9 +24,10 @@ type Request interface {
 	// must not block nor call c.
 	WireQueued(c *Conn) bool
 	// WireRespond settles the request with its response: header and body
-	// (in the reader's slab, see BodySlab), on the reader goroutine, with
-	// no lock held. It must not block.
-	WireRespond(header protocol.ResponseHeader, body []byte)
+	// (in the reader's slab, see BodySlab) and the size of the whole frame
+	// (length prefix included), on the reader goroutine, with no lock
+	// held. It must not block.
+	WireRespond(header protocol.ResponseHeader, body []byte, size int)
 	// WireFail settles the request with err, made by Config.BrokenError:
 	// the connection broke while the request was pending. It must not
 	// block.
@@ -54,6 +55,18 @@ type Slot struct {
 	// the request's frame is Conn.queue[qstart:qend] until the writer
 	// takes the queue (until sync <= Conn.handedUpTo).
 	qstart, qend int
+}
+
+// TakeFrameSize returns the size of the frame of the slot's last send (0
+// if none) and forgets it, for a tracer's count of the bytes sent. Only
+// the request's owner may call it, while the request is in no Conn's
+// pending table (it was taken for a response, forgotten, or failed). The
+// frame was queued; it was written unless the request was forgotten
+// before the writer took it.
+func (s *Slot) TakeFrameSize() int {
+	n := s.qend - s.qstart
+	s.qstart, s.qend = 0, 0
+	return n
 }
 
 // Config is what a Conn is made with: where it goes (for its log
