@@ -15,8 +15,8 @@ import (
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/internal/fakeiproto"
-	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // namedPerson has the space's fields in another order than the space.

@@ -17,8 +17,8 @@ import (
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/internal/fakeiproto"
-	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // namesAnnounce is modernAnnounce with space and index names and is_sync:

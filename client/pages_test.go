@@ -16,8 +16,8 @@ import (
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/internal/fakeiproto"
-	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // pagesSpace is the space id the fake serves rows on.

@@ -17,8 +17,8 @@ import (
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/internal/fakeiproto"
-	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // seen is one request a streamServer read: on which connection.

@@ -12,8 +12,8 @@ import (
 	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/client"
-	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 func TestTransportUnixAddressForms(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/txtarantool/txtarantool/client"
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // writeLoad is the write load of the replica-set cases: writers

@@ -16,8 +16,8 @@ import (
 
 	"github.com/txtarantool/txtarantool/client"
 	"github.com/txtarantool/txtarantool/cluster"
-	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/reconnect"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // realInstances names the members of rs as cluster instances.

@@ -67,7 +67,6 @@ func TestStartTCP(t *testing.T) {
 	require.ErrorIs(t, err, protocol.ErrorCode(iproto.ER_ACCESS_DENIED), "guest keeps its defaults")
 }
 
-
 func TestStartUnix(t *testing.T) {
 	inst := tarantooltest.Start(t, tarantooltest.Options{Unix: true})
 	a, err := transport.ParseAddress(inst.Addr())

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tarantool/go-iproto"
 
-	"github.com/txtarantool/txtarantool/tarantooltest"
 	"github.com/txtarantool/txtarantool/protocol"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // insert writes {id, name} into space test on m.

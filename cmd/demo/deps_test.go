@@ -24,7 +24,7 @@ func TestBinaryDoesNotLinkTesting(t *testing.T) {
 		t.Fatalf("go list -deps gave an unexpected list:\n%s", out)
 	}
 	for _, dep := range deps {
-		if dep == "testing" || strings.HasPrefix(dep, "testing/") || strings.HasSuffix(dep, "/internal/tarantooltest") {
+		if dep == "testing" || strings.HasPrefix(dep, "testing/") || strings.HasSuffix(dep, "/tarantooltest") {
 			t.Errorf("the demo binary depends on %s", dep)
 		}
 	}

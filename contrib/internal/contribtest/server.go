@@ -1,11 +1,12 @@
 package contribtest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"testing"
 
-	"github.com/txtarantool/txtarantool/internal/tarantooltest"
+	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
 // The user testdata/server.lua creates.
@@ -30,7 +31,7 @@ type Server struct {
 // tests skip, unless TARANTOOL_REQUIRED=1, where Main fails at once.
 // Cost: one tarantool process for the package's life.
 func Main(m *testing.M, srv *Server) int {
-	inst, err := tarantooltest.StartProcess(tarantooltest.Options{Script: script})
+	inst, err := tarantooltest.StartProcess(context.Background(), tarantooltest.Options{Script: script})
 	switch {
 	case err == nil:
 		srv.inst = inst
