@@ -112,11 +112,13 @@ type Request struct {
 	Body []byte
 }
 
-// Args returns the IPROTO_TUPLE array of the request body (the arguments
-// of a CALL or EVAL, the tuple of an INSERT), nil if the body has none.
-func (r Request) Args() ([]any, error) {
+// Fields returns the request's body map decoded by protocol.DecodeValue,
+// by key: empty for an empty body, an error for a body that is not a map
+// with integer keys.
+func (r Request) Fields() (map[iproto.Key]any, error) {
+	fields := map[iproto.Key]any{}
 	if len(r.Body) == 0 {
-		return nil, nil
+		return fields, nil
 	}
 	v, _, err := protocol.DecodeValue(r.Body)
 	if err != nil {
@@ -127,15 +129,31 @@ func (r Request) Args() ([]any, error) {
 		return nil, fmt.Errorf("fakeiproto: request body is %T, not a map", v)
 	}
 	for k, v := range m {
-		if key, ok := k.(int64); ok && key == int64(iproto.IPROTO_TUPLE) {
-			args, ok := v.([]any)
-			if !ok {
-				return nil, fmt.Errorf("fakeiproto: IPROTO_TUPLE is %T, not an array", v)
-			}
-			return args, nil
+		n, ok := intOf(k)
+		if !ok {
+			return nil, fmt.Errorf("fakeiproto: request body key %v is not an integer", k)
 		}
+		fields[iproto.Key(n)] = v
 	}
-	return nil, nil
+	return fields, nil
+}
+
+// Args returns the IPROTO_TUPLE array of the request body (the arguments
+// of a CALL or EVAL, the tuple of an INSERT), nil if the body has none.
+func (r Request) Args() ([]any, error) {
+	fields, err := r.Fields()
+	if err != nil {
+		return nil, err
+	}
+	v, ok := fields[iproto.IPROTO_TUPLE]
+	if !ok {
+		return nil, nil
+	}
+	args, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("fakeiproto: IPROTO_TUPLE is %T, not an array", v)
+	}
+	return args, nil
 }
 
 // ReadRequest reads one request frame: its length prefix and header (the

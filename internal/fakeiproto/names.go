@@ -5,8 +5,6 @@ import (
 	"strconv"
 
 	"github.com/tarantool/go-iproto"
-
-	"github.com/txtarantool/txtarantool/protocol"
 )
 
 // Space is a space the fake server knows by name (see ServeSpaces): its
@@ -40,23 +38,12 @@ func (c *Conn) ServeSpaces(spaces ...Space) { c.spaces = spaces }
 // Field returns the value of key in the request's body map, decoded by
 // protocol.DecodeValue, and whether the body has the key.
 func (r Request) Field(key iproto.Key) (any, bool) {
-	if len(r.Body) == 0 {
-		return nil, false
-	}
-	v, _, err := protocol.DecodeValue(r.Body)
+	fields, err := r.Fields()
 	if err != nil {
 		return nil, false
 	}
-	m, ok := v.(map[any]any)
-	if !ok {
-		return nil, false
-	}
-	for k, v := range m {
-		if n, ok := intOf(k); ok && iproto.Key(n) == key {
-			return v, true
-		}
-	}
-	return nil, false
+	v, ok := fields[key]
+	return v, ok
 }
 
 // isDML reports whether t is a data request that names a space.

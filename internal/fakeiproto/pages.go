@@ -46,17 +46,12 @@ func intOf(v any) (uint64, bool) {
 // parseSelect reads the body of a SELECT request.
 func parseSelect(body []byte) (selectFields, error) {
 	var f selectFields
-	v, _, err := protocol.DecodeValue(body)
+	m, err := Request{Body: body}.Fields()
 	if err != nil {
 		return f, err
 	}
-	m, ok := v.(map[any]any)
-	if !ok {
-		return f, fmt.Errorf("fakeiproto: select body is %T, not a map", v)
-	}
-	for k, v := range m {
-		key, _ := intOf(k)
-		switch iproto.Key(key) {
+	for key, v := range m {
+		switch key {
 		case iproto.IPROTO_SPACE_ID:
 			f.space, _ = intOf(v)
 		case iproto.IPROTO_OFFSET:

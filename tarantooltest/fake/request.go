@@ -6,7 +6,6 @@ import (
 	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/internal/fakeiproto"
-	"github.com/txtarantool/txtarantool/protocol"
 )
 
 // Request is one request as a Handler gets it, decoded from its body.
@@ -60,23 +59,12 @@ func (r *Request) describe() string {
 // decode reads raw's body into a Request.
 func (s *Server) decode(raw fakeiproto.Request) (*Request, error) {
 	req := &Request{Kind: raw.Type, StreamID: raw.StreamID}
-	if len(raw.Body) == 0 {
-		return req, nil
-	}
-	v, _, err := protocol.DecodeValue(raw.Body)
+	fields, err := raw.Fields()
 	if err != nil {
 		return nil, err
 	}
-	body, ok := v.(map[any]any)
-	if !ok {
-		return nil, fmt.Errorf("request body is %T, not a map", v)
-	}
-	for k, v := range body {
-		key, ok := uint32Of(k)
-		if !ok {
-			return nil, fmt.Errorf("request body key %v is not an integer", k)
-		}
-		if err := req.set(iproto.Key(key), v); err != nil {
+	for key, v := range fields {
+		if err := req.set(key, v); err != nil {
 			return nil, err
 		}
 	}
