@@ -89,7 +89,7 @@ func TestHistogram(t *testing.T) {
 // TestControlLine checks the A/A line: ours-control against ours, the ratio
 // of medians and the range of the per-round ratios.
 func TestControlLine(t *testing.T) {
-	c := benchCase{w: wPing, m: syncMode, conc: 256}
+	c := benchCase{job: job{w: wPing}, m: syncMode, conc: 256}
 	res := newResults([]benchCase{c}, []clientKind{ours, oursControl})
 	for _, ops := range [][2]int64{{100, 110}, {200, 180}, {100, 130}} {
 		res.add(c, ours.name, sample{ops: ops[0], elapsed: time.Second})

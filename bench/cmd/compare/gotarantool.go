@@ -3,31 +3,67 @@ package main
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	tarantool "github.com/tarantool/go-tarantool/v3"
+	"github.com/tarantool/go-tarantool/v3/pool"
 )
 
-// gotarantool is github.com/tarantool/go-tarantool/v3 v3.0.0 in its fastest
+// gotarantool is github.com/tarantool/go-tarantool/v3 v3.0.2 in its fastest
 // documented configuration: a PoolAllocator for response buffers, typed
-// decoding with GetTyped, and Release() after every response.
+// decoding with GetTyped, and Release() after every response. pool4 is
+// round robin over 4 Connections (cheaper than its pool package, which
+// checks every instance's role); cluster is its pool package over the one
+// instance, in ModeAny.
 var gotarantool = clientKind{
 	name: "gotarantool",
 	sync: true,
-	dial: func(ctx context.Context, addr string) (conn, error) {
-		alloc, err := tarantool.NewPoolAllocator([]int{6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+	dial: func(ctx context.Context, addr string, t topology) (conn, error) {
+		alloc, err := tarantool.NewPoolAllocator([]int{6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21})
 		if err != nil {
 			return nil, err
 		}
-		c, err := tarantool.Connect(ctx, tarantool.NetDialer{Address: addr}, tarantool.Opts{
-			Allocator:  alloc,
-			SkipSchema: true,
-		})
-		if err != nil {
-			return nil, err
+		opts := tarantool.Opts{Allocator: alloc, SkipSchema: true}
+		dialer := tarantool.NetDialer{Address: addr}
+		if t == topoCluster {
+			p, err := pool.New(ctx, []pool.Instance{{Name: "bench", Dialer: dialer, Opts: opts}})
+			if err != nil {
+				return nil, err
+			}
+			return &gtConn{do: func(r tarantool.Request) tarantool.Future { return p.Do(r, pool.ModeAny) }, closeFn: p.Close}, nil
 		}
-		return &gtConn{c: c}, nil
+		n := 1
+		if t == pool4 {
+			n = poolSize
+		}
+		cs := make([]*tarantool.Connection, n)
+		for i := range cs {
+			if cs[i], err = tarantool.Connect(ctx, dialer, opts); err != nil {
+				closeAll(cs[:i])
+				return nil, err
+			}
+		}
+		if n == 1 {
+			return &gtConn{do: cs[0].Do, closeFn: cs[0].Close}, nil
+		}
+		var next atomic.Uint32
+		return &gtConn{
+			do:      func(r tarantool.Request) tarantool.Future { return cs[next.Add(1)%uint32(n)].Do(r) },
+			closeFn: func() error { return closeAll(cs) },
+		}, nil
 	},
+}
+
+// closeAll closes every connection and returns the first error.
+func closeAll[C interface{ Close() error }](cs []C) error {
+	var first error
+	for _, c := range cs {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // gtKeys[id] is id as go-tarantool's select key, built once like
@@ -40,35 +76,58 @@ var gtKeys = func() []any {
 	return keys
 }()
 
-type gtConn struct{ c *tarantool.Connection }
+// gtBlobKeys are the keys of space 'blob', built once.
+var gtBlobKeys = func() map[int]any {
+	m := map[int]any{}
+	for _, n := range blobSizes {
+		m[n] = tarantool.UintKey{I: uint(n)}
+	}
+	return m
+}()
 
-func (g *gtConn) close() error { return g.c.Close() }
+// gtConn sends through do: one Connection's Do, round robin over several,
+// or the pool package's.
+type gtConn struct {
+	do      func(tarantool.Request) tarantool.Future
+	closeFn func() error
+}
 
-// issue sends one w request for key.
-func (g *gtConn) issue(w workload, key uint64) tarantool.Future {
-	switch w {
+// issue sends one j request for key.
+func (g *gtConn) issue(j job, key uint64) tarantool.Future {
+	switch j.w {
 	case wPing:
-		return g.c.Do(tarantool.NewPingRequest())
+		return g.do(tarantool.NewPingRequest())
 	case wSelect:
-		return g.c.Do(tarantool.NewSelectRequest(spaceID).Index(0).
+		return g.do(tarantool.NewSelectRequest(spaceID).Index(0).
 			Iterator(tarantool.IterEq).Limit(1).Key(gtKeys[key]))
 	case wReplace:
-		return g.c.Do(tarantool.NewReplaceRequest(spaceID).Tuple(requestValues[key].tuple))
-	default:
-		return g.c.Do(tarantool.NewCallRequest(echoFunc).Args(requestValues[key].tuple))
+		return g.do(tarantool.NewReplaceRequest(spaceID).Tuple(requestValues[key].tuple))
+	case wCall:
+		return g.do(tarantool.NewCallRequest(echoFunc).Args(requestValues[key].tuple))
+	case wWide, wWideAny:
+		return g.do(tarantool.NewSelectRequest(wideSpaceID).Index(0).
+			Iterator(tarantool.IterAll).Limit(wideRows))
+	case wBigCall:
+		return g.do(tarantool.NewCallRequest(bigStrFunc).Args(bigArgs))
+	default: // wBlob
+		return g.do(tarantool.NewSelectRequest(blobSpaceID).Index(0).
+			Iterator(tarantool.IterEq).Limit(1).Key(gtBlobKeys[j.size]))
 	}
 }
 
 // gtState is per-goroutine decode state, reused across requests.
 type gtState struct {
-	r    row
-	rows []row
+	r     row
+	rows  []row
+	wide  []wideRow
+	blobs []blobRow
+	strs  []string
 }
 
 // finish waits for f, checks its result against key and releases f.
-func (g *gtConn) finish(w workload, f tarantool.Future, key uint64, st *gtState) error {
+func (g *gtConn) finish(j job, f tarantool.Future, key uint64, st *gtState) error {
 	defer f.Release()
-	switch w {
+	switch j.w {
 	case wPing:
 		_, err := f.GetResponse()
 		return err
@@ -78,26 +137,58 @@ func (g *gtConn) finish(w workload, f tarantool.Future, key uint64, st *gtState)
 			return err
 		}
 		if len(st.rows) != 1 {
-			return errors.New(w.String() + ": want exactly one tuple")
+			return errors.New(j.w.String() + ": want exactly one tuple")
 		}
-		return check(w, key, &st.rows[0])
-	default:
+		return check(j.w, key, &st.rows[0])
+	case wCall:
 		st.r = row{}
 		if err := f.GetTyped(&st.r); err != nil {
 			return err
 		}
-		return check(w, key, &st.r)
+		return check(j.w, key, &st.r)
+	case wWide:
+		st.wide = st.wide[:0]
+		if err := f.GetTyped(&st.wide); err != nil {
+			return err
+		}
+		return checkWide(st.wide)
+	case wWideAny:
+		tuples, err := f.Get()
+		if err != nil {
+			return err
+		}
+		return checkWideAny(tuples)
+	case wBigCall:
+		st.strs = st.strs[:0]
+		if err := f.GetTyped(&st.strs); err != nil {
+			return err
+		}
+		if len(st.strs) != 1 {
+			return errors.New(j.String() + ": want one string")
+		}
+		return checkBig(j.size, st.strs[0])
+	default: // wBlob
+		st.blobs = st.blobs[:0]
+		if err := f.GetTyped(&st.blobs); err != nil {
+			return err
+		}
+		if len(st.blobs) != 1 {
+			return errors.New(j.String() + ": want exactly one tuple")
+		}
+		return checkBlob(j.size, &st.blobs[0])
 	}
 }
 
-func (g *gtConn) pipelined(w workload, window int, d time.Duration) (int64, error) {
+func (g *gtConn) close() error { return g.closeFn() }
+
+func (g *gtConn) pipelined(j job, window int, d time.Duration) (int64, error) {
 	st := new(gtState)
 	return pipeline(window, d,
-		func(key uint64) tarantool.Future { return g.issue(w, key) },
-		func(f tarantool.Future, key uint64) error { return g.finish(w, f, key, st) })
+		func(key uint64) tarantool.Future { return g.issue(j, key) },
+		func(f tarantool.Future, key uint64) error { return g.finish(j, f, key, st) })
 }
 
-func (g *gtConn) worker(w workload) func(uint64) error {
+func (g *gtConn) worker(j job) func(uint64) error {
 	st := new(gtState)
-	return func(key uint64) error { return g.finish(w, g.issue(w, key), key, st) }
+	return func(key uint64) error { return g.finish(j, g.issue(j, key), key, st) }
 }

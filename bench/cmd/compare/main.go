@@ -1,16 +1,21 @@
-// Command compare benchmarks txtarantool against go-tarantool/v3 and a raw
-// pipelined ceiling, in the same run, against one tarantool it starts
-// itself (testdata/bench.lua). Runs alternate between clients (A B C A B C
-// ...) within each case; it prints a table of medians, one RATIO line per
-// case, and writes an SVG bar chart. Any wrong result from any client fails
+// Command compare benchmarks txtarantool against go-tarantool/v3,
+// FZambia/tarantool and a raw pipelined ceiling, in the same run, against
+// one tarantool it starts itself (testdata/bench.lua). Runs alternate
+// between clients (A B C D A B C D ...) within each case; it prints a table
+// of medians, one RATIO line per case, one TARGET line per target, and
+// writes SVG charts (the cases' throughput, and the growth of cost with
+// depth and with tuple size). With -judge it reads the outputs of several
+// runs and judges every target on the median of its values. Any wrong result from any client fails
 // the run with a non-zero exit. With -clients ours,ours-control it compares
 // ours with itself and prints one CONTROL line per case: how far that ratio
 // strays from 1.00 is the noise of a ratio on the machine.
 //
 //	go run ./cmd/compare -duration 2s -runs 3 -out results.svg -cases 'select/'
+//	go run ./cmd/compare -judge run1.txt run2.txt run3.txt
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,6 +37,7 @@ type config struct {
 	clients  string        // comma-separated client names; empty: all
 	cpuProf  string        // CPU profile of the whole run; empty: none
 	memProf  string        // allocation profile (every allocation); empty: none
+	judge    bool          // judge the targets of the outputs named as arguments
 }
 
 func main() {
@@ -45,7 +51,15 @@ func main() {
 	flag.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (default: ours,gotarantool,raw; also ours-control, a second ours for an A/A noise check)")
 	flag.StringVar(&cfg.cpuProf, "cpuprofile", "", "write a CPU profile of the whole run (combine with -clients and -cases)")
 	flag.StringVar(&cfg.memProf, "memprofile", "", "write an allocation profile of the whole run, sampling every allocation (slows the run)")
+	flag.BoolVar(&cfg.judge, "judge", false, "read the outputs of earlier runs (file arguments) and judge every target on the median of its values")
 	flag.Parse()
+	if cfg.judge {
+		if err := judgeFiles(flag.Args(), os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if cfg.memProf != "" {
 		runtime.MemProfileRate = 1
 	}
@@ -76,7 +90,7 @@ func main() {
 }
 
 // allClients are the clients under test, in the order runs alternate.
-var allClients = []clientKind{ours, gotarantool, raw}
+var allClients = []clientKind{ours, gotarantool, fzambia, raw}
 
 // controlClients run only when named in -clients: oursControl, to measure
 // the noise of a ratio (see its doc comment).
@@ -133,46 +147,65 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	res.printTable(stdout)
 	fmt.Fprintln(stdout)
 	res.printRatios(stdout)
+	fmt.Fprintln(stdout)
+	res.printTargets(stdout)
 	if cfg.out != "" {
-		f, err := os.Create(cfg.out)
-		if err != nil {
-			return err
-		}
-		title := fmt.Sprintf("txtarantool vs go-tarantool/v3 vs raw (%d x %v)", cfg.runs, cfg.duration)
-		if err := res.writeSVG(f, title); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "\nwrote %s\n", cfg.out)
+		return res.writeCharts(cfg, stdout)
 	}
 	return nil
 }
 
 // measureAll runs every case: for each case, runs rounds, each round one
-// run per client in order (raw only in pipelined mode). The first failure
-// (a wrong result included) aborts.
+// run per client in order (raw only in pipelined mode; a client without
+// the case's topology is n/a). A rate-mode case first sets its offered
+// load. The first failure (a wrong result included) aborts.
 func measureAll(cfg config, addr string, cases []benchCase, clients []clientKind, progress io.Writer) (*results, error) {
 	res := newResults(cases, clients)
 	for _, c := range cases {
+		var rate float64
+		if c.m == rateMode {
+			var err error
+			if rate, err = offeredLoad(cfg, addr, c, res, progress); err != nil {
+				return nil, err
+			}
+			res.rates[c.String()] = rate
+		}
 		for rep := 1; rep <= cfg.runs; rep++ {
 			for _, k := range clients {
-				if c.m == syncMode && !k.sync {
+				if (c.m != pipelined && !k.sync) || res.notApplicable(c, k.name) {
 					continue
 				}
-				s, err := runOnce(k, addr, c, cfg.duration, cfg.warmup)
+				s, err := runOnce(k, addr, c, cfg.duration, cfg.warmup, rate)
+				if errors.Is(err, errNotApplicable) {
+					res.markNotApplicable(c, k.name)
+					continue
+				}
 				if err != nil {
 					return nil, err
 				}
 				res.add(c, k.name, s)
-				fmt.Fprintf(progress, "%-22s run %d/%d %-12s %10.0f ops/s %6.1f allocs/op\n",
+				fmt.Fprintf(progress, "%-30s run %d/%d %-12s %10.0f ops/s %8.1f allocs/op\n",
 					c, rep, cfg.runs, k.name, s.opsPerSec(), s.allocsPerOp())
 			}
 		}
 	}
 	return res, nil
+}
+
+// offeredLoad is a rate-mode case's offered load: rateShare of
+// go-tarantool's median ops/s in the case's reference (sync) case of this
+// run, or, when that did not run, of one calibration run of it.
+func offeredLoad(cfg config, addr string, c benchCase, res *results, progress io.Writer) (float64, error) {
+	ref := rateReference(c)
+	if s, ok := res.summary(ref, gotarantool.name); ok {
+		return rateShare * s.ops.med, nil
+	}
+	s, err := runOnce(gotarantool, addr, ref, cfg.duration, cfg.warmup, 0)
+	if err != nil {
+		return 0, fmt.Errorf("calibrating %s: %w", c, err)
+	}
+	fmt.Fprintf(progress, "%-30s calibrated on %s: gotarantool %.0f ops/s\n", c, ref, s.opsPerSec())
+	return rateShare * s.opsPerSec(), nil
 }
 
 // writeHeapProfile writes the allocation profile to path.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/bits"
 	"runtime"
@@ -16,30 +17,38 @@ type clientKind struct {
 	name string
 	// sync reports whether the client has a sync mode (raw has not).
 	sync bool
-	dial func(ctx context.Context, addr string) (conn, error)
+	// dial connects the topology; errNotApplicable when the client has no
+	// such thing (raw and fzambia have no replica-set client).
+	dial func(ctx context.Context, addr string, t topology) (conn, error)
 }
 
-// conn is one connection of a client under test. Every method checks every
-// result and returns an error on the first wrong one.
+// errNotApplicable is a dial's answer for a topology or a case the client
+// does not have; the case reports n/a for it.
+var errNotApplicable = errors.New("not applicable")
+
+// conn is one connection (or pool, or cluster) of a client under test.
+// Every method checks every result and returns an error on the first
+// wrong one.
 type conn interface {
-	// pipelined issues w requests from one goroutine, keeping window in
+	// pipelined issues j requests from one goroutine, keeping window in
 	// flight, for about d (then drains), and returns how many completed.
-	pipelined(w workload, window int, d time.Duration) (ops int64, err error)
-	// worker returns a function doing one synchronous, checked w request
+	pipelined(j job, window int, d time.Duration) (ops int64, err error)
+	// worker returns a function doing one synchronous, checked j request
 	// for key; each sync goroutine gets its own.
-	worker(w workload) func(key uint64) error
+	worker(j job) func(key uint64) error
 	close() error
 }
 
 // sample is the measurement of one run of one client on one case.
 type sample struct {
-	ops      int64
-	elapsed  time.Duration
-	mallocs  uint64        // runtime.MemStats.Mallocs delta
-	bytes    uint64        // runtime.MemStats.TotalAlloc delta
-	cpu      time.Duration // getrusage(RUSAGE_SELF) user+sys delta
-	p50, p99 time.Duration // sync modes only
-	hasLat   bool
+	ops            int64
+	elapsed        time.Duration
+	mallocs        uint64        // runtime.MemStats.Mallocs delta
+	bytes          uint64        // runtime.MemStats.TotalAlloc delta
+	cpu            time.Duration // getrusage(RUSAGE_SELF) user+sys delta
+	p50, p99, p999 time.Duration // sync and rate modes only
+	hasLat         bool
+	offered        float64 // rate mode: requests offered per second
 }
 
 func (s sample) opsPerSec() float64   { return float64(s.ops) / s.elapsed.Seconds() }
@@ -49,16 +58,20 @@ func (s sample) cpuUsPerOp() float64  { return s.cpu.Seconds() * 1e6 / float64(s
 func (s sample) latency() (p50, p99 float64) {
 	return float64(s.p50.Nanoseconds()) / 1e3, float64(s.p99.Nanoseconds()) / 1e3
 }
+func (s sample) p999us() float64 { return float64(s.p999.Nanoseconds()) / 1e3 }
 
 // runOnce dials a fresh connection, warms it up for warm, then measures the
 // case for d. Dialing and warm-up are not measured; a GC runs just before
 // the measured part so that garbage of the previous run is not charged to
-// this one.
-func runOnce(kind clientKind, addr string, c benchCase, d, warm time.Duration) (sample, error) {
+// this one. rate is the offered load of a rate-mode case (requests/s).
+func runOnce(kind clientKind, addr string, c benchCase, d, warm time.Duration, rate float64) (sample, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	cn, err := kind.dial(ctx, addr)
+	cn, err := kind.dial(ctx, addr, c.topo)
 	cancel()
 	if err != nil {
+		if errors.Is(err, errNotApplicable) {
+			return sample{}, err
+		}
 		return sample{}, fmt.Errorf("%s: dial: %w", kind.name, err)
 	}
 	defer cn.close()
@@ -67,18 +80,22 @@ func runOnce(kind clientKind, addr string, c benchCase, d, warm time.Duration) (
 	var hs []*histogram
 	switch c.m {
 	case pipelined:
-		body = func(d time.Duration) (int64, error) { return cn.pipelined(c.w, c.conc, d) }
-	case syncMode:
+		body = func(d time.Duration) (int64, error) { return cn.pipelined(c.job, c.conc, d) }
+	case syncMode, rateMode:
 		if !kind.sync {
-			return sample{}, fmt.Errorf("%s has no sync mode", kind.name)
+			return sample{}, errNotApplicable
 		}
 		workers := make([]func(uint64) error, c.conc)
 		hs = make([]*histogram, c.conc)
 		for g := range workers {
-			workers[g] = cn.worker(c.w)
+			workers[g] = cn.worker(c.job)
 			hs[g] = new(histogram)
 		}
-		body = func(d time.Duration) (int64, error) { return runSync(workers, hs, d) }
+		if c.m == syncMode {
+			body = func(d time.Duration) (int64, error) { return runSync(workers, hs, d) }
+		} else {
+			body = func(d time.Duration) (int64, error) { return runRate(workers, hs, rate, d) }
+		}
 	}
 	if warm > 0 {
 		if _, err := body(warm); err != nil {
@@ -110,13 +127,14 @@ func runOnce(kind clientKind, addr string, c benchCase, d, warm time.Duration) (
 		mallocs: ms1.Mallocs - ms0.Mallocs,
 		bytes:   ms1.TotalAlloc - ms0.TotalAlloc,
 		cpu:     cpu1 - cpu0,
+		offered: rate,
 	}
 	if hs != nil {
 		var all histogram
 		for _, h := range hs {
 			all.merge(h)
 		}
-		s.p50, s.p99, s.hasLat = all.quantile(0.50), all.quantile(0.99), true
+		s.p50, s.p99, s.p999, s.hasLat = all.quantile(0.50), all.quantile(0.99), all.quantile(0.999), true
 	}
 	return s, nil
 }

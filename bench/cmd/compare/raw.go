@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/tarantool/go-iproto"
@@ -24,23 +25,49 @@ import (
 var raw = clientKind{
 	name: "raw",
 	sync: false,
-	dial: func(ctx context.Context, addr string) (conn, error) {
-		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", addr)
-		if err != nil {
-			return nil, err
+	dial: func(ctx context.Context, addr string, t topology) (conn, error) {
+		n := 1
+		switch t {
+		case pool4:
+			n = poolSize
+		case topoCluster:
+			return nil, errNotApplicable
 		}
-		greeting := make([]byte, 128) // guest: no authentication
-		if dl, ok := ctx.Deadline(); ok {
-			_ = c.SetReadDeadline(dl)
+		cs := make(rawConns, n)
+		for i := range cs {
+			var err error
+			if cs[i], err = dialRaw(ctx, addr); err != nil {
+				cs[:i].close()
+				return nil, err
+			}
 		}
-		if _, err := io.ReadFull(c, greeting); err != nil {
-			c.Close()
-			return nil, fmt.Errorf("greeting: %w", err)
+		if n == 1 {
+			return cs[0], nil
 		}
-		_ = c.SetReadDeadline(time.Time{})
-		return &rawConn{c: c, buf: make([]byte, 1<<20)}, nil
+		return cs, nil
 	},
+}
+
+// rawBuffer is the read buffer of a raw connection: it must hold the
+// largest response frame (the 1 MiB cases).
+const rawBuffer = 4 << 20
+
+func dialRaw(ctx context.Context, addr string) (*rawConn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	greeting := make([]byte, 128) // guest: no authentication
+	if dl, ok := ctx.Deadline(); ok {
+		_ = c.SetReadDeadline(dl)
+	}
+	if _, err := io.ReadFull(c, greeting); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("greeting: %w", err)
+	}
+	_ = c.SetReadDeadline(time.Time{})
+	return &rawConn{c: c, buf: make([]byte, rawBuffer)}, nil
 }
 
 type rawConn struct {
@@ -51,27 +78,73 @@ type rawConn struct {
 
 func (rc *rawConn) close() error { return rc.c.Close() }
 
-func (rc *rawConn) worker(workload) func(uint64) error { return nil }
+func (rc *rawConn) worker(job) func(uint64) error { return nil }
+
+// rawConns are several raw connections, each pipelining its share of the
+// window from its own goroutines: the server's ceiling over that many
+// connections.
+type rawConns []*rawConn
+
+func (cs rawConns) close() error {
+	var first error
+	for _, c := range cs {
+		if err := c.close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (cs rawConns) worker(job) func(uint64) error { return nil }
+
+func (cs rawConns) pipelined(j job, window int, d time.Duration) (int64, error) {
+	ops := make([]int64, len(cs))
+	errs := make([]error, len(cs))
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ops[i], errs[i] = c.pipelined(j, window/len(cs), d)
+		}()
+	}
+	wg.Wait()
+	var total int64
+	for i := range cs {
+		if errs[i] != nil {
+			return total, errs[i]
+		}
+		total += ops[i]
+	}
+	return total, nil
+}
 
 // rawRequest returns the protocol request for key, with the values the
 // other clients send (requestValues).
-func rawRequest(w workload, key uint64) protocol.Request {
-	switch w {
+func rawRequest(j job, key uint64) protocol.Request {
+	switch j.w {
 	case wPing:
 		return &protocol.Ping{}
 	case wSelect:
 		return &protocol.Select{Space: spaceID, Iterator: iproto.ITER_EQ, Limit: 1, Key: []any{key}}
 	case wReplace:
 		return &protocol.Replace{Space: spaceID, Tuple: requestValues[key].tuple}
-	default:
+	case wCall:
 		return &protocol.Call{Function: echoFunc, Args: requestValues[key].tuple}
+	case wWide, wWideAny:
+		return &protocol.Select{Space: wideSpaceID, Iterator: iproto.ITER_ALL, Limit: wideRows, Key: []any{}}
+	case wBigCall:
+		return &protocol.Call{Function: bigStrFunc, Args: bigArgs}
+	default: // wBlob
+		return &protocol.Select{Space: blobSpaceID, Iterator: iproto.ITER_EQ, Limit: 1, Key: []any{uint64(j.size)}}
 	}
 }
 
-func (rc *rawConn) pipelined(w workload, window int, d time.Duration) (int64, error) {
+func (rc *rawConn) pipelined(j job, window int, d time.Duration) (int64, error) {
+	w := j.w
 	half := window / 2
 	if half < 1 {
-		half = 1
+		return 0, errNotApplicable // it writes half windows
 	}
 	window = 2 * half
 	// Frame i has sync i and key keyAt(i); the two halves alternate.
@@ -80,7 +153,7 @@ func (rc *rawConn) pipelined(w workload, window int, d time.Duration) (int64, er
 	for i := range window {
 		var err error
 		offs[i] = len(frames)
-		frames, err = protocol.AppendFrame(frames, protocol.Header{Sync: uint64(i)}, rawRequest(w, keyAt(uint64(i))))
+		frames, err = protocol.AppendFrame(frames, protocol.Header{Sync: uint64(i)}, rawRequest(j, keyAt(uint64(i))))
 		if err != nil {
 			return 0, err
 		}
@@ -142,7 +215,7 @@ func (rc *rawConn) pipelined(w workload, window int, d time.Duration) (int64, er
 				return read, fmt.Errorf("raw %s: body of sync %d changed: %x, want %x", w, sync, body, exp)
 			}
 		} else {
-			if err := rawCheck(w, keyAt(sync), body); err != nil {
+			if err := rawCheck(j, keyAt(sync), body); err != nil {
 				return read, err
 			}
 			expected[sync] = bytes.Clone(body)
@@ -162,31 +235,61 @@ func (rc *rawConn) pipelined(w workload, window int, d time.Duration) (int64, er
 }
 
 // rawCheck fully decodes and checks the first response to each frame.
-func rawCheck(w workload, key uint64, body []byte) error {
-	if w == wPing {
+func rawCheck(j job, key uint64, body []byte) error {
+	if j.w == wPing {
 		return nil
 	}
 	b, err := protocol.DecodeBody(body)
 	if err != nil {
 		return err
 	}
-	var r row
-	switch w {
+	switch j.w {
 	case wSelect, wReplace:
 		var rows []row
 		if err := protocol.Decode(b.Data, &rows); err != nil {
 			return err
 		}
 		if len(rows) != 1 {
-			return fmt.Errorf("raw %s: %d tuples, want 1", w, len(rows))
+			return fmt.Errorf("raw %s: %d tuples, want 1", j.w, len(rows))
 		}
-		r = rows[0]
-	default:
+		return check(j.w, key, &rows[0])
+	case wCall:
+		var r row
 		if err := protocol.Decode(b.Data, &r); err != nil {
 			return err
 		}
+		return check(j.w, key, &r)
+	case wWide:
+		var rows []wideRow
+		if err := protocol.Decode(b.Data, &rows); err != nil {
+			return err
+		}
+		return checkWide(rows)
+	case wWideAny:
+		var tuples []any
+		if err := protocol.Decode(b.Data, &tuples); err != nil {
+			return err
+		}
+		return checkWideAny(tuples)
+	case wBigCall:
+		var s []string
+		if err := protocol.Decode(b.Data, &s); err != nil {
+			return err
+		}
+		if len(s) != 1 {
+			return fmt.Errorf("raw %s: %d strings, want 1", j, len(s))
+		}
+		return checkBig(j.size, s[0])
+	default: // wBlob
+		var rows []blobRow
+		if err := protocol.Decode(b.Data, &rows); err != nil {
+			return err
+		}
+		if len(rows) != 1 {
+			return fmt.Errorf("raw %s: %d tuples, want 1", j, len(rows))
+		}
+		return checkBlob(j.size, &rows[0])
 	}
-	return check(w, key, &r)
 }
 
 // readFrame reads one response frame and returns its sync, its code

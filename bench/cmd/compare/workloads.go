@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 )
 
@@ -75,64 +74,38 @@ const (
 	wSelect                  // select one tuple by primary key into a row
 	wReplace                 // replace a tuple (same values), result into a row
 	wCall                    // call echo(id, name, val), result into a row
+	wWide                    // select the 1,000 tuples of space 'wide' into structs
+	wWideAny                 // the same select into []any (each tuple a []any)
+	wBigCall                 // call bigstr(size): one string of size bytes
+	wBlob                    // select the tuple of space 'blob' of size bytes into a struct
 )
 
-var workloads = []workload{wPing, wSelect, wReplace, wCall}
+var workloadNames = [...]string{"ping", "select", "replace", "call", "select1000", "select1000any", "callstr", "tuple"}
 
-func (w workload) String() string {
-	return [...]string{"ping", "select", "replace", "call"}[w]
-}
+func (w workload) String() string { return workloadNames[w] }
 
-// mode is how requests are issued.
-type mode int
-
-const (
-	// pipelined: one goroutine keeps conc futures in flight, awaiting the
-	// oldest before issuing the next.
-	pipelined mode = iota
-	// sync: conc goroutines share one connection; each issues a request
-	// and awaits it before the next.
-	syncMode
-)
-
-func (m mode) String() string { return [...]string{"pipelined", "sync"}[m] }
-
-// benchCase is one workload in one mode at one concurrency.
-type benchCase struct {
+// job is one workload with its size parameter (wBigCall, wBlob: bytes;
+// otherwise 0).
+type job struct {
 	w    workload
-	m    mode
-	conc int // window (pipelined) or goroutines (sync)
+	size int
 }
 
-func (c benchCase) String() string { return fmt.Sprintf("%s/%s/%d", c.w, c.m, c.conc) }
-
-// window is the number of futures in flight in pipelined mode.
-const window = 1024
-
-// syncConcurrency are the goroutine counts of sync mode.
-var syncConcurrency = []int{1, 16, 256}
-
-// allCases lists every case, workload-major, filtered by the regexp filter
-// on the case name (empty: all).
-func allCases(filter string) ([]benchCase, error) {
-	re, err := regexp.Compile(filter)
-	if err != nil {
-		return nil, fmt.Errorf("-cases: %w", err)
+func (j job) String() string {
+	if j.size > 0 {
+		return j.w.String() + "/" + sizeName(j.size)
 	}
-	var out []benchCase
-	for _, w := range workloads {
-		cs := []benchCase{{w, pipelined, window}}
-		for _, c := range syncConcurrency {
-			cs = append(cs, benchCase{w, syncMode, c})
-		}
-		for _, c := range cs {
-			if re.MatchString(c.String()) {
-				out = append(out, c)
-			}
-		}
+	return j.w.String()
+}
+
+// sizeName is 100B, 10KiB, 1MiB.
+func sizeName(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.Itoa(n>>20) + "MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.Itoa(n>>10) + "KiB"
+	default:
+		return strconv.Itoa(n) + "B"
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("-cases %q matches no case", filter)
-	}
-	return out, nil
 }
