@@ -97,6 +97,43 @@ type structPlan struct {
 	fields []planField
 	byName map[string]int // nil for small structs (a linear scan is faster)
 	strict bool           // the `msgpack:",as_array,strict"` marker: arrays must have one element per field
+	// hasString: a field is a string, so decoding a slice of the struct
+	// takes a strArena.
+	hasString bool
+}
+
+// strArena hands out the strings of one slice decode: short strings are
+// copied into shared blocks of at most arenaBlock bytes (and never more
+// than the bytes left in the value, which bound its strings' total), so
+// 1,000 tuples of four short strings cost a few allocations instead of
+// 4,000. The blocks are never written again once a string is in them, so
+// the strings are as immutable as any; keeping one alive keeps its block
+// (at most arenaBlock bytes) alive. Strings longer than arenaMaxString
+// get an allocation of their own.
+type strArena struct{ free []byte }
+
+const (
+	arenaBlock     = 4 << 10
+	arenaMaxString = 256
+)
+
+// str returns data as a string; rest is the number of bytes of the value
+// after data (the most the following strings can take).
+func (a *strArena) str(data []byte, rest int) string {
+	n := len(data)
+	if n == 0 {
+		return ""
+	}
+	if n > arenaMaxString {
+		return string(data)
+	}
+	if len(a.free) < n {
+		a.free = make([]byte, max(n, min(arenaBlock, n+rest)))
+	}
+	out := a.free[:n:n]
+	a.free = a.free[n:]
+	copy(out, data)
+	return unsafe.String(unsafe.SliceData(out), n)
 }
 
 // fastTarget is the cached plan for one pointer type Decode may be given:
@@ -146,7 +183,7 @@ func decodeStructFast(b []byte, v any) bool {
 		return false
 	}
 	if tgt.slice == nil {
-		_, ok := tgt.plan.decode(b, 0, p, 0)
+		_, ok := tgt.plan.decode(b, 0, p, 0, nil)
 		return ok
 	}
 	return tgt.decodeSlice(b, p)
@@ -250,6 +287,7 @@ func buildStructPlan(t reflect.Type) *structPlan {
 			return nil // the library logs and lets the last one win
 		}
 		seen[name] = true
+		plan.hasString = plan.hasString || kind == fieldString
 		plan.fields = append(plan.fields, planField{name: name, offset: f.Offset, kind: kind})
 	}
 	if len(plan.fields) > byNameThreshold {
@@ -378,7 +416,7 @@ func containerLen(b []byte, off int) (n, next int, isMap, ok bool) {
 
 // decode decodes the struct at b[off], depth levels below the top of the
 // value, into base and returns the offset after it.
-func (p *structPlan) decode(b []byte, off int, base unsafe.Pointer, depth int) (int, bool) {
+func (p *structPlan) decode(b []byte, off int, base unsafe.Pointer, depth int, a *strArena) (int, bool) {
 	if !has(b, off, 1) {
 		return 0, false
 	}
@@ -391,7 +429,7 @@ func (p *structPlan) decode(b []byte, off int, base unsafe.Pointer, depth int) (
 		return 0, false
 	}
 	if isMap {
-		return p.decodeMap(b, off, n, base, depth)
+		return p.decodeMap(b, off, n, base, depth, a)
 	}
 	if n == 0 {
 		p.zero(base)
@@ -406,13 +444,13 @@ func (p *structPlan) decode(b []byte, off int, base unsafe.Pointer, depth int) (
 	kept := min(n, len(p.fields))
 	for i := range kept {
 		f := &p.fields[i]
-		if off, ok = decodeField(b, off, f.kind, unsafe.Add(base, f.offset)); !ok {
+		if off, ok = decodeField(b, off, f.kind, unsafe.Add(base, f.offset), a); !ok {
 			return 0, false
 		}
 	}
 	for i := kept; i < len(p.fields); i++ {
 		f := &p.fields[i]
-		decodeField(nilValue[:], 0, f.kind, unsafe.Add(base, f.offset))
+		decodeField(nilValue[:], 0, f.kind, unsafe.Add(base, f.offset), nil)
 	}
 	for i := kept; i < n; i++ {
 		// validate, not skip: it also bounds the nesting, as Decode's
@@ -432,7 +470,7 @@ var nilValue = [1]byte{mpNil}
 
 // decodeMap decodes n key-value pairs starting at b[off] into the fields
 // they name.
-func (p *structPlan) decodeMap(b []byte, off, n int, base unsafe.Pointer, depth int) (int, bool) {
+func (p *structPlan) decodeMap(b []byte, off, n int, base unsafe.Pointer, depth int, a *strArena) (int, bool) {
 	for i := 0; i < n; i++ {
 		key, next, ok := strOrBin(b, off)
 		if !ok {
@@ -450,7 +488,7 @@ func (p *structPlan) decodeMap(b []byte, off, n int, base unsafe.Pointer, depth 
 			off = r.off
 			continue
 		}
-		if off, ok = decodeField(b, off, f.kind, unsafe.Add(base, f.offset)); !ok {
+		if off, ok = decodeField(b, off, f.kind, unsafe.Add(base, f.offset), a); !ok {
 			return 0, false
 		}
 	}
@@ -540,8 +578,9 @@ func float32At(b []byte, off int) (float32, bool) {
 }
 
 // decodeField decodes the value at b[off] into the field at p and returns
-// the offset after it.
-func decodeField(b []byte, off int, kind fieldKind, p unsafe.Pointer) (int, bool) {
+// the offset after it; a string field's bytes come from a when it is not
+// nil.
+func decodeField(b []byte, off int, kind fieldKind, p unsafe.Pointer, a *strArena) (int, bool) {
 	if !has(b, off, 1) {
 		return 0, false
 	}
@@ -561,7 +600,11 @@ func decodeField(b []byte, off int, kind fieldKind, p unsafe.Pointer) (int, bool
 		if !ok {
 			return 0, false
 		}
-		*(*string)(p) = string(data)
+		if a != nil {
+			*(*string)(p) = a.str(data, len(b)-next)
+		} else {
+			*(*string)(p) = string(data)
+		}
 		return next, true
 	case fieldBytes:
 		if b[off] == mpNil {
@@ -683,8 +726,13 @@ func (t *fastTarget) decodeSlice(b []byte, sp unsafe.Pointer) bool {
 		v.SetLen(n)
 	}
 	base := hdr.data
+	var arena strArena
+	var a *strArena
+	if t.plan.hasString {
+		a = &arena
+	}
 	for i := 0; i < n; i++ {
-		if off, ok = t.plan.decode(b, off, unsafe.Add(base, uintptr(i)*t.elemSize), 1); !ok {
+		if off, ok = t.plan.decode(b, off, unsafe.Add(base, uintptr(i)*t.elemSize), 1, a); !ok {
 			*hdr = saved
 			return false
 		}
