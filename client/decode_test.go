@@ -6,6 +6,8 @@ package client_test
 // server and back.
 
 import (
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -261,4 +263,57 @@ func TestDecodeErrorValue(t *testing.T) {
 	require.Equal(t, uint64(999), serr.Stack[1].Code)
 	require.Equal(t, "inner cause", serr.Stack[1].Message)
 
+}
+
+// TestDecodeLargeStrings decodes strings from 300 bytes to 1 MiB returned
+// by the server into a *string, a struct and a slice of structs (the
+// large ones share the response's memory instead of being copied, see
+// Response.Decode), and checks that they stay intact after Release and a
+// garbage collection, while other responses reuse the released records.
+func TestDecodeLargeStrings(t *testing.T) {
+	t.Parallel()
+	c := dialShared(t)
+	ctx := testContext(t)
+	type pair struct {
+		//lint:ignore U1000 the msgpack library reads this field's as_array tag
+		_msgpack struct{} `msgpack:",as_array"`
+		N        int
+		S        string
+	}
+	var kept []string
+	var want []string
+	for _, n := range []int{300, 3000, 70 << 10, 1 << 20} {
+		resp, err := c.Eval(ctx, "local n = ... return string.rep('s', n), {n, string.rep('t', n)}", n).Await(ctx)
+		require.NoError(t, err)
+		var s string
+		found, err := resp.First(&s)
+		require.NoError(t, err)
+		require.True(t, found)
+		var rows []any
+		require.NoError(t, resp.Decode(&rows))
+		resp.Release()
+		kept = append(kept, s)
+		want = append(want, strings.Repeat("s", n))
+
+		resp, err = c.Eval(ctx, "local n = ... return {n, string.rep('t', n)}", n).Await(ctx)
+		require.NoError(t, err)
+		var p pair
+		_, err = resp.First(&p)
+		require.NoError(t, err)
+		var ps []pair
+		require.NoError(t, resp.Decode(&ps))
+		resp.Release()
+		require.Len(t, ps, 1)
+		kept = append(kept, p.S, ps[0].S)
+		want = append(want, strings.Repeat("t", n), strings.Repeat("t", n))
+	}
+	for range 50 { // reuse the released records
+		resp, err := c.Eval(ctx, "return string.rep('z', 5000)").Await(ctx)
+		require.NoError(t, err)
+		resp.Release()
+	}
+	runtime.GC()
+	for i := range kept {
+		require.True(t, kept[i] == want[i], "string %d (%d bytes) changed", i, len(want[i]))
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/tarantool/go-iproto"
 
 	"github.com/txtarantool/txtarantool/future"
+	"github.com/txtarantool/txtarantool/internal/wire"
 	"github.com/txtarantool/txtarantool/protocol"
 )
 
@@ -91,7 +92,11 @@ func (r *Response) dataValue() ([]byte, error) {
 // protocol.Decode: extra ones are skipped, missing ones zero). A
 // response without IPROTO_DATA (such as a ping's) or with malformed data
 // is a *protocol.MalformedError; data of the wrong Go type a
-// *protocol.UnmarshalError.
+// *protocol.UnmarshalError. Cost: the decoding; a string field (or a
+// *string) of more than 256 bytes that fills at least half of a response
+// over 2 KiB is not copied but shares the response's memory, which it then
+// keeps alive (see protocol.DecodeShared), so a 1 MiB result costs one
+// megabyte, not two.
 func (r *Response) Decode(v any) error {
 	data, err := r.dataValue()
 	if err != nil {
@@ -99,6 +104,18 @@ func (r *Response) Decode(v any) error {
 	}
 	if data == nil {
 		return &protocol.MalformedError{What: "response has no IPROTO_DATA to decode", Offset: -1}
+	}
+	return r.decode(data, v)
+}
+
+// decode decodes data, a part of the body, into v. A body with an
+// allocation of its own (over 2 KiB) is never written again, so a large
+// string filling most of it may alias it instead of being copied
+// (protocol.DecodeShared): a 1 MiB string costs no second megabyte, and
+// keeps only this body alive.
+func (r *Response) decode(data []byte, v any) error {
+	if wire.PrivateBody(r.body) {
+		return protocol.DecodeShared(data, v)
 	}
 	return protocol.Decode(data, v)
 }
@@ -137,7 +154,7 @@ func (r *Response) First(v any) (found bool, err error) {
 		return false, err
 	}
 	// Decode reads only the first value of rest: no need to find its end.
-	return true, protocol.Decode(rest, v)
+	return true, r.decode(rest, v)
 }
 
 // Tuples turns a response future into a future of decoded tuples (or

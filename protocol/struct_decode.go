@@ -110,7 +110,15 @@ type structPlan struct {
 // the strings are as immutable as any; keeping one alive keeps its block
 // (at most arenaBlock bytes) alive. Strings longer than arenaMaxString
 // get an allocation of their own.
-type strArena struct{ free []byte }
+//
+// It also serves DecodeShared: a string of at least aliasMin bytes (more
+// than arenaMaxString, and half of the value) then points into the value
+// itself, which its caller never writes to again.
+type strArena struct {
+	free     []byte
+	blocks   bool // short strings go into blocks (a slice decode)
+	aliasMin int  // 0: never alias the value
+}
 
 const (
 	arenaBlock     = 4 << 10
@@ -124,7 +132,10 @@ func (a *strArena) str(data []byte, rest int) string {
 	if n == 0 {
 		return ""
 	}
-	if n > arenaMaxString {
+	if a.aliasMin > 0 && n >= a.aliasMin {
+		return unsafe.String(unsafe.SliceData(data), n)
+	}
+	if !a.blocks || n > arenaMaxString {
 		return string(data)
 	}
 	if len(a.free) < n {
@@ -169,9 +180,23 @@ const byNameThreshold = 16
 // beyond the bytes that are there (a slice gets at most one element per
 // byte left, as for valid input), so hostile input makes it give up,
 // never panic or size anything from a length it cannot back.
-func decodeStructFast(b []byte, v any) bool {
+func decodeStructFast(b []byte, v any, share bool) bool {
+	if len(b) == 0 {
+		return false
+	}
+	var a *strArena
+	if share {
+		a = &strArena{aliasMin: max(arenaMaxString+1, (len(b)+1)/2)}
+	}
+	if ps, ok := v.(*string); ok {
+		if ps == nil {
+			return false
+		}
+		_, ok := decodeField(b, 0, fieldString, unsafe.Pointer(ps), a)
+		return ok
+	}
 	t := reflect.TypeOf(v)
-	if t == nil || t.Kind() != reflect.Pointer || len(b) == 0 {
+	if t == nil || t.Kind() != reflect.Pointer {
 		return false
 	}
 	tgt := fastTargetFor(t)
@@ -183,10 +208,10 @@ func decodeStructFast(b []byte, v any) bool {
 		return false
 	}
 	if tgt.slice == nil {
-		_, ok := tgt.plan.decode(b, 0, p, 0, nil)
+		_, ok := tgt.plan.decode(b, 0, p, 0, a)
 		return ok
 	}
-	return tgt.decodeSlice(b, p)
+	return tgt.decodeSlice(b, p, a)
 }
 
 // fastTargetFor returns the cached target for the pointer type t, building
@@ -698,7 +723,7 @@ type sliceHeader struct {
 
 // decodeSlice decodes the array at b[0] into the slice at sp (of type
 // t.slice). On failure it restores the slice header it started with.
-func (t *fastTarget) decodeSlice(b []byte, sp unsafe.Pointer) bool {
+func (t *fastTarget) decodeSlice(b []byte, sp unsafe.Pointer, a *strArena) bool {
 	hdr := (*sliceHeader)(sp)
 	if b[0] == mpNil {
 		*hdr = sliceHeader{}
@@ -727,8 +752,12 @@ func (t *fastTarget) decodeSlice(b []byte, sp unsafe.Pointer) bool {
 	}
 	base := hdr.data
 	var arena strArena
-	var a *strArena
+	if a != nil {
+		arena.aliasMin = a.aliasMin
+	}
+	a = nil
 	if t.plan.hasString {
+		arena.blocks = true
 		a = &arena
 	}
 	for i := 0; i < n; i++ {

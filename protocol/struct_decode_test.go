@@ -359,7 +359,7 @@ func diffDecode[T any](t testing.TB, b []byte, init func() T) bool {
 	// whatever the validation rejects.
 	fast := init()
 	fastOrig := arrays(reflect.ValueOf(&fast).Elem(), map[unsafe.Pointer]int{})
-	if !decodeStructFast(b, &fast) {
+	if !decodeStructFast(b, &fast, false) {
 		return false
 	}
 	if r := (reader{buf: b}); r.validate(0) != nil {
@@ -652,7 +652,7 @@ func TestDecodeStructCases(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := tc.init()
-			require.Equal(t, tc.fast, decodeStructFast(tc.in, &got))
+			require.Equal(t, tc.fast, decodeStructFast(tc.in, &got, false))
 			got = tc.init()
 			err := Decode(tc.in, &got)
 			if tc.err != "" {
@@ -674,7 +674,7 @@ func TestDecodeStructAllKinds(t *testing.T) {
 	b, err := AppendValue(nil, &in)
 	require.NoError(t, err)
 	var got sdAll
-	require.True(t, decodeStructFast(b, &got))
+	require.True(t, decodeStructFast(b, &got, false))
 	require.Equal(t, in, got)
 	require.True(t, diffDecode(t, b, func() sdAll { return sdAll{} }))
 
@@ -683,7 +683,7 @@ func TestDecodeStructAllKinds(t *testing.T) {
 	b, err = AppendValue(nil, []any{false, 0, 300, 70000, int64(1) << 40, 0, 0, -1, -1, -1, 0, 0, 0, "", nil})
 	require.NoError(t, err)
 	got = sdAll{}
-	require.True(t, decodeStructFast(b, &got))
+	require.True(t, decodeStructFast(b, &got, false))
 	require.Equal(t, sdAll{I8: 44, I16: 4464, I32: 0, U8: 255, U16: 65535, U32: math.MaxUint32}, got)
 }
 
@@ -704,7 +704,7 @@ func TestDecodeStructBytes(t *testing.T) {
 	in, err = AppendValue(nil, map[string]any{"blob": []byte{}})
 	require.NoError(t, err)
 	got = sdTagged{}
-	require.True(t, decodeStructFast(in, &got))
+	require.True(t, decodeStructFast(in, &got, false))
 	require.NotNil(t, got.Blob)
 	require.Empty(t, got.Blob)
 }
@@ -718,26 +718,26 @@ func TestDecodeStructSlice(t *testing.T) {
 	rows := make([]sdTuple, 3)
 	rows[1] = sdTuple{ID: 8, Name: "old", Count: 1}
 	rows = rows[:1]
-	require.True(t, decodeStructFast(in, &rows))
+	require.True(t, decodeStructFast(in, &rows, false))
 	require.Equal(t, []sdTuple{{ID: 1, Name: "a", Count: 2}, {ID: 8, Name: "old", Count: 5}}, rows)
 
 	// Growing keeps old elements up to the old capacity.
 	rows = []sdTuple{{ID: 9}}
-	require.True(t, decodeStructFast(in, &rows))
+	require.True(t, decodeStructFast(in, &rows, false))
 	require.Equal(t, []sdTuple{{ID: 1, Name: "a", Count: 2}, {Count: 5}}, rows)
 
 	// On a fallback the slice header is restored before the library runs.
 	bad, err := AppendValue(nil, []any{[]any{1, "a", 2}, []any{1.5, "b", 3}})
 	require.NoError(t, err)
 	rows = make([]sdTuple, 0, 1)
-	require.False(t, decodeStructFast(bad, &rows))
+	require.False(t, decodeStructFast(bad, &rows, false))
 	require.Len(t, rows, 0)
 	require.Equal(t, 1, cap(rows))
 
 	var empty []sdTuple
-	require.True(t, decodeStructFast([]byte{0x90}, &empty))
+	require.True(t, decodeStructFast([]byte{0x90}, &empty, false))
 	require.NotNil(t, empty)
-	require.True(t, decodeStructFast([]byte{0xc0}, &empty))
+	require.True(t, decodeStructFast([]byte{0xc0}, &empty, false))
 	require.Nil(t, empty)
 }
 
@@ -745,7 +745,7 @@ func TestDecodeStructSlice(t *testing.T) {
 // (which reports them).
 func TestDecodeStructNilTarget(t *testing.T) {
 	var p *sdTuple
-	require.False(t, decodeStructFast([]byte{0x90}, p))
+	require.False(t, decodeStructFast([]byte{0x90}, p, false))
 	err := Decode([]byte{0x90}, p)
 	var ue *UnmarshalError
 	require.True(t, errors.As(err, &ue), "%v", err)
@@ -798,9 +798,9 @@ func TestDecodeStructTruncatedInput(t *testing.T) {
 			for n := range len(whole) - len(rest) { // an input may have trailing bytes
 				prefix := whole[:n:n]
 				var one sdAll
-				require.False(t, decodeStructFast(prefix, &one), "%x", prefix)
+				require.False(t, decodeStructFast(prefix, &one, false), "%x", prefix)
 				var many []sdAll
-				require.False(t, decodeStructFast(prefix, &many), "%x", prefix)
+				require.False(t, decodeStructFast(prefix, &many, false), "%x", prefix)
 				var malformed *MalformedError
 				require.ErrorAs(t, Decode(prefix, &many), &malformed, "%x", prefix)
 			}
@@ -812,7 +812,7 @@ func TestDecodeStructTruncatedInput(t *testing.T) {
 	huge := []byte{0xdd, 0x00, 0x10, 0x00, 0x00, 0x93, 0x01, 0xa1, 0x61, 0x02}
 	var rows []sdTuple
 	var fast bool
-	requireAllocatesLittle(t, func() { fast = decodeStructFast(huge, &rows) }, "a hostile length sized the slice")
+	requireAllocatesLittle(t, func() { fast = decodeStructFast(huge, &rows, false) }, "a hostile length sized the slice")
 	require.False(t, fast)
 	require.Nil(t, rows)
 	var malformed *MalformedError

@@ -160,7 +160,7 @@ func evolveCase[S any](t *testing.T, vals []any) {
 		require.NoError(t, decodeLibraryOnly(b, &lib), "%d elements", k)
 		require.Equal(t, want, lib, "%d elements, library path", k)
 		var fast S
-		if decodeStructFast(b, &fast) {
+		if decodeStructFast(b, &fast, false) {
 			require.Equal(t, want, fast, "%d elements, fast path", k)
 		}
 
@@ -228,7 +228,7 @@ func TestDecodeStructStrict(t *testing.T) {
 		b, err := AppendValue(nil, in)
 		require.NoError(t, err)
 		var s evStrict
-		require.False(t, decodeStructFast(b, &s))
+		require.False(t, decodeStructFast(b, &s, false))
 		for _, decode := range []func([]byte, any) error{Decode, decodeLibraryOnly} {
 			err := decode(b, &s)
 			var fc *FieldCountError

@@ -127,7 +127,7 @@ func (a *valueArena) uint64(v uint64, rest int) any {
 // strings, arrays or large integers costs none).
 func (r *reader) arena() *valueArena {
 	if r.va == nil {
-		r.va = new(valueArena)
+		r.va = &valueArena{bytes: strArena{blocks: true}}
 	}
 	return r.va
 }

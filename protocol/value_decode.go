@@ -839,7 +839,18 @@ var typedDecoders = sync.Pool{New: func() any {
 // of DecodeValue for the generic shapes. After a *MalformedError v may
 // have been partly written (the fast path finds the damage only when it
 // gets there); after other errors it holds what the library left in it.
-func Decode(b []byte, v any) error {
+func Decode(b []byte, v any) error { return decode(b, v, false) }
+
+// DecodeShared is Decode for a b that is never written to again (such as
+// a response body the caller owns): a string of more than 256 bytes that
+// takes at least half of b may then point into b instead of being copied,
+// so a 1 MiB string field, or a *string, costs no allocation of its own.
+// Keeping such a string alive keeps b's array alive: at most about twice
+// the string's size. Only the fast path (struct fields, and *string)
+// shares; every other target decodes as with Decode.
+func DecodeShared(b []byte, v any) error { return decode(b, v, true) }
+
+func decode(b []byte, v any, share bool) error {
 	switch p := v.(type) {
 	case *any:
 		if p != nil {
@@ -860,7 +871,7 @@ func Decode(b []byte, v any) error {
 	}
 	// The fast path checks its own reads, so it runs on b as it is: a
 	// separate validation pass would cost a third of the decoding.
-	if decodeStructFast(b, v) {
+	if decodeStructFast(b, v, share) {
 		return nil
 	}
 	// The msgpack library trusts declared lengths (it allocates a slice of

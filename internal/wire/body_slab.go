@@ -31,3 +31,10 @@ func (s *BodySlab) CopyOf(b []byte) []byte {
 	copy(out, b)
 	return out
 }
+
+// PrivateBody reports whether body, as ReadResponse returned it, has an
+// allocation of its own (it is longer than maxSlabbedBody) rather than a
+// place in a shared slab: nothing but its response points into it, and
+// nothing writes to it again, so a decoded string may alias it (see
+// protocol.DecodeShared) and pin only the body itself.
+func PrivateBody(body []byte) bool { return len(body) > maxSlabbedBody }
