@@ -14,7 +14,7 @@ func arenaTuples() []any {
 	var in []any
 	for i := range 1000 {
 		in = append(in, []any{i, fmt.Sprintf("user-%d", i), fmt.Sprintf("user%d@example.com", i),
-			"Lisbon", i % 90, int64(-i) * 1000, i%7 == 0, uint64(1<<63)+uint64(i)})
+			"Lisbon", i % 90, int64(-i) * 1000, i%7 == 0, uint64(1<<63) + uint64(i)})
 	}
 	return in
 }

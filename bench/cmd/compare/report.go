@@ -68,8 +68,8 @@ func statOfValues(v []float64) stat {
 // summary is the aggregate of one client on one case.
 type summary struct {
 	ops, p50, p99, p999, allocs, bytes, cpu stat
-	hasLat                            bool
-	runs                              int
+	hasLat                                  bool
+	runs                                    int
 }
 
 // summary returns the aggregate of client on c, ok=false if it did not run.
