@@ -10,7 +10,8 @@ type mode int
 
 const (
 	// pipelined: one goroutine keeps conc futures in flight, awaiting the
-	// oldest before issuing the next.
+	// oldest before issuing the next (over pool4: poolSize goroutines,
+	// conc/poolSize each, as raw runs one pipeline per connection).
 	pipelined mode = iota
 	// sync: conc goroutines share the connection(s); each issues a request
 	// and awaits it before the next.

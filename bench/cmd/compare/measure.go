@@ -81,6 +81,12 @@ func runOnce(kind clientKind, addr string, c benchCase, d, warm time.Duration, r
 	switch c.m {
 	case pipelined:
 		body = func(d time.Duration) (int64, error) { return cn.pipelined(c.job, c.conc, d) }
+		if _, isRaw := cn.(rawConns); c.topo == pool4 && !isRaw {
+			// As raw does over its connections: poolSize goroutines, each
+			// keeping its share of the window in flight, through the
+			// client's pool.
+			body = func(d time.Duration) (int64, error) { return pipelineParallel(cn, c.job, c.conc, poolSize, d) }
+		}
 	case syncMode, rateMode:
 		if !kind.sync {
 			return sample{}, errNotApplicable
@@ -187,6 +193,23 @@ func pipeline[F any](window int, d time.Duration, issue func(key uint64) F, fini
 		issued++
 	}
 	return done, nil
+}
+
+// pipelineParallel runs n goroutines at once on cn, each pipelining
+// window/n requests, and returns their total; the first error wins.
+func pipelineParallel(cn conn, j job, window, n int, d time.Duration) (int64, error) {
+	ops := make([]int64, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ops[i], errs[i] = cn.pipelined(j, window/n, d)
+		}()
+	}
+	wg.Wait()
+	return sumOps(ops, errs)
 }
 
 // runSync runs one goroutine per worker, each doing synchronous requests

@@ -109,8 +109,13 @@ func (cs rawConns) pipelined(j job, window int, d time.Duration) (int64, error) 
 		}()
 	}
 	wg.Wait()
+	return sumOps(ops, errs)
+}
+
+// sumOps is the total of ops, or the first error.
+func sumOps(ops []int64, errs []error) (int64, error) {
 	var total int64
-	for i := range cs {
+	for i := range ops {
 		if errs[i] != nil {
 			return total, errs[i]
 		}
