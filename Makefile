@@ -24,7 +24,7 @@ export TARANTOOL_REQUIRED
 # vetted and tidy-checked by `make test` and `make lint`) and bench/.
 CONTRIB_MODULES := contrib/otel contrib/prometheus
 
-.PHONY: all tarantool test test-contrib soak vet lint tidy-check docs fmt fmt-check bench bench-quick fuzz demo demo-cluster clean
+.PHONY: all tarantool test test-contrib soak vet lint tidy-check docs fmt fmt-check bench bench-judge bench-quick fuzz demo demo-cluster clean
 
 all: test
 
@@ -103,17 +103,27 @@ fmt-check:
 	fi
 
 # Client comparison (bench/, a nested module): txtarantool vs
-# go-tarantool/v3 vs a raw pipelined ceiling, against one tarantool the
-# harness starts itself. BENCH_CASES is a regexp on case names (empty: all).
+# go-tarantool/v3 vs FZambia/tarantool vs a raw pipelined ceiling, against
+# one tarantool the harness starts itself. BENCH_CASES is a regexp on case
+# names (empty: all).
 BENCH_DURATION ?= 2s
 BENCH_RUNS     ?= 3
 BENCH_CASES    ?=
 
-## bench: compare the clients (~5 min): table, RATIO lines and bench/results.svg
+## bench: compare the clients (~13 min): table, RATIO and TARGET lines, bench/results.svg and its -depth/-size growth charts
 bench: tarantool
 	cd bench && $(GO) run ./cmd/compare -duration $(BENCH_DURATION) -runs $(BENCH_RUNS) -cases '$(BENCH_CASES)' -out results.svg
 
-## bench-quick: the same comparison with 1 s runs and 1 repetition (~1 min); its chart goes to bench/results-quick.svg (ignored), leaving the committed bench/results.svg to `make bench`
+## bench-judge: `make bench` three times (~40 min), outputs in bench/results-{1,2,3}.txt, then every target judged on the median of the three
+bench-judge: tarantool
+	@set -e; for i in 1 2 3; do \
+		echo "== make bench, run $$i of 3"; \
+		$(MAKE) --no-print-directory bench > bench/results-$$i.txt; \
+		grep '^TARGETS' bench/results-$$i.txt; \
+	done
+	cd bench && $(GO) run ./cmd/compare -judge results-1.txt results-2.txt results-3.txt
+
+## bench-quick: the same comparison with 1 s runs and 1 repetition (~5 min); its charts go to bench/results-quick*.svg (ignored), leaving the committed ones to `make bench`
 bench-quick: tarantool
 	cd bench && $(GO) run ./cmd/compare -duration 1s -runs 1 -cases '$(BENCH_CASES)' -out results-quick.svg
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +12,11 @@ import (
 	"github.com/txtarantool/txtarantool/tarantooltest"
 )
 
-// TestQuick runs the comparison briefly on one pipelined case (all three
-// clients) and one sync case, and checks the report. Skipped when tarantool
-// is missing (failed with TARANTOOL_REQUIRED=1).
+// TestQuick runs the comparison briefly on a case of every kind (a
+// pipelined one with all four clients, a sync one, the pool, a big result,
+// a rate case calibrating its own load, the cluster client) and checks the
+// report, the charts and -judge on it. Skipped when tarantool is missing
+// (failed with TARANTOOL_REQUIRED=1).
 func TestQuick(t *testing.T) {
 	if _, ok := tarantooltest.Available(); !ok {
 		if tarantooltest.Required() {
@@ -21,14 +24,15 @@ func TestQuick(t *testing.T) {
 		}
 		t.Skip("tarantool not on PATH")
 	}
-	svg := filepath.Join(t.TempDir(), "results.svg")
+	dir := t.TempDir()
+	svg := filepath.Join(dir, "results.svg")
 	var out, progress bytes.Buffer
 	err := run(config{
 		duration: 200 * time.Millisecond,
 		warmup:   50 * time.Millisecond,
 		runs:     1,
 		out:      svg,
-		cases:    `^(select/pipelined/1024|call/sync/16)$`,
+		cases:    `^(select/pipelined/(16|1024)|call/sync/16|select/pool4/pipelined/1024|select1000/pipelined/16|select/rate50/256|select/cluster/pipelined/1024|tuple/(100B|10KiB)/pipelined/16)$`,
 	}, &out, &progress)
 	if err != nil {
 		t.Fatalf("%v\nprogress:\n%s", err, progress.String())
@@ -38,19 +42,68 @@ func TestQuick(t *testing.T) {
 		"RATIO select/pipelined/1024 ours/gotarantool=",
 		"RATIO call/sync/16 ours/gotarantool=",
 		"ours/raw=n/a",
+		"ours/fzambia=",
+		"RATIO select/cluster/pipelined/1024 ours/gotarantool=",
+		"ours/fzambia=n/a allocs_fzambia=n/a",
+		"TARGET select/pipelined/1024:ours/fzambia ",
+		"TARGET select/pool4/pipelined/1024:ours/raw ",
+		"TARGET select1000/pipelined/16:allocs-per-tuple-ours/gotarantool ",
+		"TARGET select/rate50/256:p99-ours/gotarantool ",
+		"offered ",
+		"TARGETS met ",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	for _, client := range []string{"ours", "gotarantool", "raw"} {
+	for _, client := range []string{"ours", "gotarantool", "fzambia", "raw", "calibrated"} {
 		if !strings.Contains(progress.String(), client) {
-			t.Errorf("client %s did not run", client)
+			t.Errorf("%s did not run", client)
 		}
 	}
-	b, err := os.ReadFile(svg)
-	if err != nil || !bytes.HasPrefix(b, []byte("<svg")) {
-		t.Errorf("svg: %v %.40q", err, b)
+	for _, f := range []string{svg, filepath.Join(dir, "results-depth.svg"), filepath.Join(dir, "results-size.svg")} {
+		b, err := os.ReadFile(f)
+		if err != nil || !bytes.HasPrefix(b, []byte("<svg")) {
+			t.Errorf("%s: %v %.40q", f, err, b)
+		}
+	}
+	report := filepath.Join(dir, "out.txt")
+	if err := os.WriteFile(report, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var judged bytes.Buffer
+	if err := judgeFiles([]string{report, report}, &judged); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(judged.String(), "on the median of 2 run(s)") {
+		t.Errorf("judge: %s", judged.String())
+	}
+}
+
+// TestJudge checks the median of three runs' TARGET lines.
+func TestJudge(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for i, v := range []string{"1.90", "2.10", "2.30"} {
+		p := filepath.Join(dir, strconv.Itoa(i))
+		line := "TARGET a:ours/x " + v + " >= 2.00 met (note)\nTARGET b:p99 1." + strconv.Itoa(i) + "0 <= 1.00 met\nnoise\n"
+		if err := os.WriteFile(p, []byte(line), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	var out bytes.Buffer
+	if err := judgeFiles(paths, &out); err != nil {
+		t.Fatal(err)
+	}
+	want := "TARGET a:ours/x 2.10 >= 2.00 met runs=1.90,2.10,2.30\n" +
+		"TARGET b:p99 1.10 <= 1.00 MISSED runs=1.00,1.10,1.20\n" +
+		"TARGETS met 1 of 2 on the median of 3 run(s)\n"
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+	if err := judgeFiles([]string{filepath.Join(dir, "missing")}, &out); err == nil {
+		t.Error("a missing file was judged")
 	}
 }
 
