@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -118,77 +116,23 @@ func (c *fzConn) issue(j job, key uint64) fz.Future {
 	return c.pick().ExecAsync(req)
 }
 
-// fzState is per-goroutine decode state, reused across requests.
-type fzState struct {
-	r     row
-	rows  []row
-	wide  []wideRow
-	blobs []blobRow
-	strs  []string
-}
-
 // finish waits for f and checks its result against key.
-func (c *fzConn) finish(j job, f fz.Future, key uint64, st *fzState) error {
-	switch j.w {
-	case wPing:
+func (c *fzConn) finish(j job, f fz.Future, key uint64, st *typedState) error {
+	if j.w == wPing {
 		_, err := f.Get()
 		return err
-	case wSelect, wReplace:
-		st.rows = st.rows[:0]
-		if err := f.GetTyped(&st.rows); err != nil {
-			return err
-		}
-		if len(st.rows) != 1 {
-			return fmt.Errorf("%s: want exactly one tuple, got %+v", j.w, st.rows)
-		}
-		return check(j.w, key, &st.rows[0])
-	case wCall:
-		st.r = row{}
-		if err := f.GetTyped(&st.r); err != nil {
-			return err
-		}
-		return check(j.w, key, &st.r)
-	case wWide:
-		st.wide = st.wide[:0]
-		if err := f.GetTyped(&st.wide); err != nil {
-			return err
-		}
-		return checkWide(st.wide)
-	case wWideAny:
-		tuples, err := f.Get()
-		if err != nil {
-			return err
-		}
-		return checkWideAny(tuples)
-	case wBigCall:
-		st.strs = st.strs[:0]
-		if err := f.GetTyped(&st.strs); err != nil {
-			return err
-		}
-		if len(st.strs) != 1 {
-			return errors.New(j.String() + ": want one string")
-		}
-		return checkBig(j.size, st.strs[0])
-	default: // wBlob
-		st.blobs = st.blobs[:0]
-		if err := f.GetTyped(&st.blobs); err != nil {
-			return err
-		}
-		if len(st.blobs) != 1 {
-			return errors.New(j.String() + ": want exactly one tuple")
-		}
-		return checkBlob(j.size, &st.blobs[0])
 	}
+	return finishTyped(j, f, key, st)
 }
 
 func (c *fzConn) pipelined(j job, window int, d time.Duration) (int64, error) {
-	st := new(fzState)
+	st := new(typedState)
 	return pipeline(window, d,
 		func(key uint64) fz.Future { return c.issue(j, key) },
 		func(f fz.Future, key uint64) error { return c.finish(j, f, key, st) })
 }
 
 func (c *fzConn) worker(j job) func(uint64) error {
-	st := new(fzState)
+	st := new(typedState)
 	return func(key uint64) error { return c.finish(j, c.issue(j, key), key, st) }
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"sync/atomic"
 	"time"
 
@@ -115,80 +114,26 @@ func (g *gtConn) issue(j job, key uint64) tarantool.Future {
 	}
 }
 
-// gtState is per-goroutine decode state, reused across requests.
-type gtState struct {
-	r     row
-	rows  []row
-	wide  []wideRow
-	blobs []blobRow
-	strs  []string
-}
-
 // finish waits for f, checks its result against key and releases f.
-func (g *gtConn) finish(j job, f tarantool.Future, key uint64, st *gtState) error {
+func (g *gtConn) finish(j job, f tarantool.Future, key uint64, st *typedState) error {
 	defer f.Release()
-	switch j.w {
-	case wPing:
+	if j.w == wPing {
 		_, err := f.GetResponse()
 		return err
-	case wSelect, wReplace:
-		st.rows = st.rows[:0]
-		if err := f.GetTyped(&st.rows); err != nil {
-			return err
-		}
-		if len(st.rows) != 1 {
-			return errors.New(j.w.String() + ": want exactly one tuple")
-		}
-		return check(j.w, key, &st.rows[0])
-	case wCall:
-		st.r = row{}
-		if err := f.GetTyped(&st.r); err != nil {
-			return err
-		}
-		return check(j.w, key, &st.r)
-	case wWide:
-		st.wide = st.wide[:0]
-		if err := f.GetTyped(&st.wide); err != nil {
-			return err
-		}
-		return checkWide(st.wide)
-	case wWideAny:
-		tuples, err := f.Get()
-		if err != nil {
-			return err
-		}
-		return checkWideAny(tuples)
-	case wBigCall:
-		st.strs = st.strs[:0]
-		if err := f.GetTyped(&st.strs); err != nil {
-			return err
-		}
-		if len(st.strs) != 1 {
-			return errors.New(j.String() + ": want one string")
-		}
-		return checkBig(j.size, st.strs[0])
-	default: // wBlob
-		st.blobs = st.blobs[:0]
-		if err := f.GetTyped(&st.blobs); err != nil {
-			return err
-		}
-		if len(st.blobs) != 1 {
-			return errors.New(j.String() + ": want exactly one tuple")
-		}
-		return checkBlob(j.size, &st.blobs[0])
 	}
+	return finishTyped(j, f, key, st)
 }
 
 func (g *gtConn) close() error { return g.closeFn() }
 
 func (g *gtConn) pipelined(j job, window int, d time.Duration) (int64, error) {
-	st := new(gtState)
+	st := new(typedState)
 	return pipeline(window, d,
 		func(key uint64) tarantool.Future { return g.issue(j, key) },
 		func(f tarantool.Future, key uint64) error { return g.finish(j, f, key, st) })
 }
 
 func (g *gtConn) worker(j job) func(uint64) error {
-	st := new(gtState)
+	st := new(typedState)
 	return func(key uint64) error { return g.finish(j, g.issue(j, key), key, st) }
 }

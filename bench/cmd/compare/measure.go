@@ -245,14 +245,7 @@ func runSync(workers []func(uint64) error, hs []*histogram, d time.Duration) (in
 		}()
 	}
 	wg.Wait()
-	var total int64
-	for g := range workers {
-		if errs[g] != nil {
-			return total, errs[g]
-		}
-		total += counts[g]
-	}
-	return total, nil
+	return sumOps(counts, errs)
 }
 
 // histogram is a log-linear latency histogram (HDR-like): exact below 32

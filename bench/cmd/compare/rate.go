@@ -68,17 +68,11 @@ func runRate(workers []func(uint64) error, hs []*histogram, rate float64, d time
 		}()
 	}
 	wg.Wait()
-	var total int64
-	for g := range workers {
-		if errs[g] != nil {
-			return total, errs[g]
-		}
-		total += counts[g]
+	total, err := sumOps(counts, errs)
+	if err == nil && overflow {
+		err = errRateOverflow
 	}
-	if overflow {
-		return total, errRateOverflow
-	}
-	return total, nil
+	return total, err
 }
 
 // rateBacklog is how many due requests may wait for a worker.
