@@ -77,25 +77,11 @@ func (a *valueArena) array(n, rest int) []any {
 }
 
 // boxArray returns the array s in an interface value.
-func (a *valueArena) boxArray(s []any, rest int) any {
-	if len(a.heads) == 0 {
-		a.heads = make([][]any, chunkLen(1, rest))
-	}
-	p := &a.heads[0]
-	a.heads = a.heads[1:]
-	*p = s
-	return box(arrayType, unsafe.Pointer(p))
-}
+func (a *valueArena) boxArray(s []any, rest int) any { return boxIn(&a.heads, s, arrayType, rest) }
 
 // str returns data as a string in an interface value.
 func (a *valueArena) str(data []byte, rest int) any {
-	if len(a.strs) == 0 {
-		a.strs = make([]string, chunkLen(1, rest))
-	}
-	p := &a.strs[0]
-	a.strs = a.strs[1:]
-	*p = a.bytes.str(data, rest)
-	return box(stringType, unsafe.Pointer(p))
+	return boxIn(&a.strs, a.bytes.str(data, rest), stringType, rest)
 }
 
 // int64 returns v in an interface value.
@@ -103,24 +89,22 @@ func (a *valueArena) int64(v int64, rest int) any {
 	if uint64(v) < 256 {
 		return v // the runtime boxes these without allocating
 	}
-	if len(a.ints) == 0 {
-		a.ints = make([]int64, chunkLen(1, rest))
-	}
-	p := &a.ints[0]
-	a.ints = a.ints[1:]
-	*p = v
-	return box(int64Type, unsafe.Pointer(p))
+	return boxIn(&a.ints, v, int64Type, rest)
 }
 
 // uint64 returns v in an interface value.
-func (a *valueArena) uint64(v uint64, rest int) any {
-	if len(a.uints) == 0 {
-		a.uints = make([]uint64, chunkLen(1, rest))
+func (a *valueArena) uint64(v uint64, rest int) any { return boxIn(&a.uints, v, uint64Type, rest) }
+
+// boxIn stores v in the next free entry of *chunk (a new chunk when it is
+// used up) and returns the interface value of type typ (v's) pointing at it.
+func boxIn[T any](chunk *[]T, v T, typ unsafe.Pointer, rest int) any {
+	if len(*chunk) == 0 {
+		*chunk = make([]T, chunkLen(1, rest))
 	}
-	p := &a.uints[0]
-	a.uints = a.uints[1:]
+	p := &(*chunk)[0]
+	*chunk = (*chunk)[1:]
 	*p = v
-	return box(uint64Type, unsafe.Pointer(p))
+	return box(typ, unsafe.Pointer(p))
 }
 
 // arena returns the reader's arena, made on first use (so a value without
