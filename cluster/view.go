@@ -41,13 +41,30 @@ func (c *Cluster) Mode(m Mode) View {
 	return View{c: c, read: m, write: m, call: m}
 }
 
+// readNow is the instance a read goes to at once, or nil when it must go
+// through Cluster.read (no such instance yet, or a nil ctx, which read
+// rejects). Ping and Select try it first so that the usual read makes no
+// closure: it costs what the instance's client.Client's command costs.
+func (v View) readNow(ctx context.Context) *member {
+	if ctx == nil {
+		return nil
+	}
+	return v.c.pick(v.read)
+}
+
 // Ping checks that an instance of the read mode answers.
 func (v View) Ping(ctx context.Context) *future.Future[*client.Response] {
+	if m := v.readNow(ctx); m != nil {
+		return m.c.Ping(ctx)
+	}
 	return v.c.read(ctx, v.read, func(c *client.Client) *future.Future[*client.Response] { return c.Ping(ctx) })
 }
 
 // Select is client.Client.Select on an instance of the read mode.
 func (v View) Select(ctx context.Context, space, index, key any, opts ...client.SelectOption) *future.Future[*client.Response] {
+	if m := v.readNow(ctx); m != nil {
+		return m.c.Select(ctx, space, index, key, opts...)
+	}
 	return v.c.read(ctx, v.read, func(c *client.Client) *future.Future[*client.Response] {
 		return c.Select(ctx, space, index, key, opts...)
 	})
