@@ -184,9 +184,14 @@ func decodeStructFast(b []byte, v any, share bool) bool {
 	if len(b) == 0 {
 		return false
 	}
-	var a *strArena
+	// aliasMin > 0: strings that long may point into b (DecodeShared).
+	aliasMin := 0
 	if share {
-		a = &strArena{aliasMin: max(arenaMaxString+1, (len(b)+1)/2)}
+		aliasMin = max(arenaMaxString+1, (len(b)+1)/2)
+	}
+	var a *strArena
+	if aliasMin > 0 {
+		a = &strArena{aliasMin: aliasMin}
 	}
 	if ps, ok := v.(*string); ok {
 		if ps == nil {
@@ -211,7 +216,7 @@ func decodeStructFast(b []byte, v any, share bool) bool {
 		_, ok := tgt.plan.decode(b, 0, p, 0, a)
 		return ok
 	}
-	return tgt.decodeSlice(b, p, a)
+	return tgt.decodeSlice(b, p, aliasMin)
 }
 
 // fastTargetFor returns the cached target for the pointer type t, building
@@ -722,8 +727,9 @@ type sliceHeader struct {
 }
 
 // decodeSlice decodes the array at b[0] into the slice at sp (of type
-// t.slice). On failure it restores the slice header it started with.
-func (t *fastTarget) decodeSlice(b []byte, sp unsafe.Pointer, a *strArena) bool {
+// t.slice), its strings from one strArena (aliasing b from aliasMin bytes,
+// if not 0). On failure it restores the slice header it started with.
+func (t *fastTarget) decodeSlice(b []byte, sp unsafe.Pointer, aliasMin int) bool {
 	hdr := (*sliceHeader)(sp)
 	if b[0] == mpNil {
 		*hdr = sliceHeader{}
@@ -751,13 +757,9 @@ func (t *fastTarget) decodeSlice(b []byte, sp unsafe.Pointer, a *strArena) bool 
 		v.SetLen(n)
 	}
 	base := hdr.data
-	var arena strArena
-	if a != nil {
-		arena.aliasMin = a.aliasMin
-	}
-	a = nil
+	arena := strArena{blocks: true, aliasMin: aliasMin}
+	var a *strArena
 	if t.plan.hasString {
-		arena.blocks = true
 		a = &arena
 	}
 	for i := 0; i < n; i++ {

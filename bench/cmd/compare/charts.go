@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -31,7 +33,7 @@ func (r *results) writeCharts(cfg config, stdout io.Writer) error {
 			size = append(size, c)
 		}
 	}
-	sortByConc(depth)
+	slices.SortFunc(depth, func(a, b benchCase) int { return cmp.Compare(a.conc, b.conc) })
 	for _, ch := range []struct {
 		suffix, title, x string
 		cases            []benchCase
@@ -53,14 +55,6 @@ func (r *results) writeCharts(cfg config, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "wrote %s\n", path)
 	}
 	return nil
-}
-
-func sortByConc(cs []benchCase) {
-	for i := 1; i < len(cs); i++ {
-		for j := i; j > 0 && cs[j].conc < cs[j-1].conc; j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

@@ -52,11 +52,11 @@ func (r *results) targets() []targetValue {
 			out = append(out, targetValue{name: c.String() + ":ours/" + peer, value: o.ops.med / p.ops.med, cmp: cmp, want: want})
 		}
 	}
-	main := func(w workload, m mode, conc int) benchCase {
+	mainCase := func(w workload, m mode, conc int) benchCase {
 		return benchCase{job: job{w: w}, m: m, conc: conc, g: gMain}
 	}
 	for _, w := range []workload{wPing, wSelect, wReplace, wCall} {
-		c := main(w, pipelined, window)
+		c := mainCase(w, pipelined, window)
 		ratio(c, gotarantool.name, ">=", 2.0)
 		ratio(c, fzambia.name, ">=", 2.0)
 		rawWant := 0.70
@@ -81,12 +81,12 @@ func (r *results) targets() []targetValue {
 		}
 	}
 	for _, w := range []workload{wPing, wSelect, wReplace, wCall} {
-		c := main(w, syncMode, 256)
+		c := mainCase(w, syncMode, 256)
 		ratio(c, gotarantool.name, ">=", 1.3)
 		ratio(c, fzambia.name, ">=", 1.3)
 	}
 	for _, w := range []workload{wPing, wSelect, wReplace, wCall} {
-		c := main(w, syncMode, 1)
+		c := mainCase(w, syncMode, 1)
 		o, ok := r.summary(c, ours.name)
 		if !ok {
 			continue
